@@ -1,0 +1,5 @@
+import { render } from 'solid-js/web'
+import { App } from './app.tsx'
+
+const root = document.getElementById('app')
+if (root) render(() => <App />, root)

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { upgradeWebSocket } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Config } from './config.ts'
+import { ApiError, apiErrorHandler } from './http/api-error.ts'
+import { workshopRoutes } from './http/workshop-routes.ts'
+import type { Logger } from './logger.ts'
+import { redactUrl } from './logger.ts'
+import type { Relay } from './relay/relay.ts'
+import type { RoomRegistry } from './rooms/room-registry.ts'
+import type { TemplateCatalog } from './templates/template-catalog.ts'
+
+export interface AppDeps {
+	config: Config
+	logger: Logger
+	registry: RoomRegistry
+	relay: Relay
+	templates: TemplateCatalog
+	secret: string
+}
+
+/** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
+export function createApp(deps: AppDeps) {
+	const { config, logger, registry, relay, templates, secret } = deps
+	const app = new Hono()
+
+	app.onError(apiErrorHandler(logger))
+
+	app.use('*', async (c, next) => {
+		const started = performance.now()
+		await next()
+		logger.debug('http.request', {
+			method: c.req.method,
+			path: redactUrl(c.req.url.replace(/^https?:\/\/[^/]+/, '')),
+			status: c.res.status,
+			ms: Math.round(performance.now() - started),
+		})
+	})
+
+	app.use(
+		'/api/*',
+		bodyLimit({
+			maxSize: config.maxBodyBytes,
+			onError: () => {
+				throw new ApiError(413, 'body_too_large', `request bodies are limited to ${config.maxBodyBytes} bytes`)
+			},
+		}),
+	)
+
+	app.get('/api/health', (c) => c.json({ status: 'ok', rooms: registry.size, connections: relay.connectionCount }))
+
+	app.route(
+		'/api/workshops',
+		workshopRoutes({
+			registry,
+			templates,
+			secret,
+			publicUrl: config.publicUrl,
+			organizerKey: config.organizerKey,
+		}),
+	)
+
+	app.all('/api/*', () => {
+		throw new ApiError(404, 'not_found', 'no such API endpoint')
+	})
+
+	app.get(
+		'/ws/:workshop',
+		upgradeWebSocket((c) => relay.events(c, 'board')),
+	)
+	app.get(
+		'/ws/:workshop/control',
+		upgradeWebSocket((c) => relay.events(c, 'control')),
+	)
+	app.all('/ws/*', () => {
+		throw new ApiError(426, 'upgrade_required', 'this path serves WebSocket connections only')
+	})
+
+	mountClient(app, config.clientDir)
+	return app
+}
+
+/** Serves the built client; any other path gets index.html so the client can route it. */
+function mountClient(app: Hono, clientDir: string) {
+	const indexFile = path.join(clientDir, 'index.html')
+	// serveStatic wants a path relative to the working directory.
+	if (existsSync(clientDir)) app.use('/*', serveStatic({ root: path.relative(process.cwd(), clientDir) || '.' }))
+	app.get('*', async (c) => {
+		if (!existsSync(indexFile)) {
+			return c.text('Tablée: the client is not built. Run `npm run build` (npm start does it for you).', 503)
+		}
+		return c.html(await readFile(indexFile, 'utf8'))
+	})
+}

@@ -1,0 +1,95 @@
+import path from 'node:path'
+import * as v from 'valibot'
+import type { Result } from '../shared/result.ts'
+import { err, ok } from '../shared/result.ts'
+
+/**
+ * Server configuration, read once from the environment at start. Every variable and its
+ * default is documented in README.md ("Configuration").
+ */
+export interface Config {
+	port: number
+	host: string
+	dataDir: string
+	publicUrl: string
+	/** Signing key; when null, one is generated on first start and kept in `dataDir`. */
+	secret: string | null
+	organizerKey: string | null
+	maxFrameBytes: number
+	maxBodyBytes: number
+	saveDebounceMs: number
+	saveMaxWaitMs: number
+	/** Interval of WebSocket pings; a connection that missed one pong is dropped. */
+	heartbeatMs: number
+	logLevel: LogLevel
+	templatesDir: string
+	clientDir: string
+}
+
+export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof logLevels)[number]
+
+const projectRoot = path.resolve(import.meta.dirname, '..')
+
+const integer = (min: number, max: number) =>
+	v.pipe(
+		v.string(),
+		v.trim(),
+		v.regex(/^\d+$/, 'must be a whole number'),
+		v.transform(Number),
+		v.minValue(min),
+		v.maxValue(max),
+	)
+
+const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)))
+
+const envSchema = v.object({
+	PORT: v.optional(integer(0, 65535), '3000'),
+	HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), '0.0.0.0'),
+	DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'data'),
+	PUBLIC_URL: v.optional(
+		v.pipe(v.string(), v.trim(), v.url('must be an absolute URL such as https://tablee.example.org')),
+	),
+	TABLEE_SECRET: v.optional(v.pipe(v.string(), v.trim(), v.minLength(32, 'must be at least 32 characters long'))),
+	ORGANIZER_KEY: optionalText,
+	MAX_FRAME_BYTES: v.optional(integer(1024, 64 * 1024 * 1024), String(2 * 1024 * 1024)),
+	MAX_BODY_BYTES: v.optional(integer(1024, 16 * 1024 * 1024), String(64 * 1024)),
+	SAVE_DEBOUNCE_MS: v.optional(integer(0, 60_000), '1000'),
+	SAVE_MAX_WAIT_MS: v.optional(integer(0, 300_000), '5000'),
+	HEARTBEAT_MS: v.optional(integer(100, 600_000), '30000'),
+	LOG_LEVEL: v.optional(v.picklist(logLevels), 'info'),
+	TEMPLATES_DIR: optionalText,
+	CLIENT_DIR: optionalText,
+})
+
+/** Parses the environment; on failure, says which variables are wrong and why. */
+export function readConfig(env: Record<string, string | undefined>): Result<Config> {
+	const parsed = v.safeParse(envSchema, stripEmpty(env))
+	if (!parsed.success) {
+		const lines = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? '?'}: ${issue.message}`)
+		return err(`invalid configuration:\n  ${lines.join('\n  ')}`)
+	}
+	const e = parsed.output
+	const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+	return ok({
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: path.resolve(e.DATA_DIR),
+		publicUrl,
+		secret: e.TABLEE_SECRET ?? null,
+		organizerKey: e.ORGANIZER_KEY ?? null,
+		maxFrameBytes: e.MAX_FRAME_BYTES,
+		maxBodyBytes: e.MAX_BODY_BYTES,
+		saveDebounceMs: e.SAVE_DEBOUNCE_MS,
+		saveMaxWaitMs: Math.max(e.SAVE_MAX_WAIT_MS, e.SAVE_DEBOUNCE_MS),
+		heartbeatMs: e.HEARTBEAT_MS,
+		logLevel: e.LOG_LEVEL,
+		templatesDir: path.resolve(e.TEMPLATES_DIR ?? path.join(projectRoot, 'templates')),
+		clientDir: path.resolve(e.CLIENT_DIR ?? path.join(projectRoot, 'dist', 'client')),
+	})
+}
+
+/** An empty variable (`PORT=`) means "use the default", as it does in most tools. */
+function stripEmpty(env: Record<string, string | undefined>) {
+	return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+}

@@ -1,0 +1,291 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { type Context, Hono } from 'hono'
+import * as v from 'valibot'
+import * as Y from 'yjs'
+import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
+import {
+	CONTROL_LAYOUT_VERSION,
+	readMeta,
+	readParticipants,
+	writeMeta,
+	writeParticipant,
+} from '../../shared/workshop/control-document.ts'
+import type { LinkRole } from '../../shared/workshop/roles.ts'
+import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
+import { signToken, verifyToken } from '../auth/tokens.ts'
+import type { WorkshopRoom } from '../rooms/room.ts'
+import type { RoomRegistry } from '../rooms/room-registry.ts'
+import { RECORD_VERSION } from '../store/workshop-store.ts'
+import type { TemplateCatalog } from '../templates/template-catalog.ts'
+import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
+import { ApiError } from './api-error.ts'
+import { bearerToken } from './bearer-token.ts'
+import { parseBody } from './parse-body.ts'
+
+export interface WorkshopRoutesOptions {
+	registry: RoomRegistry
+	templates: TemplateCatalog
+	secret: string
+	publicUrl: string
+	organizerKey: string | null
+}
+
+/** Workshop ids and participant ids: 16 random bytes in lowercase base32 (26 characters). */
+export function newId(): string {
+	const bytes = randomBytes(16)
+	const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
+	let bits = 0
+	let value = 0
+	let out = ''
+	for (const byte of bytes) {
+		value = (value << 8) | byte
+		bits += 8
+		while (bits >= 5) {
+			out += alphabet[(value >>> (bits - 5)) & 31]
+			bits -= 5
+		}
+	}
+	if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
+	return out
+}
+
+const workshopIdPattern = /^[a-z0-9]{8,40}$/
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+
+const createSchema = v.strictObject({
+	title: text(200),
+	territory: v.optional(v.nullable(text(200))),
+	date: v.optional(v.nullable(v.pipe(v.string(), v.isoDate('must be a date as YYYY-MM-DD')))),
+	templateId: v.optional(v.string()),
+	facilitatorName: v.optional(text(80)),
+})
+
+const joinSchema = v.strictObject({
+	name: text(80),
+	college: v.optional(v.nullable(v.string())),
+})
+
+/** HTTP API of workshops: creation, reading, the join exchange and link regeneration. */
+export function workshopRoutes(options: WorkshopRoutesOptions) {
+	const { registry, templates, secret, publicUrl, organizerKey } = options
+
+	const linkTokens = (workshop: string, generation: number) => {
+		const tokenFor = (role: LinkRole) => signToken(secret, { kind: 'link', workshop, role, generation })
+		return { participant: tokenFor('participant'), observer: tokenFor('observer') }
+	}
+	// Tokens travel in the fragment: browsers send neither it to the server nor in Referer.
+	const joinLink = (workshop: string, token: string) => `${publicUrl}/join/${workshop}#token=${token}`
+	const facilitatorLink = (workshop: string, token: string) => `${publicUrl}/w/${workshop}#token=${token}`
+
+	/** Verifies the request's token for this workshop, without loading the workshop. */
+	const claimsOf = (c: Context, workshop: string): TokenClaims => {
+		if (!workshopIdPattern.test(workshop)) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
+		const token = bearerToken(c)
+		if (!token) throw new ApiError(401, 'missing_token', 'a token is required (Authorization: Bearer <token>)')
+		const verified = verifyToken(secret, token)
+		if (!verified.ok || verified.value.workshop !== workshop) {
+			throw new ApiError(401, 'invalid_token', 'this token is not valid for this workshop')
+		}
+		return verified.value
+	}
+
+	/** Runs `work` on the loaded room, keeping it loaded meanwhile. */
+	const withRoom = async <T>(workshop: string, work: (room: WorkshopRoom) => Promise<T> | T): Promise<T> => {
+		const acquired = await registry.acquire(workshop)
+		if (!acquired.ok) {
+			throw new ApiError(503, 'workshop_unavailable', 'this workshop cannot be loaded right now; try again later')
+		}
+		if (!acquired.value) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
+		const room = acquired.value
+		try {
+			return await work(room)
+		} finally {
+			room.release()
+		}
+	}
+
+	const checkLinkGeneration = (room: WorkshopRoom, claims: TokenClaims) => {
+		if (claims.kind === 'link' && claims.generation !== room.currentLinkGeneration) {
+			throw new ApiError(401, 'link_expired', 'this join link was replaced by a new one; ask the facilitator for it')
+		}
+	}
+
+	const saved = async (write: Promise<unknown>) => {
+		try {
+			await write
+		} catch {
+			throw new ApiError(503, 'storage_unavailable', 'the change could not be stored; try again')
+		}
+	}
+
+	return new Hono()
+		.post('/', async (c) => {
+			if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+				throw new ApiError(401, 'organizer_key_required', 'creating a workshop requires a valid X-Organizer-Key header')
+			}
+			const body = await parseBody(c, createSchema)
+			const templateId = body.templateId ?? DEFAULT_TEMPLATE_ID
+			const template = templates.templates.get(templateId)
+			if (!template) throw new ApiError(400, 'unknown_template', `no template with id "${templateId}"`)
+
+			const id = newId()
+			const facilitator = newId()
+			const createdAt = new Date().toISOString()
+			const control = new Y.Doc()
+			writeMeta(control, {
+				controlLayout: CONTROL_LAYOUT_VERSION,
+				boardLayout: BOARD_LAYOUT_VERSION,
+				title: body.title,
+				territory: body.territory ?? null,
+				date: body.date ?? null,
+				templateId: template.id,
+				templateVersion: template.version,
+				colleges: template.colleges,
+				createdAt,
+			})
+			writeParticipant(control, facilitator, {
+				name: body.facilitatorName ?? 'Animation',
+				role: 'facilitator',
+				college: null,
+				joinedAt: createdAt,
+			})
+			await saved(
+				registry.create({
+					version: RECORD_VERSION,
+					id,
+					linkGeneration: 0,
+					board: Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())).toString('base64'),
+					control: Buffer.from(Y.encodeStateAsUpdate(control)).toString('base64'),
+					savedAt: createdAt,
+				}),
+			)
+			const facilitatorToken = signToken(secret, {
+				kind: 'personal',
+				workshop: id,
+				role: 'facilitator',
+				participant: facilitator,
+				college: null,
+			})
+			const shared = linkTokens(id, 0)
+			return c.json(
+				{
+					id,
+					tokens: { facilitator: facilitatorToken, ...shared },
+					links: {
+						facilitator: facilitatorLink(id, facilitatorToken),
+						participant: joinLink(id, shared.participant),
+						observer: joinLink(id, shared.observer),
+					},
+				},
+				201,
+			)
+		})
+		.get('/:workshop', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = claimsOf(c, workshop)
+			return withRoom(workshop, (room) => {
+				checkLinkGeneration(room, claims)
+				const meta = readMeta(room.controlDraft)
+				if (!meta) throw new ApiError(503, 'workshop_unavailable', 'this workshop has no settings')
+				const view = {
+					id: workshop,
+					title: meta.title,
+					territory: meta.territory,
+					date: meta.date,
+					templateId: meta.templateId,
+					colleges: meta.colleges,
+					createdAt: meta.createdAt,
+					layout: { control: meta.controlLayout, board: meta.boardLayout },
+					you: youOf(claims),
+				}
+				if (claims.kind === 'personal' && claims.role === 'facilitator') {
+					const shared = linkTokens(workshop, room.currentLinkGeneration)
+					return c.json({
+						...view,
+						participantCount: [...readParticipants(room.controlDraft).values()].filter((p) => p.role === 'participant')
+							.length,
+						tokens: shared,
+						links: {
+							participant: joinLink(workshop, shared.participant),
+							observer: joinLink(workshop, shared.observer),
+						},
+					})
+				}
+				return c.json(view)
+			})
+		})
+		.post('/:workshop/join', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = claimsOf(c, workshop)
+			if (claims.kind !== 'link') {
+				throw new ApiError(403, 'link_token_required', 'joining needs the shared join link, not a personal token')
+			}
+			const body = await parseBody(c, joinSchema)
+			return withRoom(workshop, async (room) => {
+				checkLinkGeneration(room, claims)
+				const college = collegeFor(room, claims, body.college ?? null)
+				const participant = newId()
+				await saved(
+					room.changeControl((doc) =>
+						writeParticipant(doc, participant, {
+							name: body.name,
+							role: claims.role,
+							college,
+							joinedAt: new Date().toISOString(),
+						}),
+					),
+				)
+				const personal: PersonalClaims = { kind: 'personal', workshop, role: claims.role, participant, college }
+				return c.json(
+					{ participantId: participant, token: signToken(secret, personal), role: claims.role, college },
+					201,
+				)
+			})
+		})
+		.post('/:workshop/links/regenerate', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = claimsOf(c, workshop)
+			if (claims.kind !== 'personal' || claims.role !== 'facilitator') {
+				throw new ApiError(403, 'facilitator_only', 'only the facilitator can regenerate the join links')
+			}
+			return withRoom(workshop, async (room) => {
+				let generation = 0
+				await saved(
+					room.bumpLinkGeneration().then((next) => {
+						generation = next
+					}),
+				)
+				const shared = linkTokens(workshop, generation)
+				return c.json({
+					tokens: shared,
+					links: { participant: joinLink(workshop, shared.participant), observer: joinLink(workshop, shared.observer) },
+				})
+			})
+		})
+}
+
+function collegeFor(room: WorkshopRoom, claims: LinkClaims, college: string | null): string | null {
+	if (claims.role === 'observer') {
+		if (college !== null) throw new ApiError(400, 'college_not_allowed', 'observers do not speak for a college')
+		return null
+	}
+	if (college === null) throw new ApiError(400, 'college_required', 'participants choose the college they speak for')
+	const colleges = readMeta(room.controlDraft)?.colleges ?? []
+	if (!colleges.some((known) => known.id === college)) {
+		throw new ApiError(400, 'unknown_college', `no college with id "${college}" in this workshop`)
+	}
+	return college
+}
+
+function youOf(claims: TokenClaims) {
+	return claims.kind === 'link'
+		? { kind: 'link' as const, role: claims.role }
+		: { kind: 'personal' as const, role: claims.role, participantId: claims.participant, college: claims.college }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+	const a = Buffer.from(given)
+	const b = Buffer.from(expected)
+	return a.length === b.length && timingSafeEqual(a, b)
+}

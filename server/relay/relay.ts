@@ -1,0 +1,138 @@
+import type { WebSocketLike } from '@hono/node-server'
+import type { Context } from 'hono'
+import type { WSContext, WSEvents } from 'hono/ws'
+import type { WebSocket } from 'ws'
+import { CloseCode, type CloseCodeName, closeReasons } from '../../shared/protocol/close-codes.ts'
+import type { Channel } from '../../shared/protocol/messages.ts'
+import type { Result } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
+import type { PersonalClaims } from '../auth/tokens.ts'
+import { verifyToken } from '../auth/tokens.ts'
+import { bearerToken } from '../http/bearer-token.ts'
+import type { Logger } from '../logger.ts'
+import type { RoomRegistry } from '../rooms/room-registry.ts'
+import { RelayConnection } from './relay-connection.ts'
+
+export interface RelayOptions {
+	registry: RoomRegistry
+	secret: string
+	logger: Logger
+	heartbeatMs: number
+}
+
+/** Frames a client may send before its room is loaded; more is not an honest client. */
+const MAX_EARLY_FRAMES = 64
+
+/**
+ * Entry point of WebSocket connections. Every upgrade is accepted and refusals are sent as
+ * close codes, because a browser cannot read the HTTP status of a refused upgrade (the
+ * y-websocket client would only see 1006 and retry forever).
+ */
+export class Relay {
+	private readonly options: RelayOptions
+	private readonly connections = new Set<RelayConnection>()
+	private readonly sockets = new Set<WebSocket>()
+	private readonly heartbeat: NodeJS.Timeout
+
+	constructor(options: RelayOptions) {
+		this.options = options
+		this.heartbeat = setInterval(this.beat, options.heartbeatMs)
+		this.heartbeat.unref()
+	}
+
+	get connectionCount(): number {
+		return this.connections.size
+	}
+
+	/** Hono WebSocket events for one upgrade request on `channel`. */
+	events(c: Context, channel: Channel): WSEvents<WebSocketLike> {
+		const { registry, logger } = this.options
+		const workshop = c.req.param('workshop') ?? ''
+		const auth = this.authorize(workshop, bearerToken(c))
+		let connection: RelayConnection | null = null
+		let early: Uint8Array[] | null = []
+		let closed = false
+		let socket: WebSocket | null = null
+
+		const refuse = (raw: WebSocket, code: CloseCodeName) => {
+			logger.info('relay.refused', { workshop, channel, code: CloseCode[code], reason: closeReasons[code] })
+			raw.close(CloseCode[code], closeReasons[code])
+		}
+
+		return {
+			onOpen: (_event, ws) => {
+				const raw = rawSocket(ws)
+				if (!raw) return
+				socket = raw
+				this.sockets.add(raw)
+				if (!auth.ok) return refuse(raw, auth.error)
+				const claims = auth.value
+				registry.acquire(workshop).then((acquired) => {
+					if (!acquired.ok) return refuse(raw, acquired.error.code === 'corrupt' ? 'serverError' : 'tryAgainLater')
+					const room = acquired.value
+					if (!room) return refuse(raw, 'unknownWorkshop')
+					if (closed) return room.release()
+					connection = new RelayConnection(raw, room, channel === 'board' ? room.board : room.control, claims, logger)
+					this.connections.add(connection)
+					room.release() // the connection now keeps the room loaded
+					logger.debug('relay.connected', { workshop, channel, role: claims.role })
+					const pending = early ?? []
+					early = null
+					for (const frame of pending) connection.receive(frame)
+				})
+			},
+			onMessage: (event, ws) => {
+				const data = event.data
+				if (!(data instanceof ArrayBuffer)) {
+					const raw = rawSocket(ws)
+					if (raw) refuse(raw, 'badMessage')
+					return
+				}
+				const frame = new Uint8Array(data)
+				if (connection) connection.receive(frame)
+				else if (early && early.length < MAX_EARLY_FRAMES) early.push(frame)
+				else {
+					const raw = rawSocket(ws)
+					if (raw) refuse(raw, 'tryAgainLater')
+				}
+			},
+			onClose: () => {
+				closed = true
+				if (socket) this.sockets.delete(socket)
+				if (connection) {
+					this.connections.delete(connection)
+					connection.dispose()
+				}
+			},
+		}
+	}
+
+	/** Closes every socket (1001: clients reconnect to the next server) and stops the heartbeat. */
+	closeAll(): void {
+		clearInterval(this.heartbeat)
+		for (const socket of this.sockets) socket.close(CloseCode.goingAway, closeReasons.goingAway)
+	}
+
+	private authorize(workshop: string, token: string | null): Result<PersonalClaims, CloseCodeName> {
+		if (!token) return err('unauthorized')
+		const verified = verifyToken(this.options.secret, token)
+		if (!verified.ok || verified.value.workshop !== workshop) return err('unauthorized')
+		// Shared link tokens only serve the join exchange: the socket needs a personal token.
+		if (verified.value.kind !== 'personal') return err('forbidden')
+		return ok(verified.value)
+	}
+
+	private readonly beat = () => {
+		for (const connection of this.connections) {
+			if (!connection.ping()) {
+				this.options.logger.info('relay.dead_connection', { role: connection.claims.role })
+				connection.terminate()
+			}
+		}
+	}
+}
+
+/** The `ws` socket behind Hono's context: @hono/node-server hands us the one our server made. */
+function rawSocket(ws: WSContext<WebSocketLike>): WebSocket | null {
+	return (ws.raw as WebSocket | undefined) ?? null
+}

@@ -1,0 +1,137 @@
+import type { Result } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
+import type { Logger } from '../logger.ts'
+import type { StoreError, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
+import { WorkshopRoom } from './room.ts'
+
+export interface RegistryOptions {
+	store: WorkshopStore
+	logger: Logger
+	saveDebounceMs: number
+	saveMaxWaitMs: number
+}
+
+type Loading = Promise<Result<WorkshopRoom | null, StoreError>>
+
+/**
+ * The only way to get a room (STYLE §3). A room is loaded on first use, shared by every
+ * connection and request on that workshop, and unloaded once idle and saved. A failed load is
+ * reported and forgotten (the next request tries again); it never creates an empty room that
+ * could be saved over the real data.
+ */
+export class RoomRegistry {
+	private readonly rooms = new Map<string, Loading>()
+	private readonly options: RegistryOptions
+	private closing = false
+
+	constructor(options: RegistryOptions) {
+		this.options = options
+	}
+
+	/** Number of rooms loaded or loading. */
+	get size(): number {
+		return this.rooms.size
+	}
+
+	/** Ids of the rooms loaded or loading. */
+	ids(): string[] {
+		return [...this.rooms.keys()]
+	}
+
+	/**
+	 * Returns the room of a workshop, retained: call `room.release()` (or register a peer and let
+	 * it leave) when done. `null` when the workshop does not exist.
+	 */
+	async acquire(id: string): Promise<Result<WorkshopRoom | null, StoreError>> {
+		for (;;) {
+			if (this.closing) return err({ code: 'unavailable', message: 'server is shutting down' })
+			const loaded = await this.open(id)
+			if (!loaded.ok || loaded.value === null) return loaded
+			// A room unloaded while we waited is gone: load it again.
+			if (loaded.value.isDestroyed) continue
+			loaded.value.retain()
+			return loaded
+		}
+	}
+
+	/** Stores a new workshop durably. It is loaded when first used. */
+	async create(record: WorkshopRecord): Promise<void> {
+		await this.options.store.save(record)
+	}
+
+	/** Saves every room and unloads it; used on shutdown. Rooms whose save fails are reported. */
+	async closeAll(): Promise<{ failed: string[] }> {
+		this.closing = true
+		const failed: string[] = []
+		for (const [id, loading] of this.rooms) {
+			const loaded = await loading
+			if (!loaded.ok || !loaded.value) continue
+			try {
+				await loaded.value.flush()
+			} catch {
+				// One more try: the first failure may have been transient.
+				try {
+					await loaded.value.flush()
+				} catch (error) {
+					failed.push(id)
+					this.options.logger.error('room.unsaved_at_shutdown', { workshop: id, error })
+				}
+			}
+			loaded.value.destroy()
+		}
+		this.rooms.clear()
+		return { failed }
+	}
+
+	private open(id: string): Loading {
+		let loading = this.rooms.get(id)
+		if (!loading) {
+			loading = this.load(id)
+			this.rooms.set(id, loading)
+			const current = loading
+			loading.then((result) => {
+				if ((!result.ok || result.value === null) && this.rooms.get(id) === current) this.rooms.delete(id)
+			})
+		}
+		return loading
+	}
+
+	private async load(id: string): Loading {
+		const { store, logger } = this.options
+		let loaded: Awaited<ReturnType<WorkshopStore['load']>>
+		try {
+			loaded = await store.load(id)
+		} catch (error) {
+			loaded = err({ code: 'unavailable', message: (error as Error).message })
+		}
+		if (!loaded.ok) {
+			logger.error('room.load_failed', { workshop: id, code: loaded.error.code, detail: loaded.error.message })
+			return loaded
+		}
+		if (loaded.value === null) return ok(null)
+		try {
+			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle })
+			logger.debug('room.loaded', { workshop: id })
+			return ok(room)
+		} catch (error) {
+			// The record parsed but its Yjs state did not: as damaged as unparsable JSON.
+			logger.error('room.load_failed', { workshop: id, code: 'corrupt', error })
+			return err({ code: 'corrupt', message: `workshop ${id}: ${(error as Error).message}` })
+		}
+	}
+
+	private readonly onIdle = (room: WorkshopRoom) => {
+		if (room.isDestroyed || this.closing || !room.isUnused) return
+		if (room.hasUnsavedChanges) {
+			// Unload once saved; a failed save is retried by the room, which calls back here.
+			room.flush().then(
+				() => this.onIdle(room),
+				() => undefined,
+			)
+			return
+		}
+		room.destroy()
+		this.rooms.delete(room.id)
+		this.options.logger.debug('room.unloaded', { workshop: room.id })
+	}
+}

@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import { WebSocketServer } from 'ws'
+import { createApp } from './app.ts'
+import { loadSecret } from './auth/secret.ts'
+import type { Config } from './config.ts'
+import type { Logger } from './logger.ts'
+import { createLogger } from './logger.ts'
+import { Relay } from './relay/relay.ts'
+import { RoomRegistry } from './rooms/room-registry.ts'
+import { LowdbStore } from './store/lowdb-store.ts'
+import type { WorkshopStore } from './store/workshop-store.ts'
+import { loadTemplates } from './templates/template-catalog.ts'
+
+export interface RunningServer {
+	port: number
+	/** `http://host:port` as reachable from this machine. */
+	url: string
+	registry: RoomRegistry
+	relay: Relay
+	logger: Logger
+	/** Stops accepting, closes sockets (1001), saves every room. */
+	close(): Promise<void>
+}
+
+export interface StartOptions {
+	/** Defaults to the lowdb store in `config.dataDir`. */
+	store?: WorkshopStore
+	logger?: Logger
+}
+
+/** Starts Tablée on `config.port` (0 picks a free port). */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+	const logger = options.logger ?? createLogger(config.logLevel)
+	const secret = await loadSecret(config.secret, config.dataDir)
+	const store = options.store ?? (await new LowdbStore(config.dataDir).open())
+	const templates = await loadTemplates(config.templatesDir)
+	for (const problem of templates.problems) logger.error('template.refused', { problem })
+
+	const registry = new RoomRegistry({
+		store,
+		logger,
+		saveDebounceMs: config.saveDebounceMs,
+		saveMaxWaitMs: config.saveMaxWaitMs,
+	})
+	const relay = new Relay({ registry, secret, logger, heartbeatMs: config.heartbeatMs })
+	const app = createApp({ config, logger, registry, relay, templates, secret })
+
+	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).
+	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
+	const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject)
+		server.listen(config.port, config.host, () => {
+			server.off('error', reject)
+			resolve()
+		})
+	})
+	const port = (server.address() as AddressInfo).port
+	const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+	logger.info('server.started', {
+		url,
+		publicUrl: config.publicUrl,
+		dataDir: config.dataDir,
+		templates: templates.templates.size,
+	})
+
+	let closing: Promise<void> | null = null
+	const close = () => {
+		closing ??= (async () => {
+			relay.closeAll()
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+			;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+			const { failed } = await registry.closeAll()
+			for (const client of wss.clients) client.terminate()
+			await stopped
+			logger.info('server.stopped', { unsaved: failed })
+		})()
+		return closing
+	}
+	return { port, url, registry, relay, logger, close }
+}

@@ -1,0 +1,76 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises'
+import path from 'node:path'
+import type { Adapter } from 'lowdb'
+
+/**
+ * A lowdb adapter for one JSON file whose `write` resolves only once the data is durable:
+ * written to a temp file, flushed, renamed over the target, and the directory flushed so the
+ * rename itself survives a power cut. lowdb's own JSONFile renames without flushing.
+ *
+ * `read` throws {@link CorruptFileError} for a file that is not JSON, so that a damaged file is
+ * never mistaken for an absent one.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+	private queue: Promise<unknown> = Promise.resolve()
+	private readonly file: string
+
+	constructor(file: string) {
+		this.file = file
+	}
+
+	async read(): Promise<T | null> {
+		let text: string
+		try {
+			text = await readFile(this.file, 'utf8')
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+			throw error
+		}
+		try {
+			return JSON.parse(text) as T
+		} catch (error) {
+			throw new CorruptFileError(this.file, (error as Error).message)
+		}
+	}
+
+	write(data: T): Promise<void> {
+		// Writes to one file are serialised: two renames racing could otherwise land out of order.
+		const next = this.queue.then(() => writeDurably(this.file, `${JSON.stringify(data)}\n`))
+		this.queue = next.catch(() => undefined)
+		return next
+	}
+}
+
+export class CorruptFileError extends Error {
+	readonly file: string
+	constructor(file: string, detail: string) {
+		super(`${file} is not valid JSON: ${detail}`)
+		this.name = 'CorruptFileError'
+		this.file = file
+	}
+}
+
+let tempCounter = 0
+
+async function writeDurably(file: string, text: string): Promise<void> {
+	const temp = `${file}.${process.pid}.${++tempCounter}.tmp`
+	try {
+		const handle = await open(temp, 'w', 0o600)
+		try {
+			await handle.writeFile(text, 'utf8')
+			await handle.sync()
+		} finally {
+			await handle.close()
+		}
+		await rename(temp, file)
+	} catch (error) {
+		await unlink(temp).catch(() => undefined)
+		throw error
+	}
+	const dir = await open(path.dirname(file), 'r')
+	try {
+		await dir.sync()
+	} finally {
+		await dir.close()
+	}
+}

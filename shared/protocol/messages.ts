@@ -1,0 +1,30 @@
+/**
+ * y-websocket wire format. A message is `varUint(type)` followed by its payload; it does not
+ * include the room name — the room is the WebSocket's URL.
+ *
+ * The type numbers are those of the y-websocket client (y-websocket/src/y-websocket.js), which
+ * must keep working unmodified against our relay.
+ */
+export const MessageType = {
+	sync: 0,
+	awareness: 1,
+	auth: 2,
+	queryAwareness: 3,
+} as const
+
+export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType]
+
+/** Sub-types of a sync message, as defined by y-protocols/sync. */
+export const SyncMessageType = {
+	step1: 0,
+	step2: 1,
+	update: 2,
+} as const
+
+/** The two documents of a workshop, each relayed on its own WebSocket path. */
+export type Channel = 'board' | 'control'
+
+/** `/ws/<workshopId>` relays the board document, `/ws/<workshopId>/control` the control one. */
+export function channelPath(workshopId: string, channel: Channel): string {
+	return channel === 'board' ? `/ws/${workshopId}` : `/ws/${workshopId}/control`
+}

@@ -1,0 +1,33 @@
+import solid from 'vite-plugin-solid'
+import { defineConfig } from 'vitest/config'
+
+/**
+ * One config for the client build (Vite + Solid) and the test runner (Vitest).
+ * `npm run dev` serves the client with hot reload and proxies /api and /ws to the server.
+ */
+const serverUrl = process.env.TABLEE_DEV_SERVER ?? 'http://localhost:3000'
+
+export default defineConfig({
+	root: 'client',
+	publicDir: false,
+	plugins: [solid()],
+	build: {
+		outDir: '../dist/client',
+		emptyOutDir: true,
+		target: 'es2022',
+	},
+	server: {
+		proxy: {
+			'/api': serverUrl,
+			'/ws': { target: serverUrl.replace(/^http/, 'ws'), ws: true },
+		},
+	},
+	test: {
+		root: '.',
+		include: ['tests/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		pool: 'forks',
+	},
+})
