@@ -10,7 +10,8 @@ const serverUrl = process.env.TABLEE_DEV_SERVER ?? 'http://localhost:3000'
 export default defineConfig({
 	root: 'client',
 	publicDir: false,
-	plugins: [solid()],
+	// Tests run server code under Node: the Solid plugin would make `ws` resolve to its browser stub.
+	plugins: process.env.VITEST ? [] : [solid()],
 	build: {
 		outDir: '../dist/client',
 		emptyOutDir: true,

@@ -1,0 +1,298 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import type { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { signToken } from '../server/auth/tokens.ts'
+import { CloseCode } from '../shared/protocol/close-codes.ts'
+import { MessageType } from '../shared/protocol/messages.ts'
+import { readParticipants } from '../shared/workshop/control-document.ts'
+import type { CreatedWorkshop, TestServer } from './helpers/test-server.ts'
+import {
+	closeOf,
+	connect,
+	createWorkshop,
+	joinWorkshop,
+	nextClose,
+	rawSocket,
+	startTestServer,
+	synced,
+	TEST_SECRET,
+	waitFor,
+} from './helpers/test-server.ts'
+
+let server: TestServer
+let workshop: CreatedWorkshop
+const providers: WebsocketProvider[] = []
+
+function open(room: string, token: string | null, doc = new Y.Doc()) {
+	const provider = connect(server.wsUrl, room, token, doc)
+	providers.push(provider)
+	return provider
+}
+
+beforeEach(async () => {
+	server = await startTestServer({ maxFrameBytes: 64 * 1024 })
+	workshop = await createWorkshop(server)
+})
+
+afterEach(async () => {
+	for (const provider of providers.splice(0)) provider.destroy()
+	await server.dispose()
+})
+
+describe('board document', () => {
+	test('[R1] edits converge both ways between two participants', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice', 'assos-benevoles')
+		const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+		const a = open(workshop.id, alice.token)
+		const b = open(workshop.id, bob.token)
+		await Promise.all([synced(a), synced(b)])
+
+		a.doc.getMap('records').set('shape:a', { text: 'écrit par Alice' })
+		b.doc.getMap('records').set('shape:b', { text: 'écrit par Bob' })
+
+		await waitFor(() => b.doc.getMap('records').has('shape:a'), 'Bob sees Alice')
+		await waitFor(() => a.doc.getMap('records').has('shape:b'), 'Alice sees Bob')
+		expect(a.doc.getMap('records').toJSON()).toEqual(b.doc.getMap('records').toJSON())
+	})
+
+	test('[R1] a late joiner receives the whole board', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const a = open(workshop.id, alice.token)
+		await synced(a)
+		const text = a.doc.getText('notes')
+		for (let i = 0; i < 50; i++) text.insert(text.length, `ligne ${i}\n`)
+
+		const late = open(workshop.id, workshop.tokens.facilitator)
+		await synced(late)
+		await waitFor(() => late.doc.getText('notes').toString() === text.toString(), 'late joiner has every line')
+	})
+
+	test('[R3] an observer receives everything and writes nothing', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const watcher = await joinWorkshop(server, workshop, 'Observatrice', null, 'observer')
+		const a = open(workshop.id, alice.token)
+		const o = open(workshop.id, watcher.token)
+		await Promise.all([synced(a), synced(o)])
+
+		o.doc.getMap('records').set('shape:intrus', { text: 'ne doit pas passer' })
+		a.doc.getMap('records').set('shape:a', { text: 'visible' })
+		await waitFor(() => o.doc.getMap('records').has('shape:a'), 'observer receives edits')
+
+		// A third client syncing after both writes sees only the participant's edit.
+		const check = open(workshop.id, workshop.tokens.facilitator)
+		await synced(check)
+		await waitFor(() => check.doc.getMap('records').has('shape:a'), 'checker synced')
+		expect(check.doc.getMap('records').has('shape:intrus')).toBe(false)
+		expect(a.doc.getMap('records').has('shape:intrus')).toBe(false)
+
+		// Nor is it stored.
+		await server.registry.closeAll()
+		const { LowdbStore } = await import('../server/store/lowdb-store.ts')
+		const stored = await new LowdbStore(server.config.dataDir).load(workshop.id)
+		expect(stored.ok && stored.value).toBeTruthy()
+		if (!stored.ok || !stored.value) return
+		const doc = new Y.Doc()
+		Y.applyUpdate(doc, Buffer.from(stored.value.board, 'base64'))
+		expect(doc.getMap('records').has('shape:a')).toBe(true)
+		expect(doc.getMap('records').has('shape:intrus')).toBe(false)
+	})
+})
+
+describe('control document', () => {
+	test('[R2] every client reads it live; no client can write it', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const control = open(`${workshop.id}/control`, alice.token)
+		const facilitatorControl = open(`${workshop.id}/control`, workshop.tokens.facilitator)
+		await Promise.all([synced(control), synced(facilitatorControl)])
+		expect(control.doc.getMap('meta').get('title')).toBe('Concertation de test')
+
+		// A client, even the facilitator's, writing the control document is ignored.
+		facilitatorControl.doc.getMap('meta').set('title', 'falsifié')
+		control.doc.getMap('participants').set('fake', { name: 'Faux', role: 'facilitator', college: null })
+
+		// A join (written by the server) reaches both clients; the forged changes reach nobody.
+		const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+		await waitFor(() => readParticipants(control.doc).has(bob.participantId), 'join published to Alice')
+		await waitFor(() => readParticipants(facilitatorControl.doc).has(bob.participantId), 'join published')
+		const fresh = open(`${workshop.id}/control`, bob.token)
+		await synced(fresh)
+		await waitFor(() => readParticipants(fresh.doc).has(bob.participantId), 'fresh client synced')
+		expect(fresh.doc.getMap('meta').get('title')).toBe('Concertation de test')
+		expect(readParticipants(fresh.doc).has('fake')).toBe(false)
+	})
+
+	test('[R2] presence is writable on the control channel (the light view has no board)', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+		const a = open(`${workshop.id}/control`, alice.token)
+		const b = open(`${workshop.id}/control`, bob.token)
+		await Promise.all([synced(a), synced(b)])
+		a.awareness.setLocalStateField('user', { name: 'Alice' })
+		await waitFor(
+			() => [...b.awareness.getStates().values()].some((state) => state.user?.name === 'Alice'),
+			'Bob sees Alice present',
+		)
+		a.destroy()
+		await waitFor(
+			() => ![...b.awareness.getStates().values()].some((state) => state.user?.name === 'Alice'),
+			'Alice gone when she leaves',
+		)
+	})
+})
+
+describe('refusals', () => {
+	const refusedWith = async (room: string, token: string | null) => {
+		const provider = open(room, token)
+		return nextClose(provider)
+	}
+
+	test('[R4] no token, a forged token or another workshop\'s token: 4401', async () => {
+		const other = await createWorkshop(server, { title: 'Autre' })
+		expect((await refusedWith(workshop.id, null)).code).toBe(CloseCode.unauthorized)
+		expect((await refusedWith(workshop.id, 'not-a-token')).code).toBe(CloseCode.unauthorized)
+		const forged = signToken('another-secret-another-secret-0000000', {
+			kind: 'personal',
+			workshop: workshop.id,
+			role: 'facilitator',
+			participant: 'abcdefghijkl',
+			college: null,
+		})
+		expect((await refusedWith(workshop.id, forged)).code).toBe(CloseCode.unauthorized)
+		const closed = await refusedWith(workshop.id, other.tokens.facilitator)
+		expect(closed).toEqual({ code: CloseCode.unauthorized, reason: 'invalid or missing token' })
+	})
+
+	test('[R4] a shared link token cannot open the socket: 4403', async () => {
+		expect((await refusedWith(workshop.id, workshop.tokens.participant)).code).toBe(CloseCode.forbidden)
+		expect((await refusedWith(`${workshop.id}/control`, workshop.tokens.observer)).code).toBe(CloseCode.forbidden)
+	})
+
+	test('[R4] a workshop that does not exist: 4404', async () => {
+		const ghost = 'abcdefghijklmnopqrstuvwxyz'
+		const token = signToken(TEST_SECRET, {
+			kind: 'personal',
+			workshop: ghost,
+			role: 'facilitator',
+			participant: 'abcdefghijkl',
+			college: null,
+		})
+		expect((await refusedWith(ghost, token)).code).toBe(CloseCode.unknownWorkshop)
+		expect(server.registry.size).toBe(0)
+	})
+
+	test('[R4] the y-websocket client stops retrying after a 44xx refusal', async () => {
+		const provider = open(workshop.id, workshop.tokens.participant)
+		const closed = new Promise<{ code: number }>((resolve) => provider.on('closed', (event) => resolve(event)))
+		expect((await closed).code).toBe(CloseCode.forbidden)
+		expect(provider.shouldConnect).toBe(false)
+	})
+})
+
+describe('bad frames', () => {
+	const url = () => `${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(workshop.tokens.facilitator)}`
+
+	test('[R5] an oversized frame closes the offender with 1009; others keep working', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const a = open(workshop.id, alice.token)
+		await synced(a)
+		const socket = await rawSocket(url())
+		const closed = closeOf(socket)
+		socket.send(new Uint8Array(server.config.maxFrameBytes + 1))
+		expect((await closed).code).toBe(CloseCode.frameTooBig)
+
+		const b = open(workshop.id, workshop.tokens.facilitator)
+		await synced(b)
+		a.doc.getMap('records').set('shape:after', { ok: true })
+		await waitFor(() => b.doc.getMap('records').has('shape:after'), 'relay still works')
+		expect(a.wsconnected).toBe(true)
+	})
+
+	test.each([
+		['unknown message type', Uint8Array.of(99, 1, 2)],
+		['truncated sync message', Uint8Array.of(MessageType.sync, 2, 200)],
+		['update that is not a Yjs update', encodeUpdate(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))],
+		['awareness that is not JSON', Uint8Array.of(MessageType.awareness, 7, 1, 5, 1, 3, 0x7b, 0x7b, 0x7b)],
+		['text frame', 'hello'],
+	])('[R5] %s closes the offender with 4400; the document is untouched', async (_name, frame) => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const a = open(workshop.id, alice.token)
+		await synced(a)
+		a.doc.getMap('records').set('shape:before', { ok: true })
+		await waitFor(() => server.registry.size === 1, 'room loaded')
+
+		const socket = await rawSocket(url())
+		const closed = closeOf(socket)
+		socket.send(frame)
+		expect(await closed).toEqual({ code: CloseCode.badMessage, reason: 'undecodable message' })
+
+		const b = open(workshop.id, workshop.tokens.facilitator)
+		await synced(b)
+		await waitFor(() => b.doc.getMap('records').has('shape:before'), 'relay still works')
+		expect([...b.doc.getMap('records').keys()]).toEqual(['shape:before'])
+		expect(a.wsconnected).toBe(true)
+	})
+})
+
+describe('room lifecycle', () => {
+	test('[R6] a room is loaded on first connection and unloaded once its last client left and it saved', async () => {
+		expect(server.registry.size).toBe(0)
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		expect(server.registry.size).toBe(0) // the join loaded it, saved and let it go
+		const a = open(workshop.id, alice.token)
+		const c = open(`${workshop.id}/control`, alice.token)
+		await Promise.all([synced(a), synced(c)])
+		expect(server.registry.ids()).toEqual([workshop.id])
+		a.doc.getMap('records').set('shape:last-words', { text: 'au revoir' })
+		a.destroy()
+		await waitFor(() => server.relay.connectionCount === 1, 'board connection gone')
+		expect(server.registry.size).toBe(1) // the control client is still there
+		c.destroy()
+		await waitFor(() => server.registry.size === 0, 'registry empty')
+
+		const again = open(workshop.id, workshop.tokens.facilitator)
+		await synced(again)
+		await waitFor(() => again.doc.getMap('records').has('shape:last-words'), 'reloaded from disk')
+	})
+
+	test('[R7] a connection that stops answering pings is dropped and its presence removed', async () => {
+		await server.dispose()
+		server = await startTestServer({ heartbeatMs: 100 })
+		workshop = await createWorkshop(server)
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const a = open(workshop.id, alice.token)
+		await synced(a)
+		a.awareness.setLocalStateField('user', { name: 'Alice' })
+		const silent = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(workshop.tokens.facilitator)}`)
+		// Stop answering pings (ws answers them automatically; pausing the socket stops that).
+		silent.pause()
+		const presence = new Uint8Array(awarenessFrame(424242, { user: { name: 'Fantôme' } }))
+		silent.resume()
+		silent.send(presence)
+		await waitFor(() => [...a.awareness.getStates().keys()].includes(424242), 'ghost present')
+		silent.pause()
+		await waitFor(() => ![...a.awareness.getStates().keys()].includes(424242), 'ghost removed', 5000)
+		expect(server.relay.connectionCount).toBe(1)
+		silent.terminate()
+	})
+})
+
+function encodeUpdate(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder()
+	encoding.writeVarUint(encoder, MessageType.sync)
+	syncProtocol.writeUpdate(encoder, update)
+	return encoding.toUint8Array(encoder)
+}
+
+function awarenessFrame(clientId: number, state: unknown): Uint8Array {
+	const inner = encoding.createEncoder()
+	encoding.writeVarUint(inner, 1)
+	encoding.writeVarUint(inner, clientId)
+	encoding.writeVarUint(inner, 1)
+	encoding.writeVarString(inner, JSON.stringify(state))
+	const encoder = encoding.createEncoder()
+	encoding.writeVarUint(encoder, MessageType.awareness)
+	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner))
+	return encoding.toUint8Array(encoder)
+}
