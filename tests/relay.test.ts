@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import * as encoding from 'lib0/encoding'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
 import type { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -148,7 +148,7 @@ describe('refusals', () => {
 		return nextClose(provider)
 	}
 
-	test('[R4] no token, a forged token or another workshop\'s token: 4401', async () => {
+	test("[R4] no token, a forged token or another workshop's token: 4401", async () => {
 		const other = await createWorkshop(server, { title: 'Autre' })
 		expect((await refusedWith(workshop.id, null)).code).toBe(CloseCode.unauthorized)
 		expect((await refusedWith(workshop.id, 'not-a-token')).code).toBe(CloseCode.unauthorized)
@@ -264,7 +264,9 @@ describe('room lifecycle', () => {
 		const a = open(workshop.id, alice.token)
 		await synced(a)
 		a.awareness.setLocalStateField('user', { name: 'Alice' })
-		const silent = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(workshop.tokens.facilitator)}`)
+		const silent = await rawSocket(
+			`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(workshop.tokens.facilitator)}`,
+		)
 		// Stop answering pings (ws answers them automatically; pausing the socket stops that).
 		silent.pause()
 		const presence = new Uint8Array(awarenessFrame(424242, { user: { name: 'Fantôme' } }))

@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { verifyToken } from '../server/auth/tokens.ts'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
 import type { TestServer } from './helpers/test-server.ts'
-import { connect, createWorkshop, joinWorkshop, nextClose, startTestServer, synced, TEST_SECRET } from './helpers/test-server.ts'
+import {
+	connect,
+	createWorkshop,
+	joinWorkshop,
+	nextClose,
+	startTestServer,
+	synced,
+	TEST_SECRET,
+} from './helpers/test-server.ts'
 
 let server: TestServer
 
@@ -98,7 +106,12 @@ describe('joining', () => {
 		})
 		const view = await server.api(`/api/workshops/${workshop.id}`, { token: joined.token })
 		expect(await view.json()).toMatchObject({
-			you: { kind: 'personal', role: 'participant', participantId: joined.participantId, college: 'protection-sociale' },
+			you: {
+				kind: 'personal',
+				role: 'participant',
+				participantId: joined.participantId,
+				college: 'protection-sociale',
+			},
 		})
 		// Two joins are two people.
 		const other = await joinWorkshop(server, workshop, 'Léa', 'protection-sociale')
@@ -142,7 +155,7 @@ describe('joining', () => {
 		expect(await errorOf(regenerate)).toEqual({ status: 403, code: 'facilitator_only' })
 	})
 
-	test('[A5] one workshop\'s tokens open no other; missing and garbage tokens are 401', async () => {
+	test("[A5] one workshop's tokens open no other; missing and garbage tokens are 401", async () => {
 		const a = await createWorkshop(server, { title: 'A' })
 		const b = await createWorkshop(server, { title: 'B' })
 		const cross = await server.api(`/api/workshops/${b.id}`, { token: a.tokens.facilitator })
@@ -176,7 +189,10 @@ describe('regenerating the shared links', () => {
 			body: {},
 		})
 		expect(response.status).toBe(200)
-		const fresh = (await response.json()) as { tokens: { participant: string; observer: string }; links: { participant: string } }
+		const fresh = (await response.json()) as {
+			tokens: { participant: string; observer: string }
+			links: { participant: string }
+		}
 		expect(fresh.tokens.participant).not.toBe(workshop.tokens.participant)
 		expect(fresh.links.participant).toContain(fresh.tokens.participant)
 

@@ -33,13 +33,19 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<Confi
 export interface TestServer extends RunningServer {
 	config: Config
 	wsUrl: string
-	api(pathname: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>
+	api(
+		pathname: string,
+		init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+	): Promise<Response>
 	/** Stops the server and removes its data directory. */
 	dispose(): Promise<void>
 }
 
 /** Starts the real server on an ephemeral port. */
-export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+	overrides: Partial<Config> = {},
+	options: StartOptions = {},
+): Promise<TestServer> {
 	const config = await testConfig(overrides)
 	const server = await startServer(config, options)
 	return {
@@ -54,7 +60,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
 					...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
 					...init.headers,
 				},
-				body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+				body:
+					init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
 			}),
 		dispose: async () => {
 			await server.close()

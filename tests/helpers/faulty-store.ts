@@ -1,0 +1,45 @@
+import type { WorkshopRecord, WorkshopStore } from '../../server/store/workshop-store.ts'
+
+/**
+ * Wraps a real store to inject the failures a disk can have: saves that fail or wait at a
+ * gate, loads that fail. What it stores goes through the real adapter.
+ */
+export class FaultyStore implements WorkshopStore {
+	failSaves = 0
+	failLoads = false
+	saveCalls = 0
+	private gate: Promise<void> | null = null
+	private openGate: (() => void) | null = null
+	private readonly inner: WorkshopStore
+
+	constructor(inner: WorkshopStore) {
+		this.inner = inner
+	}
+
+	/** Holds every save until {@link release} is called. */
+	hold(): void {
+		this.gate = new Promise((resolve) => {
+			this.openGate = resolve
+		})
+	}
+
+	release(): void {
+		this.openGate?.()
+		this.gate = null
+	}
+
+	async load(id: string) {
+		if (this.failLoads) throw new Error('EIO: simulated read failure')
+		return this.inner.load(id)
+	}
+
+	async save(record: WorkshopRecord) {
+		this.saveCalls++
+		if (this.gate) await this.gate
+		if (this.failSaves > 0) {
+			this.failSaves--
+			throw new Error('ENOSPC: simulated write failure')
+		}
+		await this.inner.save(record)
+	}
+}
