@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
@@ -191,5 +190,3 @@ describe('restarts', () => {
 		expect(readParticipants(control.doc).get(alice.participantId)?.name).toBe('Alice')
 	})
 })
-
-export type { WebsocketProvider }
