@@ -1,0 +1,28 @@
+# Same steps as the README: npm ci, npm run build (part of npm start), then the server.
+# Node 24 LTS, as pinned in package.json (the npm "node" package is a devDependency for machines
+# whose own Node is older; the image has Node 24 already).
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:24.21.0-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    PORT=3000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY server ./server
+COPY shared ./shared
+COPY templates ./templates
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# `npm run serve` is `npm start` without the build, which the build stage did.
+CMD ["node", "server/main.ts"]
