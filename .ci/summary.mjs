@@ -3,4 +3,6 @@ import { readFileSync } from 'node:fs'
 
 const report = JSON.parse(readFileSync(process.argv[2] ?? 'test-artifacts/vitest.json', 'utf8'))
 const skipped = report.numPendingTests + report.numTodoTests
-console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`)
+process.stdout.write(
+	`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped` + '\n',
+)
