@@ -6,7 +6,9 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Config } from './config.ts'
+import { AssetFiles } from './assets/asset-files.ts'
 import { ApiError, apiErrorHandler } from './http/api-error.ts'
+import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import type { Logger } from './logger.ts'
 import { redactUrl } from './logger.ts'
@@ -26,6 +28,7 @@ export interface AppDeps {
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
 export function createApp(deps: AppDeps) {
 	const { config, logger, registry, relay, templates, secret } = deps
+	const assets = new AssetFiles(config.dataDir)
 	const app = new Hono()
 
 	app.onError(apiErrorHandler(logger))
@@ -41,18 +44,25 @@ export function createApp(deps: AppDeps) {
 		})
 	})
 
-	app.use(
-		'/api/*',
-		bodyLimit({
-			maxSize: config.maxBodyBytes,
-			onError: () => {
-				throw new ApiError(413, 'body_too_large', `request bodies are limited to ${config.maxBodyBytes} bytes`)
-			},
-		}),
-	)
+	const jsonBodyLimit = bodyLimit({
+		maxSize: config.maxBodyBytes,
+		onError: () => {
+			throw new ApiError(413, 'body_too_large', `request bodies are limited to ${config.maxBodyBytes} bytes`)
+		},
+	})
+	// Uploads have their own, larger limit (asset-routes.ts).
+	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
 	app.get('/api/health', (c) => c.json({ status: 'ok', rooms: registry.size, connections: relay.connectionCount }))
 
+	app.get('/api/client-config', (c) =>
+		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),
+	)
+
+	app.route(
+		'/api/workshops',
+		assetUploadRoutes({ registry, files: assets, secret, maxUploadBytes: config.maxUploadBytes }),
+	)
 	app.route(
 		'/api/workshops',
 		workshopRoutes({
@@ -63,6 +73,8 @@ export function createApp(deps: AppDeps) {
 			organizerKey: config.organizerKey,
 		}),
 	)
+
+	app.route('/assets', assetFileRoutes(assets))
 
 	app.all('/api/*', () => {
 		throw new ApiError(404, 'not_found', 'no such API endpoint')
@@ -95,4 +107,8 @@ function mountClient(app: Hono, clientDir: string) {
 		}
 		return c.html(await readFile(indexFile, 'utf8'))
 	})
+}
+
+function isUpload(method: string, pathname: string): boolean {
+	return method === 'POST' && /^\/api\/workshops\/[^/]+\/assets$/.test(pathname)
 }

@@ -17,6 +17,10 @@ export interface Config {
 	organizerKey: string | null
 	maxFrameBytes: number
 	maxBodyBytes: number
+	/** Largest image or video pasted on a board. */
+	maxUploadBytes: number
+	/** tldraw licence key handed to the canvas; null runs it unlicensed (see README). */
+	tldrawLicenseKey: string | null
 	saveDebounceMs: number
 	saveMaxWaitMs: number
 	/** Interval of WebSocket pings; a connection that missed one pong is dropped. */
@@ -54,6 +58,8 @@ const envSchema = v.object({
 	ORGANIZER_KEY: optionalText,
 	MAX_FRAME_BYTES: v.optional(integer(1024, 64 * 1024 * 1024), String(2 * 1024 * 1024)),
 	MAX_BODY_BYTES: v.optional(integer(1024, 16 * 1024 * 1024), String(64 * 1024)),
+	MAX_UPLOAD_BYTES: v.optional(integer(1024, 1024 * 1024 * 1024), String(10 * 1024 * 1024)),
+	TLDRAW_LICENSE_KEY: optionalText,
 	SAVE_DEBOUNCE_MS: v.optional(integer(0, 60_000), '1000'),
 	SAVE_MAX_WAIT_MS: v.optional(integer(0, 300_000), '5000'),
 	HEARTBEAT_MS: v.optional(integer(100, 600_000), '30000'),
@@ -80,6 +86,8 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		organizerKey: e.ORGANIZER_KEY ?? null,
 		maxFrameBytes: e.MAX_FRAME_BYTES,
 		maxBodyBytes: e.MAX_BODY_BYTES,
+		maxUploadBytes: e.MAX_UPLOAD_BYTES,
+		tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
 		saveDebounceMs: e.SAVE_DEBOUNCE_MS,
 		saveMaxWaitMs: Math.max(e.SAVE_MAX_WAIT_MS, e.SAVE_DEBOUNCE_MS),
 		heartbeatMs: e.HEARTBEAT_MS,

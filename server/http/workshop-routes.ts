@@ -12,15 +12,15 @@ import {
 } from '../../shared/workshop/control-document.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
 import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
-import { signToken, verifyToken } from '../auth/tokens.ts'
+import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { RECORD_VERSION } from '../store/workshop-store.ts'
 import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
 import { ApiError } from './api-error.ts'
-import { bearerToken } from './bearer-token.ts'
 import { parseBody } from './parse-body.ts'
+import { workshopClaims } from './workshop-claims.ts'
 
 export interface WorkshopRoutesOptions {
 	registry: RoomRegistry
@@ -49,8 +49,6 @@ export function newId(): string {
 	return out
 }
 
-const workshopIdPattern = /^[a-z0-9]{8,40}$/
-
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
 
 const createSchema = v.strictObject({
@@ -78,17 +76,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 	const joinLink = (workshop: string, token: string) => `${publicUrl}/join/${workshop}#token=${token}`
 	const facilitatorLink = (workshop: string, token: string) => `${publicUrl}/w/${workshop}#token=${token}`
 
-	/** Verifies the request's token for this workshop, without loading the workshop. */
-	const claimsOf = (c: Context, workshop: string): TokenClaims => {
-		if (!workshopIdPattern.test(workshop)) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
-		const token = bearerToken(c)
-		if (!token) throw new ApiError(401, 'missing_token', 'a token is required (Authorization: Bearer <token>)')
-		const verified = verifyToken(secret, token)
-		if (!verified.ok || verified.value.workshop !== workshop) {
-			throw new ApiError(401, 'invalid_token', 'this token is not valid for this workshop')
-		}
-		return verified.value
-	}
+	const claimsOf = (c: Context, workshop: string) => workshopClaims(c, secret, workshop)
 
 	/** Runs `work` on the loaded room, keeping it loaded meanwhile. */
 	const withRoom = async <T>(workshop: string, work: (room: WorkshopRoom) => Promise<T> | T): Promise<T> => {

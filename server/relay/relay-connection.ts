@@ -32,11 +32,20 @@ export class RelayConnection implements Peer {
 	/** Awareness client ids this connection introduced; removed when it leaves. */
 	private readonly presenceIds = new Set<number>()
 	private disposed = false
+	private readonly wantsAck: boolean
 	/** Set by the heartbeat; a connection that did not answer the previous ping is dropped. */
 	alive = true
 
-	constructor(socket: WebSocket, room: WorkshopRoom, channel: Channel, claims: PersonalClaims, logger: Logger) {
+	constructor(
+		socket: WebSocket,
+		room: WorkshopRoom,
+		channel: Channel,
+		claims: PersonalClaims,
+		logger: Logger,
+		options: { wantsAck: boolean } = { wantsAck: false },
+	) {
 		this.socket = socket
+		this.wantsAck = options.wantsAck
 		this.room = room
 		this.channel = channel
 		this.claims = claims
@@ -54,6 +63,7 @@ export class RelayConnection implements Peer {
 		this.send(encoding.toUint8Array(encoder))
 		const states = channel.awareness.getStates()
 		if (states.size > 0) this.send(this.awarenessMessage([...states.keys()]))
+		this.sendAck()
 	}
 
 	send(message: Uint8Array): void {
@@ -161,11 +171,21 @@ export class RelayConnection implements Peer {
 				// Decode the whole update before applying it: garbage is refused here, untouched.
 				Y.decodeUpdate(update)
 				Y.applyUpdate(this.channel.doc, update, this)
+				this.sendAck()
 				return ok(undefined)
 			}
 			default:
 				return err(`unknown sync message type ${syncType}`)
 		}
+	}
+
+	/** Tells a client that asked for it which state the server holds (MessageType.ack). */
+	private sendAck(): void {
+		if (!this.wantsAck) return
+		const encoder = encoding.createEncoder()
+		encoding.writeVarUint(encoder, MessageType.ack)
+		encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.channel.doc))
+		this.send(encoding.toUint8Array(encoder))
 	}
 
 	private awarenessMessage(clients: number[]): Uint8Array {

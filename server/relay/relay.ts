@@ -49,6 +49,7 @@ export class Relay {
 		const { registry, logger } = this.options
 		const workshop = c.req.param('workshop') ?? ''
 		const auth = this.authorize(workshop, bearerToken(c))
+		const wantsAck = c.req.query('ack') === '1'
 		let connection: RelayConnection | null = null
 		let early: Uint8Array[] | null = []
 		let closed = false
@@ -72,7 +73,8 @@ export class Relay {
 					const room = acquired.value
 					if (!room) return refuse(raw, 'unknownWorkshop')
 					if (closed) return room.release()
-					connection = new RelayConnection(raw, room, channel === 'board' ? room.board : room.control, claims, logger)
+					const target = channel === 'board' ? room.board : room.control
+					connection = new RelayConnection(raw, room, target, claims, logger, { wantsAck })
 					this.connections.add(connection)
 					room.release() // the connection now keeps the room loaded
 					logger.debug('relay.connected', { workshop, channel, role: claims.role })

@@ -10,6 +10,13 @@ export const MessageType = {
 	awareness: 1,
 	auth: 2,
 	queryAwareness: 3,
+	/**
+	 * Ours, server → client, only for clients that connected with `ack=1` (an unmodified
+	 * y-websocket client logs unknown types). Payload: `varUint8Array(state vector)` of the
+	 * server's document, sent once after connecting and after each update the client sent has
+	 * been applied. A client whose own state vector is ahead has changes the server lacks.
+	 */
+	ack: 100,
 } as const
 
 export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType]
