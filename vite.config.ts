@@ -11,11 +11,23 @@ export default defineConfig({
 	root: 'client',
 	publicDir: false,
 	// Tests run server code under Node: the Solid plugin would make `ws` resolve to its browser stub.
-	plugins: process.env.VITEST ? [] : [solid()],
+	plugins: process.env.VITEST ? [] : [solid({ exclude: ['client/canvas/**', '**/node_modules/**'] })],
+	// Solid's plugin compiles every other .tsx; the React island (client/canvas/) is left to Vite's
+	// own transform, with React's automatic runtime.
+	oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
 	build: {
 		outDir: '../dist/client',
 		emptyOutDir: true,
 		target: 'es2022',
+		// tldraw + React is one large lazy chunk, loaded only by the board page.
+		chunkSizeWarningLimit: 4096,
+		rolldownOptions: {
+			onLog(level, log, handler) {
+				// React libraries' "use client" directives mean nothing in a client-only bundle.
+				if (log.code === 'MODULE_LEVEL_DIRECTIVE') return
+				handler(level, log)
+			},
+		},
 	},
 	server: {
 		proxy: {
@@ -25,7 +37,7 @@ export default defineConfig({
 	},
 	test: {
 		root: '.',
-		include: ['tests/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts'],
+		include: ['tests/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,

@@ -1,21 +1,54 @@
-/**
- * Placeholder shell until the board client lands (issue "Board client"): it says what the
- * server is and where its API is documented, in French first.
- */
+import { createMemo, lazy, Match, Switch } from 'solid-js'
+import { LanguageSwitch } from './components/language-switch.tsx'
+import { language, t } from './i18n/i18n.ts'
+import { ConsolePage } from './pages/console-page.tsx'
+import { JoinPage } from './pages/join-page.tsx'
+import { LobbyPage } from './pages/lobby-page.tsx'
+import { NotFoundPage } from './pages/not-found-page.tsx'
+import { matchRoute, navigate, pathname } from './router.ts'
+
+// The board (Yjs, sync, then the canvas) loads only when a board is opened.
+const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
+
 export function App() {
+	const route = createMemo(() => matchRoute(pathname()))
+	document.documentElement.lang = language()
 	return (
-		<main
-			style={{ 'font-family': 'system-ui, sans-serif', 'max-width': '40rem', margin: '3rem auto', padding: '0 1rem' }}
-		>
-			<h1>Tablée</h1>
-			<p lang="fr">
-				Tableau blanc collaboratif pour les concertations territoriales entre associations et financeurs. Le serveur est
-				en marche ; l'interface d'animation arrive bientôt.
-			</p>
-			<p lang="en">
-				Collaborative whiteboard for territorial consultations between associations and funders. The server is running;
-				the facilitation interface is coming soon.
-			</p>
-		</main>
+		<Switch>
+			<Match when={route().page === 'board' && route()} keyed>
+				{(current) => current.page === 'board' && <BoardPage workshopId={current.workshopId} />}
+			</Match>
+			<Match when={route()} keyed>
+				{(current) => (
+					<div class="shell">
+						<header class="app-bar">
+							<a
+								class="brand"
+								href="/"
+								onClick={(event) => {
+									event.preventDefault()
+									navigate('/')
+								}}
+							>
+								{t('app.name')}
+							</a>
+							<span class="tagline">{t('app.tagline')}</span>
+							<LanguageSwitch />
+						</header>
+						<Switch fallback={<NotFoundPage />}>
+							<Match when={current.page === 'lobby'}>
+								<LobbyPage />
+							</Match>
+							<Match when={current.page === 'console' && current}>
+								{(page) => <ConsolePage workshopId={page().workshopId} />}
+							</Match>
+							<Match when={current.page === 'join' && current}>
+								{(page) => <JoinPage workshopId={page().workshopId} />}
+							</Match>
+						</Switch>
+					</div>
+				)}
+			</Match>
+		</Switch>
 	)
 }

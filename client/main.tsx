@@ -1,3 +1,4 @@
+import './styles.css'
 import { render } from 'solid-js/web'
 import { App } from './app.tsx'
 

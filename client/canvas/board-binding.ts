@@ -1,0 +1,181 @@
+import {
+	computed,
+	createPresenceStateDerivation,
+	createUserId,
+	DocumentRecordType,
+	type IndexKey,
+	PageRecordType,
+	react,
+	type Signal,
+	type TLDocument,
+	type TLInstancePresence,
+	type TLPageId,
+	type TLRecord,
+	type TLStore,
+	type TLUser,
+} from '@tldraw/tldraw'
+import type { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { boardStructures } from '../../shared/workshop/board-document.ts'
+
+/** Transaction origin of changes this binding writes into the Y.Doc. */
+const LOCAL = Symbol('tldraw-local')
+
+const DOCUMENT_ID = 'document:document' as TLDocument['id']
+const PAGE_ID = 'page:page' as TLPageId
+
+/**
+ * Two-way binding between the tldraw store and the board document's `records` map: user
+ * changes to document records go into the Y.Map; remote changes are merged into the store.
+ * The tldraw schema the records were written with is kept beside them (`tldraw.schema`), so
+ * records from an older tldraw are migrated when loaded rather than rejected.
+ *
+ * A record that fails tldraw's validation (a modified client can write anything into the
+ * board) is skipped and reported, never allowed to break the canvas for everyone.
+ */
+export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boolean; onInvalid: (id: string) => void }) {
+	const { records } = boardStructures(doc)
+	const meta = doc.getMap<unknown>('tldraw')
+
+	loadInitial(store, records, meta, options)
+
+	const stopListening = store.listen(
+		({ changes }) => {
+			if (!options.canWrite) return
+			doc.transact(() => {
+				for (const record of Object.values(changes.added)) records.set(record.id, record)
+				for (const [, record] of Object.values(changes.updated)) records.set(record.id, record)
+				for (const record of Object.values(changes.removed)) records.delete(record.id)
+			}, LOCAL)
+		},
+		{ source: 'user', scope: 'document' },
+	)
+
+	const onRemote = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
+		if (transaction.origin === LOCAL) return
+		const toPut: TLRecord[] = []
+		const toRemove: TLRecord['id'][] = []
+		event.changes.keys.forEach((change, id) => {
+			if (change.action === 'delete') toRemove.push(id as TLRecord['id'])
+			else toPut.push(records.get(id) as TLRecord)
+		})
+		store.mergeRemoteChanges(() => {
+			if (toRemove.length > 0) store.remove(toRemove.filter((id) => store.has(id)))
+			putEach(store, toPut, options.onInvalid)
+		})
+	}
+	records.observe(onRemote)
+
+	return () => {
+		stopListening()
+		records.unobserve(onRemote)
+	}
+}
+
+function loadInitial(
+	store: TLStore,
+	records: Y.Map<unknown>,
+	meta: Y.Map<unknown>,
+	options: { canWrite: boolean; onInvalid: (id: string) => void },
+) {
+	const current = store.schema.serialize()
+	if (records.size === 0) {
+		const initial = [
+			DocumentRecordType.create({ id: DOCUMENT_ID }),
+			PageRecordType.create({ id: PAGE_ID, name: 'Page 1', index: 'a1' as IndexKey }),
+		]
+		store.mergeRemoteChanges(() => store.put(initial))
+		if (options.canWrite) {
+			records.doc?.transact(() => {
+				for (const record of initial) records.set(record.id, record)
+				meta.set('schema', current)
+			}, LOCAL)
+		}
+		return
+	}
+	const snapshot = {
+		store: Object.fromEntries(records.entries()) as Record<string, TLRecord>,
+		schema: (meta.get('schema') as typeof current | undefined) ?? current,
+	}
+	try {
+		store.mergeRemoteChanges(() => store.loadStoreSnapshot(snapshot))
+	} catch {
+		// One bad record fails the whole snapshot: load record by record instead.
+		store.mergeRemoteChanges(() => putEach(store, Object.values(snapshot.store), options.onInvalid))
+	}
+	if (options.canWrite && JSON.stringify(meta.get('schema')) !== JSON.stringify(current)) {
+		records.doc?.transact(() => meta.set('schema', current), LOCAL)
+	}
+}
+
+function putEach(store: TLStore, records: TLRecord[], onInvalid: (id: string) => void) {
+	for (const record of records) {
+		try {
+			store.put([record])
+		} catch {
+			onInvalid(String((record as { id?: unknown })?.id ?? '?'))
+		}
+	}
+}
+
+export interface PresenceIdentity {
+	participantId: string
+	name: string
+	color: string
+}
+
+/**
+ * Live cursors: our tldraw presence goes into the awareness state (`presence`); others' come
+ * back as instance_presence records, named and coloured from their `user` field.
+ */
+export function bindPresence(store: TLStore, awareness: Awareness, me: Signal<PresenceIdentity>) {
+	const $user = computed<TLUser | null>('tablee user', () => {
+		const identity = me.get()
+		return {
+			id: createUserId(identity.participantId),
+			typeName: 'user',
+			name: identity.name,
+			color: identity.color,
+			imageUrl: '',
+			meta: {},
+		}
+	})
+	const derivation = createPresenceStateDerivation($user)(store)
+	const stopPublishing = react('publish presence', () => {
+		awareness.setLocalStateField('presence', derivation.get())
+	})
+
+	const byClient = new Map<number, TLInstancePresence['id']>()
+	const onChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+		const states = awareness.getStates()
+		store.mergeRemoteChanges(() => {
+			for (const client of [...added, ...updated]) {
+				if (client === awareness.clientID) continue
+				const state = states.get(client) as { presence?: TLInstancePresence; user?: { name?: string; color?: string } }
+				if (!state?.presence) continue
+				const record = {
+					...state.presence,
+					userName: state.user?.name ?? state.presence.userName,
+					color: state.user?.color ?? state.presence.color,
+				}
+				try {
+					store.put([record])
+					byClient.set(client, record.id)
+				} catch {
+					// malformed presence from a modified client: ignore it
+				}
+			}
+			for (const client of removed) {
+				const id = byClient.get(client)
+				byClient.delete(client)
+				if (id && store.has(id)) store.remove([id])
+			}
+		})
+	}
+	awareness.on('change', onChange)
+	return () => {
+		stopPublishing()
+		awareness.off('change', onChange)
+		awareness.setLocalStateField('presence', null)
+	}
+}

@@ -1,0 +1,119 @@
+/** @jsxImportSource react */
+import '@tldraw/tldraw/tldraw.css'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite.js'
+import {
+	AssetRecordType,
+	atom,
+	createTLCurrentUser,
+	createTLStore,
+	defaultBindingUtils,
+	defaultShapeUtils,
+	type Editor,
+	getHashForString,
+	type TLAsset,
+	Tldraw,
+	type TLUserPreferences,
+} from '@tldraw/tldraw'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import type { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { bindPresence, bindStore, type PresenceIdentity } from './board-binding.ts'
+
+/**
+ * The only React code of the app: tldraw mounted as an island inside the Solid page.
+ * Everything it needs comes in as plain values and callbacks; it reports back through them.
+ */
+export interface CanvasOptions {
+	doc: Y.Doc
+	awareness: Awareness
+	me: PresenceIdentity
+	readonly: boolean
+	locale: 'fr' | 'en'
+	online: boolean
+	licenseKey: string | null
+	uploadAsset: (file: File) => Promise<string>
+	onInvalidRecord: (id: string) => void
+}
+
+export interface CanvasHandle {
+	setLocale(locale: 'fr' | 'en'): void
+	setOnline(online: boolean): void
+	setIdentity(me: PresenceIdentity): void
+	editor(): Editor | null
+	unmount(): void
+}
+
+// Fonts, icons and translations from our own server: the page requests no other host.
+const assetUrls = getAssetUrlsByImport()
+
+export function mountCanvas(element: HTMLElement, options: CanvasOptions): CanvasHandle {
+	const status = atom<'online' | 'offline'>('connection', options.online ? 'online' : 'offline')
+	const mode = atom<'readonly' | 'readwrite'>('mode', options.readonly ? 'readonly' : 'readwrite')
+	const me = atom<PresenceIdentity>('me', options.me)
+	const preferences = atom<TLUserPreferences>('preferences', {
+		id: options.me.participantId,
+		name: options.me.name,
+		color: options.me.color,
+		locale: options.locale,
+		colorScheme: 'light',
+	})
+	const user = createTLCurrentUser({
+		userPreferences: preferences,
+		setUserPreferences: (next) => preferences.set(next),
+	})
+
+	const store = createTLStore({
+		shapeUtils: defaultShapeUtils,
+		bindingUtils: defaultBindingUtils,
+		collaboration: { status, mode },
+		assets: {
+			upload: async (_asset: TLAsset, file: File) => ({ src: await options.uploadAsset(file) }),
+		},
+	})
+	const unbindStore = bindStore(store, options.doc, { canWrite: !options.readonly, onInvalid: options.onInvalidRecord })
+	const unbindPresence = bindPresence(store, options.awareness, me)
+
+	let editor: Editor | null = null
+	const onMount = (mounted: Editor) => {
+		editor = mounted
+		if (options.readonly) mounted.updateInstanceState({ isReadonly: true })
+		// Pasted links become plain bookmarks: no request to the linked site or to an unfurling service.
+		mounted.registerExternalAssetHandler('url', async ({ url }) => ({
+			id: AssetRecordType.createId(getHashForString(url)),
+			typeName: 'asset',
+			type: 'bookmark',
+			props: { src: url, title: url, description: '', image: '', favicon: '' },
+			meta: {},
+		}))
+	}
+
+	const root = createRoot(element)
+	root.render(
+		<StrictMode>
+			<Tldraw
+				store={store}
+				user={user}
+				assetUrls={assetUrls}
+				licenseKey={options.licenseKey ?? undefined}
+				onMount={onMount}
+			/>
+		</StrictMode>,
+	)
+
+	return {
+		setLocale: (locale) => preferences.update((current) => ({ ...current, locale })),
+		setOnline: (online) => status.set(online ? 'online' : 'offline'),
+		setIdentity: (next) => {
+			me.set(next)
+			preferences.update((current) => ({ ...current, name: next.name, color: next.color }))
+		},
+		editor: () => editor,
+		unmount: () => {
+			root.unmount()
+			unbindPresence()
+			unbindStore()
+			store.dispose()
+		},
+	}
+}

@@ -1,0 +1,52 @@
+import { createEffect, createSignal, Show } from 'solid-js'
+import type { MessageKey } from '../i18n/messages-fr.ts'
+import { t } from '../i18n/i18n.ts'
+import type { RelayLink } from '../sync/relay-link.ts'
+
+/** Delay before "not yet received" is shown: a change normally reaches the server far sooner. */
+const UNSENT_GRACE_MS = 1500
+
+/**
+ * Connecté / reconnexion… / hors ligne, with a warning while local changes have not reached the
+ * server (known from our ack message), and the reason of a final refusal.
+ */
+export function ConnectionIndicator(props: { link: RelayLink }) {
+	const [lagging, setLagging] = createSignal(false)
+	let timer: ReturnType<typeof setTimeout> | undefined
+	createEffect(() => {
+		const unsent = props.link.unsent()
+		clearTimeout(timer)
+		if (!unsent) setLagging(false)
+		else timer = setTimeout(() => setLagging(true), UNSENT_GRACE_MS)
+	})
+	const state = () => props.link.state()
+	const text = () => {
+		const refusal = props.link.refusal()
+		if (state() === 'refused' && refusal) return t('connection.refused', { reason: refusalText(refusal.code) })
+		if (state() === 'connected') return t('connection.connected')
+		if (state() === 'connecting') return t('connection.connecting')
+		return t('connection.offline')
+	}
+	return (
+		<div
+			class="connection"
+			data-state={state()}
+			data-unsent={lagging() ? 'yes' : 'no'}
+			role="status"
+			aria-live="polite"
+		>
+			<span class="dot" aria-hidden="true" />
+			<span class="connection-text">{text()}</span>
+			<Show when={lagging()}>
+				<span class="connection-warning">
+					{state() === 'connected' ? t('connection.pending') : t('connection.pendingOffline')}
+				</span>
+			</Show>
+		</div>
+	)
+}
+
+function refusalText(code: number): string {
+	const key = `refusal.${code}` as MessageKey
+	return [4400, 4401, 4403, 4404].includes(code) ? t(key) : t('refusal.other', { code })
+}

@@ -1,0 +1,222 @@
+import { createEffect, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js'
+import { ApiFailure, api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
+import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
+import { ConnectionIndicator } from '../components/connection-indicator.tsx'
+import { CopyField } from '../components/copy-field.tsx'
+import { LanguageSwitch } from '../components/language-switch.tsx'
+import { ParticipantList } from '../components/participant-list.tsx'
+import { QrCode } from '../components/qr-code.tsx'
+import { language, t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
+import { loadSession, saveSession, type WorkshopSession } from '../session/sessions.ts'
+import { type PresenceUser, WorkshopSync } from '../sync/workshop-sync.ts'
+
+const FACILITATOR_COLOR = '#212529'
+const OBSERVER_COLOR = '#868e96'
+
+/**
+ * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
+ * and kept; otherwise the token saved at join is used. The canvas bundle (tldraw + React) is
+ * loaded only here, after the page itself is up.
+ */
+export function BoardPage(props: { workshopId: string }) {
+	const fromLink = takeTokenFromFragment()
+	const [state] = createResource(async () => resolveSession(props.workshopId, fromLink))
+
+	return (
+		<>
+			<Show when={state.error}>
+				<main class="page narrow">
+					<p class="error" role="alert">
+						{(state.error as Error).message}
+					</p>
+				</main>
+			</Show>
+			<Show when={state()} keyed>
+				{(resolved) =>
+					resolved.kind === 'board' ? (
+						<Board session={resolved.session} workshop={resolved.workshop} />
+					) : (
+						<main class="page narrow">
+							<h1>{t('board.noSession')}</h1>
+							<p>{t('board.joinFirst')}</p>
+						</main>
+					)
+				}
+			</Show>
+		</>
+	)
+}
+
+type Resolved = { kind: 'board'; session: WorkshopSession; workshop: WorkshopView } | { kind: 'none' }
+
+async function resolveSession(workshopId: string, fromLink: string | null): Promise<Resolved> {
+	const token = fromLink ?? loadSession(workshopId)?.token
+	if (!token) return { kind: 'none' }
+	let workshop: WorkshopView
+	try {
+		workshop = await api.workshop(workshopId, token)
+	} catch (failure) {
+		if (failure instanceof ApiFailure && failure.status === 401) return { kind: 'none' }
+		throw failure
+	}
+	if (workshop.you.kind === 'link') {
+		// A shared link opened on /b/: send it to the join page.
+		navigate(`/join/${workshopId}`)
+		sessionStorage.setItem(`tablee:link:${workshopId}`, token)
+		return { kind: 'none' }
+	}
+	const previous = loadSession(workshopId)
+	const session: WorkshopSession = {
+		...workshop.you,
+		workshopId,
+		token,
+		name: previous?.participantId === workshop.you.participantId ? previous.name : '',
+	}
+	saveSession(session)
+	return { kind: 'board', session, workshop }
+}
+
+function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
+	const sync = new WorkshopSync(props.workshop.id, props.session.token, { board: true })
+	const link = sync.boardLink
+	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu'>('none')
+	const [canvasError, setCanvasError] = createSignal<string | null>(null)
+	const [canvasReady, setCanvasReady] = createSignal(false)
+	const [name, setName] = createSignal(props.session.name)
+	const readonly = props.session.role === 'observer'
+
+	// The name shown to others comes from the control document (the server's record of the join).
+	const participants = sync.control.getMap<{ name: string }>('participants')
+	const refreshName = () => {
+		const entry = participants.get(props.session.participantId)
+		if (entry?.name && entry.name !== name()) {
+			setName(entry.name)
+			saveSession({ ...props.session, name: entry.name })
+		}
+	}
+	participants.observe(refreshName)
+	onCleanup(() => participants.unobserve(refreshName))
+
+	const color = () =>
+		props.session.role === 'facilitator'
+			? FACILITATOR_COLOR
+			: props.session.role === 'observer'
+				? OBSERVER_COLOR
+				: (props.workshop.colleges.find((college) => college.id === props.session.college)?.color ?? OBSERVER_COLOR)
+	const presence = (): PresenceUser => ({
+		participantId: props.session.participantId,
+		name: name() || '…',
+		role: props.session.role,
+		college: props.session.college,
+		color: color(),
+	})
+	createEffect(() => sync.setUser(presence()))
+
+	let container: HTMLDivElement | undefined
+	let canvas: CanvasHandle | null = null
+	onMount(async () => {
+		try {
+			const [{ mountCanvas }, config] = await Promise.all([import('../canvas/mount-canvas.tsx'), api.clientConfig()])
+			if (!container || !sync.board || !link) return
+			const me = presence()
+			canvas = mountCanvas(container, {
+				doc: sync.board,
+				awareness: link.provider.awareness,
+				me: { participantId: me.participantId, name: me.name, color: me.color },
+				readonly,
+				locale: language(),
+				online: link.state() === 'connected',
+				licenseKey: config.tldrawLicenseKey,
+				uploadAsset: (file) => api.uploadAsset(props.workshop.id, props.session.token, file),
+				onInvalidRecord: (id) => console.warn(`Tablée: skipped an invalid board record (${id})`),
+			})
+			setCanvasReady(true)
+		} catch (failure) {
+			setCanvasError((failure as Error).message)
+		}
+	})
+	createEffect(() => canvasReady() && canvas?.setLocale(language()))
+	createEffect(() => canvasReady() && canvas?.setOnline(link?.state() === 'connected'))
+	createEffect(() => {
+		const me = presence()
+		if (canvasReady()) canvas?.setIdentity({ participantId: me.participantId, name: me.name, color: me.color })
+	})
+	onCleanup(() => {
+		canvas?.unmount()
+		sync.destroy()
+	})
+
+	const personalLink = () => `${location.origin}/b/${props.workshop.id}#token=${props.session.token}`
+	const toggle = (which: 'people' | 'menu') => setPanel(panel() === which ? 'none' : which)
+
+	return (
+		<div class="board-page">
+			<header class="board-bar">
+				<h1 class="board-title">{props.workshop.title}</h1>
+				<Show when={link}>{(current) => <ConnectionIndicator link={current()} />}</Show>
+				<nav class="board-actions">
+					<button
+						type="button"
+						aria-expanded={panel() === 'people'}
+						aria-controls="panel-people"
+						onClick={() => toggle('people')}
+					>
+						{t('board.participants')}
+					</button>
+					<button
+						type="button"
+						aria-expanded={panel() === 'menu'}
+						aria-controls="panel-menu"
+						onClick={() => toggle('menu')}
+					>
+						{t('board.menu')}
+					</button>
+				</nav>
+			</header>
+			<Show when={readonly}>
+				<p class="readonly-banner" role="note">
+					{t('board.readonly')}
+				</p>
+			</Show>
+			<div class="board-body">
+				<div class="canvas" ref={(element) => (container = element)} data-ready={canvasReady() ? 'yes' : 'no'}>
+					<Show when={!canvasReady() && !canvasError()}>
+						<p class="canvas-loading">{t('board.loadingCanvas')}</p>
+					</Show>
+					<Show when={canvasError()}>
+						<p class="error" role="alert">
+							{t('board.canvasUnavailable', { message: canvasError() ?? '' })}
+						</p>
+					</Show>
+				</div>
+				<Show when={panel() === 'people'}>
+					<aside id="panel-people" class="side-panel" aria-label={t('board.participants')}>
+						<div class="panel-head">
+							<h2>{t('board.participants')}</h2>
+							<button type="button" onClick={() => setPanel('none')}>
+								{t('common.close')}
+							</button>
+						</div>
+						<ParticipantList sync={sync} colleges={props.workshop.colleges} me={props.session.participantId} />
+					</aside>
+				</Show>
+				<Show when={panel() === 'menu'}>
+					<aside id="panel-menu" class="side-panel" aria-label={t('board.menu')}>
+						<div class="panel-head">
+							<h2>{t('board.menu')}</h2>
+							<button type="button" onClick={() => setPanel('none')}>
+								{t('common.close')}
+							</button>
+						</div>
+						<LanguageSwitch />
+						<h3>{t('board.personalLink')}</h3>
+						<p class="help">{t('board.personalLinkHelp')}</p>
+						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />
+						<CopyField label={t('board.personalLink')} value={personalLink()} />
+					</aside>
+				</Show>
+			</div>
+		</div>
+	)
+}

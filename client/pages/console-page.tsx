@@ -1,0 +1,125 @@
+import { createResource, createSignal, Show } from 'solid-js'
+import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
+import { CopyField } from '../components/copy-field.tsx'
+import { QrCode } from '../components/qr-code.tsx'
+import { t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
+import { loadSession, saveSession } from '../session/sessions.ts'
+
+/** `/w/<id>`: the facilitator console — join links as QR codes, copy, regenerate, open the board. */
+export function ConsolePage(props: { workshopId: string }) {
+	const fromLink = takeTokenFromFragment()
+	const [notice, setNotice] = createSignal<string | null>(null)
+	const token = () => fromLink ?? loadSession(props.workshopId)?.token ?? null
+
+	const [view, { mutate, refetch }] = createResource(async () => {
+		const current = token()
+		if (!current) throw new ApiFailure(401, 'missing_token', 'no facilitator token on this device')
+		const workshop = await api.workshop(props.workshopId, current)
+		if (workshop.you.kind !== 'personal' || workshop.you.role !== 'facilitator') {
+			throw new ApiFailure(403, 'facilitator_only', 'this link is not a facilitator link')
+		}
+		if (fromLink) {
+			saveSession({
+				...workshop.you,
+				workshopId: props.workshopId,
+				token: fromLink,
+				name: loadSession(props.workshopId)?.name ?? 'Animation',
+			})
+		}
+		return workshop
+	})
+
+	const regenerate = async () => {
+		const current = token()
+		if (!current || !window.confirm(t('console.regenerateConfirm'))) return
+		try {
+			const fresh = await api.regenerateLinks(props.workshopId, current)
+			const previous = view()
+			if (previous) mutate({ ...previous, ...fresh })
+			setNotice(t('console.regenerated'))
+		} catch (failure) {
+			setNotice(t('common.error', { message: (failure as Error).message }))
+		}
+	}
+
+	const facilitatorLink = () => `${location.origin}/w/${props.workshopId}#token=${token() ?? ''}`
+
+	return (
+		<main class="page">
+			<Show when={view.error}>
+				<div class="error" role="alert">
+					<p>{t('common.error', { message: (view.error as Error).message })}</p>
+					<button type="button" onClick={() => refetch()}>
+						{t('common.retry')}
+					</button>
+				</div>
+			</Show>
+			<Show when={view()}>
+				{(workshop) => (
+					<>
+						<header class="page-header">
+							<div>
+								<p class="eyebrow">{t('console.title')}</p>
+								<h1>{workshop().title}</h1>
+								<p class="meta">
+									{[workshop().territory, workshop().date].filter(Boolean).join(' · ')}
+									{' · '}
+									{t('console.participants', { count: workshop().participantCount ?? 0 })}
+								</p>
+							</div>
+							<button type="button" class="primary" onClick={() => navigate(`/b/${props.workshopId}`)}>
+								{t('console.openBoard')}
+							</button>
+						</header>
+						<h2>{t('console.links')}</h2>
+						<Show when={notice()}>
+							<p class="notice" role="status">
+								{notice()}
+							</p>
+						</Show>
+						<div class="link-cards">
+							<Show when={workshop().links}>
+								{(links) => (
+									<>
+										<section class="link-card" aria-label={t('console.participantLink')}>
+											<QrCode
+												value={links().participant}
+												label={t('console.qrFor', { label: t('console.participantLink') })}
+											/>
+											<CopyField
+												label={t('console.participantLink')}
+												value={links().participant}
+												help={t('console.participantHelp')}
+											/>
+										</section>
+										<section class="link-card" aria-label={t('console.observerLink')}>
+											<QrCode
+												value={links().observer}
+												label={t('console.qrFor', { label: t('console.observerLink') })}
+											/>
+											<CopyField
+												label={t('console.observerLink')}
+												value={links().observer}
+												help={t('console.observerHelp')}
+											/>
+										</section>
+									</>
+								)}
+							</Show>
+						</div>
+						<div class="actions">
+							<button type="button" onClick={regenerate}>
+								{t('console.regenerate')}
+							</button>
+						</div>
+						<CopyField label={t('console.facilitatorLink')} value={facilitatorLink()} />
+					</>
+				)}
+			</Show>
+			<Show when={view.loading}>
+				<p>{t('common.loading')}</p>
+			</Show>
+		</main>
+	)
+}

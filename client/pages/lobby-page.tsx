@@ -1,0 +1,93 @@
+import { createSignal, Show } from 'solid-js'
+import { ApiFailure, api } from '../api.ts'
+import { t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
+import { saveSession } from '../session/sessions.ts'
+
+/** `/`: a facilitator creates a workshop and lands on its console. */
+export function LobbyPage() {
+	const [busy, setBusy] = createSignal(false)
+	const [error, setError] = createSignal<string | null>(null)
+	const [needsKey, setNeedsKey] = createSignal(false)
+
+	const submit = async (event: SubmitEvent) => {
+		event.preventDefault()
+		const form = new FormData(event.currentTarget as HTMLFormElement)
+		const text = (name: string) => String(form.get(name) ?? '').trim()
+		setBusy(true)
+		setError(null)
+		try {
+			const facilitatorName = text('facilitatorName')
+			const created = await api.createWorkshop(
+				{
+					title: text('title'),
+					...(text('territory') ? { territory: text('territory') } : {}),
+					...(text('date') ? { date: text('date') } : {}),
+					...(facilitatorName ? { facilitatorName } : {}),
+				},
+				text('organizerKey') || undefined,
+			)
+			const view = await api.workshop(created.id, created.tokens.facilitator)
+			if (view.you.kind === 'personal') {
+				saveSession({
+					...view.you,
+					workshopId: created.id,
+					token: created.tokens.facilitator,
+					name: facilitatorName || 'Animation',
+				})
+			}
+			navigate(`/w/${created.id}`)
+		} catch (failure) {
+			if (failure instanceof ApiFailure && failure.code === 'organizer_key_required') setNeedsKey(true)
+			setError(failure instanceof ApiFailure && failure.status === 0 ? t('error.network') : (failure as Error).message)
+		} finally {
+			setBusy(false)
+		}
+	}
+
+	return (
+		<main class="page narrow">
+			<h1>{t('lobby.title')}</h1>
+			<p class="intro">{t('lobby.intro')}</p>
+			<form class="stack" onSubmit={submit}>
+				<label>
+					{t('lobby.field.title')}
+					<input name="title" required maxLength={200} autocomplete="off" />
+				</label>
+				<label>
+					{t('lobby.field.territory')}
+					<input name="territory" maxLength={200} autocomplete="off" />
+				</label>
+				<label>
+					{t('lobby.field.date')}
+					<input name="date" type="date" />
+				</label>
+				<label>
+					{t('lobby.field.facilitatorName')}
+					<input name="facilitatorName" maxLength={80} autocomplete="name" />
+				</label>
+				<label>
+					{t('lobby.field.template')}
+					<select name="templateId" disabled>
+						<option value="concertation-territoriale">{t('lobby.defaultTemplate')}</option>
+					</select>
+				</label>
+				<Show when={needsKey()}>
+					<label>
+						{t('lobby.field.organizerKey')}
+						<input name="organizerKey" type="password" autocomplete="off" required />
+						<span class="help">{t('lobby.organizerKeyHelp')}</span>
+					</label>
+				</Show>
+				<Show when={error()}>
+					<p class="error" role="alert">
+						{t('common.error', { message: error() ?? '' })}
+					</p>
+				</Show>
+				<button type="submit" class="primary" disabled={busy()}>
+					{busy() ? t('lobby.creating') : t('lobby.create')}
+				</button>
+			</form>
+		</main>
+	)
+}

@@ -1,0 +1,32 @@
+import { createSignal } from 'solid-js'
+
+/**
+ * A tiny router: the app has four pages, so a pathname signal and `navigate` suffice.
+ * `/` lobby · `/w/<id>` facilitator console · `/join/<id>` join · `/b/<id>` board.
+ */
+const [pathname, setPathname] = createSignal(location.pathname)
+window.addEventListener('popstate', () => setPathname(location.pathname))
+
+export { pathname }
+
+export function navigate(to: string): void {
+	history.pushState(null, '', to)
+	setPathname(location.pathname)
+}
+
+export type Route =
+	| { page: 'lobby' }
+	| { page: 'console'; workshopId: string }
+	| { page: 'join'; workshopId: string }
+	| { page: 'board'; workshopId: string }
+	| { page: 'not-found' }
+
+export function matchRoute(path: string): Route {
+	if (path === '/' || path === '') return { page: 'lobby' }
+	const match = /^\/(w|join|b)\/([a-z0-9]{8,40})\/?$/.exec(path)
+	if (!match?.[2]) return { page: 'not-found' }
+	const workshopId = match[2]
+	if (match[1] === 'w') return { page: 'console', workshopId }
+	if (match[1] === 'join') return { page: 'join', workshopId }
+	return { page: 'board', workshopId }
+}
