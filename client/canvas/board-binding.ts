@@ -34,8 +34,7 @@ const PAGE_ID = 'page:page' as TLPageId
  * board) is skipped and reported, never allowed to break the canvas for everyone.
  */
 export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boolean; onInvalid: (id: string) => void }) {
-	const { records } = boardStructures(doc)
-	const meta = doc.getMap<unknown>('tldraw')
+	const { records, tldraw: meta } = boardStructures(doc)
 
 	loadInitial(store, records, meta, options)
 

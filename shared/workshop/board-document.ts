@@ -7,6 +7,7 @@ import type * as Y from 'yjs'
  * Layout version 1:
  * - `records` (Y.Map): tldraw records by record id (shapes, pages, assets, bindings).
  * - `cards` (Y.Map): canvas position of each contribution card, by contribution id.
+ * - `tldraw` (Y.Map): `schema`, the serialized tldraw schema the records were written with.
  */
 export const BOARD_LAYOUT_VERSION = 1
 
@@ -15,5 +16,6 @@ export function boardStructures(doc: Y.Doc) {
 	return {
 		records: doc.getMap<unknown>('records'),
 		cards: doc.getMap<unknown>('cards'),
+		tldraw: doc.getMap<unknown>('tldraw'),
 	}
 }
