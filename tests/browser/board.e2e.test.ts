@@ -44,6 +44,12 @@ afterAll(async () => {
 	await server?.dispose()
 })
 
+// A 1×1 PNG.
+const pixelPng = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+	'base64',
+)
+
 /** Reads a QR code the way a phone would: from pixels on the screen. */
 async function scanQr(page: Page, index: number): Promise<string | null> {
 	const png = PNG.sync.read(await page.locator('svg.qr').nth(index).screenshot())
@@ -105,7 +111,7 @@ describe('board client', () => {
 
 	test('[U2] two participants join with different colleges and see each other', async () => {
 		alice = await joinAs(links.participant, 'Alice', 'Associations – dirigeant·es bénévoles')
-		bob = await joinAs(links.participant, 'Bob', 'Financeurs publics – État', { width: 390, height: 844 })
+		bob = await joinAs(links.participant, 'Bob', 'Financeurs publics – État', { width: 360, height: 740 })
 		await bob.getByRole('button', { name: 'Participant·es' }).click()
 		const aliceRow = bob.locator('.participants li', { hasText: 'Alice' })
 		await aliceRow.waitFor()
@@ -189,6 +195,21 @@ describe('board client', () => {
 		await alice.getByLabel('Language').selectOption('fr')
 		await alice.getByRole('button', { name: 'Fermer' }).click()
 		await alice.locator('[data-testid="tools.eraser"][aria-label*="Gomme" i]').waitFor()
+	})
+
+	test('[U10] an image added to the board is uploaded and referenced by URL, not embedded', async () => {
+		const [chooser] = await Promise.all([alice.waitForEvent('filechooser'), alice.getByTestId('tools.asset').click()])
+		await chooser.setFiles({ name: 'carte.png', mimeType: 'image/png', buffer: pixelPng })
+		for (const page of [alice, bob]) {
+			// Zoom to fit, so the image is within the phone's viewport too.
+			await page.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
+			await page.keyboard.press('Shift+1')
+			const image = page.locator('.tl-shape img')
+			await image.first().waitFor({ state: 'attached', timeout: 15_000 })
+			const src = (await image.first().getAttribute('src')) ?? ''
+			expect(src).toMatch(/\/assets\/[a-z0-9]+\/[a-z0-9]{26}\.png$/)
+		}
+		await screenshot(bob, 'image-phone')
 	})
 
 	test('[U9] no request left this machine and no page raised an uncaught error', () => {
