@@ -23,6 +23,12 @@ export interface Config {
 	tldrawLicenseKey: string | null
 	saveDebounceMs: number
 	saveMaxWaitMs: number
+	/** Upper bound on a workshop board's stored size. */
+	maxDocBytes: number
+	/** Largest presence state of one client (name, college, cursor, selection…). */
+	maxPresenceBytes: number
+	/** Presence changes are gathered this long and broadcast together. */
+	presenceFlushMs: number
 	/** Interval of WebSocket pings; a connection that missed one pong is dropped. */
 	heartbeatMs: number
 	logLevel: LogLevel
@@ -60,6 +66,9 @@ const envSchema = v.object({
 	MAX_BODY_BYTES: v.optional(integer(1024, 16 * 1024 * 1024), String(64 * 1024)),
 	MAX_UPLOAD_BYTES: v.optional(integer(1024, 1024 * 1024 * 1024), String(10 * 1024 * 1024)),
 	TLDRAW_LICENSE_KEY: optionalText,
+	MAX_DOC_BYTES: v.optional(integer(64 * 1024, 1024 * 1024 * 1024), String(32 * 1024 * 1024)),
+	MAX_PRESENCE_BYTES: v.optional(integer(256, 1024 * 1024), String(8 * 1024)),
+	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '40'),
 	SAVE_DEBOUNCE_MS: v.optional(integer(0, 60_000), '1000'),
 	SAVE_MAX_WAIT_MS: v.optional(integer(0, 300_000), '5000'),
 	HEARTBEAT_MS: v.optional(integer(100, 600_000), '30000'),
@@ -88,6 +97,9 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		maxBodyBytes: e.MAX_BODY_BYTES,
 		maxUploadBytes: e.MAX_UPLOAD_BYTES,
 		tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
+		maxDocBytes: e.MAX_DOC_BYTES,
+		maxPresenceBytes: e.MAX_PRESENCE_BYTES,
+		presenceFlushMs: e.PRESENCE_FLUSH_MS,
 		saveDebounceMs: e.SAVE_DEBOUNCE_MS,
 		saveMaxWaitMs: Math.max(e.SAVE_MAX_WAIT_MS, e.SAVE_DEBOUNCE_MS),
 		heartbeatMs: e.HEARTBEAT_MS,

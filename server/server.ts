@@ -42,8 +42,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 		logger,
 		saveDebounceMs: config.saveDebounceMs,
 		saveMaxWaitMs: config.saveMaxWaitMs,
+		presenceFlushMs: config.presenceFlushMs,
+		maxDocBytes: config.maxDocBytes,
 	})
-	const relay = new Relay({ registry, secret, logger, heartbeatMs: config.heartbeatMs })
+	const relay = new Relay({
+		registry,
+		secret,
+		logger,
+		heartbeatMs: config.heartbeatMs,
+		maxPresenceBytes: config.maxPresenceBytes,
+	})
 	const app = createApp({ config, logger, registry, relay, templates, secret })
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).

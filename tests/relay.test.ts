@@ -298,3 +298,112 @@ function awarenessFrame(clientId: number, state: unknown): Uint8Array {
 	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner))
 	return encoding.toUint8Array(encoder)
 }
+
+describe('presence rules', () => {
+	const presenceFrame = (clientId: number, clock: number, state: unknown) => {
+		const inner = encoding.createEncoder()
+		encoding.writeVarUint(inner, 1)
+		encoding.writeVarUint(inner, clientId)
+		encoding.writeVarUint(inner, clock)
+		encoding.writeVarString(inner, JSON.stringify(state))
+		const encoder = encoding.createEncoder()
+		encoding.writeVarUint(encoder, MessageType.awareness)
+		encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner))
+		return encoding.toUint8Array(encoder)
+	}
+	const stateOf = (provider: WebsocketProvider, client: number) =>
+		provider.awareness.getStates().get(client) as { user?: Record<string, unknown>; presence?: Record<string, unknown> }
+
+	test('[R9] the name, role and college a presence shows are the token’s, whatever the client claims', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice', 'etat')
+		const a = open(workshop.id, alice.token)
+		const b = open(workshop.id, workshop.tokens.facilitator)
+		await Promise.all([synced(a), synced(b)])
+		a.awareness.setLocalStateField('user', {
+			participantId: 'someone-else',
+			name: 'Le Préfet',
+			role: 'facilitator',
+			college: null,
+			color: '#000',
+		})
+		a.awareness.setLocalStateField('presence', {
+			userId: 'user:x',
+			userName: 'Le Préfet',
+			color: '#000',
+			cursor: { x: 1, y: 2 },
+		})
+		await waitFor(() => stateOf(b, a.awareness.clientID)?.presence !== undefined, 'presence relayed')
+		const seen = stateOf(b, a.awareness.clientID)
+		expect(seen.user).toEqual({
+			participantId: alice.participantId,
+			name: 'Alice',
+			role: 'participant',
+			college: 'etat',
+			color: '#1971c2',
+		})
+		expect(seen.presence).toMatchObject({
+			userId: `user:${alice.participantId}`,
+			userName: 'Alice',
+			color: '#1971c2',
+			cursor: { x: 1, y: 2 },
+		})
+	})
+
+	test('[R9] a connection cannot change or remove presence it did not introduce', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice', 'etat')
+		const mallory = await joinWorkshop(server, workshop, 'Mallory', 'etat')
+		const a = open(workshop.id, alice.token)
+		const watcher = open(workshop.id, workshop.tokens.facilitator)
+		await Promise.all([synced(a), synced(watcher)])
+		a.awareness.setLocalStateField('cursor', { x: 5 })
+		await waitFor(
+			() => (stateOf(watcher, a.awareness.clientID) as { cursor?: unknown })?.cursor !== undefined,
+			'Alice present',
+		)
+
+		const socket = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(mallory.token)}`)
+		socket.send(presenceFrame(a.awareness.clientID, 1000, { cursor: { x: 666 } }))
+		socket.send(presenceFrame(a.awareness.clientID, 1001, null))
+		// Mallory's own presence goes through: once the watcher sees it, the spoof would have too.
+		socket.send(presenceFrame(31337, 1, { cursor: { x: 1 } }))
+		await waitFor(() => stateOf(watcher, 31337) !== undefined, 'Mallory’s own presence relayed')
+		expect((stateOf(watcher, a.awareness.clientID) as { cursor?: unknown }).cursor).toEqual({ x: 5 })
+		expect(stateOf(watcher, 31337).user?.name).toBe('Mallory')
+		socket.close()
+		await waitFor(() => stateOf(watcher, 31337) === undefined, 'Mallory’s presence removed when she leaves')
+		expect(stateOf(watcher, a.awareness.clientID)).toBeDefined()
+	})
+
+	test('[R9] an oversized presence state is refused without touching anyone else’s', async () => {
+		const mallory = await joinWorkshop(server, workshop, 'Mallory', 'etat')
+		const watcher = open(workshop.id, workshop.tokens.facilitator)
+		await synced(watcher)
+		const socket = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(mallory.token)}`)
+		socket.send(presenceFrame(4242, 1, { padding: 'x'.repeat(server.config.maxPresenceBytes) }))
+		socket.send(presenceFrame(4243, 1, { small: true }))
+		await waitFor(() => stateOf(watcher, 4243) !== undefined, 'the small one relayed')
+		expect(stateOf(watcher, 4242)).toBeUndefined()
+		expect(socket.readyState).toBe(socket.OPEN)
+		socket.close()
+	})
+
+	test('[R9] a participant’s second device takes its presence over; its reconnection is seen at once', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice', 'etat')
+		const watcher = open(workshop.id, workshop.tokens.facilitator)
+		await synced(watcher)
+		const first = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(alice.token)}`)
+		first.send(presenceFrame(777, 5, { cursor: { x: 1 } }))
+		await waitFor(() => stateOf(watcher, 777) !== undefined, 'present')
+		first.terminate() // dropped without a goodbye
+		await waitFor(() => stateOf(watcher, 777) === undefined, 'removed on disconnect')
+		const second = await rawSocket(`${server.wsUrl}/${workshop.id}?token=${encodeURIComponent(alice.token)}`)
+		// Same client id and clock as before the drop (what y-websocket resends): seen again.
+		second.send(presenceFrame(777, 5, { cursor: { x: 2 } }))
+		await waitFor(() => (stateOf(watcher, 777) as { cursor?: { x: number } })?.cursor?.x === 2, 'back at once')
+		// And it settles: clients echo presence back, which must not start a loop of clock bumps.
+		const clock = watcher.awareness.meta.get(777)?.clock
+		await new Promise((resolve) => setTimeout(resolve, 300))
+		expect(watcher.awareness.meta.get(777)?.clock).toBe(clock)
+		second.close()
+	})
+})

@@ -1,6 +1,7 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import type { College } from '../../shared/template/template-schema.ts'
 import { type ParticipantEntry, readParticipants } from '../../shared/workshop/control-document.ts'
+import { presenceColor } from '../../shared/workshop/presence.ts'
 import { label, t } from '../i18n/i18n.ts'
 import type { WorkshopSync } from '../sync/workshop-sync.ts'
 
@@ -47,9 +48,7 @@ export function ParticipantList(props: { sync: WorkshopSync; colleges: College[]
 						<span
 							class="swatch"
 							aria-hidden="true"
-							style={{
-								background: collegeOf(row.college)?.color ?? (row.role === 'facilitator' ? '#212529' : '#adb5bd'),
-							}}
+							style={{ background: presenceColor(row.role, row.college, props.colleges) }}
 						/>
 						<span class="who">
 							<span class="name">

@@ -9,10 +9,8 @@ import { QrCode } from '../components/qr-code.tsx'
 import { language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession, type WorkshopSession } from '../session/sessions.ts'
-import { type PresenceUser, WorkshopSync } from '../sync/workshop-sync.ts'
-
-const FACILITATOR_COLOR = '#212529'
-const OBSERVER_COLOR = '#868e96'
+import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
+import { WorkshopSync } from '../sync/workshop-sync.ts'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -98,12 +96,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	participants.observe(refreshName)
 	onCleanup(() => participants.unobserve(refreshName))
 
-	const color = () =>
-		props.session.role === 'facilitator'
-			? FACILITATOR_COLOR
-			: props.session.role === 'observer'
-				? OBSERVER_COLOR
-				: (props.workshop.colleges.find((college) => college.id === props.session.college)?.color ?? OBSERVER_COLOR)
+	const color = () => presenceColor(props.session.role, props.session.college, props.workshop.colleges)
 	const presence = (): PresenceUser => ({
 		participantId: props.session.participantId,
 		name: name() || '…',

@@ -1,14 +1,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
+import type { PresenceUser } from '../../shared/workshop/presence.ts'
 import { RelayLink } from './relay-link.ts'
-
-export interface PresenceUser {
-	participantId: string
-	name: string
-	role: 'facilitator' | 'participant' | 'observer'
-	college: string | null
-	color: string
-}
 
 /**
  * The live connection of one person to one workshop: the control document (always) and the

@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { equalityDeep } from 'lib0/function'
 import type { WebSocket } from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
@@ -8,10 +9,21 @@ import { CloseCode, type CloseCodeName, closeReasons } from '../../shared/protoc
 import { MessageType, SyncMessageType } from '../../shared/protocol/messages.ts'
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
+import { readMeta, readParticipants } from '../../shared/workshop/control-document.ts'
+import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import type { PersonalClaims } from '../auth/tokens.ts'
 import type { Logger } from '../logger.ts'
-import type { Channel, Peer } from '../rooms/channel.ts'
+import type { Channel, PresenceOwner } from '../rooms/channel.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
+import { decodePresence, encodePresence, type PresenceEntry, stampIdentity } from './presence-filter.ts'
+
+/** Awareness client ids one connection may introduce (a tab has one; a few spare for reloads). */
+const MAX_PRESENCE_IDS = 4
+
+export interface ConnectionOptions {
+	wantsAck: boolean
+	maxPresenceBytes: number
+}
 
 /**
  * One client socket on one channel of a room: decodes its frames, applies what its role allows
@@ -20,9 +32,12 @@ import type { WorkshopRoom } from '../rooms/room.ts'
  *
  * Write rules: the control channel is written by the server alone, so every client's document
  * updates there are dropped; on the board, observers' updates are dropped. Dropped updates are
- * neither applied, broadcast nor stored. Presence (awareness) is writable on both channels.
+ * neither applied, broadcast nor stored. Presence (awareness) is writable on both channels, with
+ * rules: a connection changes only the presence ids it introduced (another device of the same
+ * participant may take them over), states are size-limited JSON objects, and the `user` a state
+ * shows is the token's identity, stamped by the server.
  */
-export class RelayConnection implements Peer {
+export class RelayConnection implements PresenceOwner {
 	readonly claims: PersonalClaims
 	private readonly socket: WebSocket
 	private readonly room: WorkshopRoom
@@ -33,6 +48,8 @@ export class RelayConnection implements Peer {
 	private readonly presenceIds = new Set<number>()
 	private disposed = false
 	private readonly wantsAck: boolean
+	private readonly maxPresenceBytes: number
+	private readonly identity: PresenceUser
 	/** Set by the heartbeat; a connection that did not answer the previous ping is dropped. */
 	alive = true
 
@@ -42,10 +59,19 @@ export class RelayConnection implements Peer {
 		channel: Channel,
 		claims: PersonalClaims,
 		logger: Logger,
-		options: { wantsAck: boolean } = { wantsAck: false },
+		options: ConnectionOptions,
 	) {
 		this.socket = socket
 		this.wantsAck = options.wantsAck
+		this.maxPresenceBytes = options.maxPresenceBytes
+		const control = room.control.doc
+		this.identity = {
+			participantId: claims.participant,
+			name: readParticipants(control).get(claims.participant)?.name ?? '…',
+			role: claims.role,
+			college: claims.college,
+			color: presenceColor(claims.role, claims.college, readMeta(control)?.colleges ?? []),
+		}
 		this.room = room
 		this.channel = channel
 		this.claims = claims
@@ -53,17 +79,21 @@ export class RelayConnection implements Peer {
 		this.canWrite = channel.name === 'board' && claims.role !== 'observer'
 
 		socket.on('pong', this.onPong)
-		channel.awareness.on('update', this.onAwareness)
 		channel.peers.add(this)
 
 		// Start syncing: our state vector, then everyone's presence.
-		const encoder = encoding.createEncoder()
-		encoding.writeVarUint(encoder, MessageType.sync)
-		syncProtocol.writeSyncStep1(encoder, channel.doc)
-		this.send(encoding.toUint8Array(encoder))
+		this.sendSyncStep1()
 		const states = channel.awareness.getStates()
 		if (states.size > 0) this.send(this.awarenessMessage([...states.keys()]))
 		this.sendAck()
+	}
+
+	get ownerId(): string {
+		return this.claims.participant
+	}
+
+	releasePresence(client: number): void {
+		this.presenceIds.delete(client)
 	}
 
 	send(message: Uint8Array): void {
@@ -111,15 +141,16 @@ export class RelayConnection implements Peer {
 		if (this.disposed) return
 		this.disposed = true
 		this.socket.off('pong', this.onPong)
-		this.channel.awareness.off('update', this.onAwareness)
 		this.channel.peers.delete(this)
-		if (this.presenceIds.size > 0) {
-			awarenessProtocol.removeAwarenessStates(this.channel.awareness, [...this.presenceIds], null)
-		}
+		// Remove only the presence this connection still owns (another device may have taken it over).
+		const owners = this.channel.presenceOwners
+		const owned = [...this.presenceIds].filter((client) => owners.get(client) === this)
+		for (const client of owned) owners.delete(client)
+		if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.channel.awareness, owned, null)
 		this.room.peerLeft()
 	}
 
-	private handle(frame: Uint8Array): Result<void> {
+	private handle(frame: Uint8Array): Result<void, string> {
 		try {
 			const decoder = decoding.createDecoder(frame)
 			const type = decoding.readVarUint(decoder)
@@ -128,10 +159,12 @@ export class RelayConnection implements Peer {
 				case MessageType.sync:
 					handled = this.handleSync(decoder)
 					break
-				case MessageType.awareness:
-					awarenessProtocol.applyAwarenessUpdate(this.channel.awareness, decoding.readVarUint8Array(decoder), this)
-					handled = ok(undefined)
+				case MessageType.awareness: {
+					const update = decoding.readVarUint8Array(decoder)
+					if (decoding.hasContent(decoder)) return err('trailing bytes after message')
+					handled = this.handlePresence(update)
 					break
+				}
 				case MessageType.queryAwareness:
 					this.send(this.awarenessMessage([...this.channel.awareness.getStates().keys()]))
 					handled = ok(undefined)
@@ -151,6 +184,7 @@ export class RelayConnection implements Peer {
 		switch (syncType) {
 			case SyncMessageType.step1: {
 				const stateVector = decoding.readVarUint8Array(decoder)
+				if (decoding.hasContent(decoder)) return err('trailing bytes after message')
 				const encoder = encoding.createEncoder()
 				encoding.writeVarUint(encoder, MessageType.sync)
 				syncProtocol.writeSyncStep2(encoder, this.channel.doc, stateVector)
@@ -160,6 +194,8 @@ export class RelayConnection implements Peer {
 			case SyncMessageType.step2:
 			case SyncMessageType.update: {
 				const update = decoding.readVarUint8Array(decoder)
+				// Judge the whole frame before applying anything of it.
+				if (decoding.hasContent(decoder)) return err('trailing bytes after message')
 				if (!this.canWrite) {
 					this.logger.debug('relay.update_dropped', {
 						workshop: this.room.id,
@@ -168,15 +204,72 @@ export class RelayConnection implements Peer {
 					})
 					return ok(undefined)
 				}
-				// Decode the whole update before applying it: garbage is refused here, untouched.
+				// Decode the whole update before applying it: most garbage is refused here, untouched.
 				Y.decodeUpdate(update)
-				Y.applyUpdate(this.channel.doc, update, this)
+				const applied = this.room.applyBoardUpdate(update, this)
+				if (!applied.ok) return err(applied.error)
+				// Parts that lacked a dependency were dropped: ask for a full sync, which brings
+				// the dependencies along. Not after a step 2, which already was one (no ping-pong).
+				if (applied.value.incomplete && syncType === SyncMessageType.update) this.sendSyncStep1()
 				this.sendAck()
 				return ok(undefined)
 			}
 			default:
 				return err(`unknown sync message type ${syncType}`)
 		}
+	}
+
+	/**
+	 * Presence rules. y-websocket clients echo every presence change they receive back to the
+	 * server, so entries about other people's ids are normal and silently dropped; only entries
+	 * for ids this connection may own are applied:
+	 * - an id nobody owns and the server never saw, or last owned by the same participant (a
+	 *   reconnection, another device), can be introduced — with a state, not a removal;
+	 * - the server keeps each id's clock moving forward, so a state resent after a reconnection
+	 *   (whose clock the server passed when it removed it) is not ignored by others.
+	 */
+	private handlePresence(update: Uint8Array): Result<void, string> {
+		const decoded = decodePresence(update, this.maxPresenceBytes)
+		if (!decoded.ok) {
+			if (decoded.error === 'malformed') return err('malformed presence')
+			this.logger.warn('relay.presence_refused', { workshop: this.room.id, reason: 'too large' })
+			return ok(undefined)
+		}
+		const { presenceOwners: owners, presenceHistory: history, awareness } = this.channel
+		const accepted: PresenceEntry[] = []
+		for (const entry of decoded.value) {
+			const owner = owners.get(entry.client)
+			const mine =
+				owner === this ||
+				(owner !== undefined && owner.ownerId === this.ownerId) ||
+				(owner === undefined &&
+					entry.state !== null &&
+					(history.get(entry.client) ?? this.ownerId) === this.ownerId &&
+					(this.presenceIds.size < MAX_PRESENCE_IDS || this.presenceIds.has(entry.client)))
+			if (!mine) continue
+			const state = entry.state === null ? null : stampIdentity(entry.state, this.identity)
+			const known = awareness.meta.get(entry.client)?.clock ?? -1
+			let clock = entry.clock
+			if (clock <= known) {
+				// Our own echo of what we already hold: nothing to do (bumping it would loop).
+				if (equalityDeep(state, awareness.getStates().get(entry.client) ?? null)) continue
+				clock = known + 1
+			}
+			if (owner && owner !== this) owner.releasePresence(entry.client)
+			owners.set(entry.client, this)
+			history.set(entry.client, this.ownerId)
+			this.presenceIds.add(entry.client)
+			accepted.push({ client: entry.client, clock, state })
+		}
+		if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(awareness, encodePresence(accepted), this)
+		return ok(undefined)
+	}
+
+	private sendSyncStep1(): void {
+		const encoder = encoding.createEncoder()
+		encoding.writeVarUint(encoder, MessageType.sync)
+		syncProtocol.writeSyncStep1(encoder, this.channel.doc)
+		this.send(encoding.toUint8Array(encoder))
 	}
 
 	/** Tells a client that asked for it which state the server holds (MessageType.ack). */
@@ -197,14 +290,5 @@ export class RelayConnection implements Peer {
 
 	private readonly onPong = () => {
 		this.alive = true
-	}
-
-	private readonly onAwareness = (
-		{ added, removed }: { added: number[]; updated: number[]; removed: number[] },
-		origin: unknown,
-	) => {
-		if (origin !== this) return
-		for (const id of added) this.presenceIds.add(id)
-		for (const id of removed) this.presenceIds.delete(id)
 	}
 }

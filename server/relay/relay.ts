@@ -18,6 +18,7 @@ export interface RelayOptions {
 	secret: string
 	logger: Logger
 	heartbeatMs: number
+	maxPresenceBytes: number
 }
 
 /** Frames a client may send before its room is loaded; more is not an honest client. */
@@ -74,7 +75,10 @@ export class Relay {
 					if (!room) return refuse(raw, 'unknownWorkshop')
 					if (closed) return room.release()
 					const target = channel === 'board' ? room.board : room.control
-					connection = new RelayConnection(raw, room, target, claims, logger, { wantsAck })
+					connection = new RelayConnection(raw, room, target, claims, logger, {
+						wantsAck,
+						maxPresenceBytes: this.options.maxPresenceBytes,
+					})
 					this.connections.add(connection)
 					room.release() // the connection now keeps the room loaded
 					logger.debug('relay.connected', { workshop, channel, role: claims.role })

@@ -9,20 +9,46 @@ export interface Peer {
 	send(message: Uint8Array): void
 }
 
+/** A connection that introduced presence ids: it may lose them to a device of the same person. */
+export interface PresenceOwner extends Peer {
+	/** The participant the connection speaks for. */
+	readonly ownerId: string
+	/** Forget `client`: another connection of the same participant took it over. */
+	releasePresence(client: number): void
+}
+
+export interface ChannelOptions {
+	/**
+	 * Presence changes are gathered for this long and sent as one message, so a room where
+	 * everyone renews presence at once gets a few messages, not one per client per client.
+	 * 0 sends each change at once.
+	 */
+	presenceFlushMs: number
+}
+
 /**
  * One relayed document of a room: the Y.Doc that clients sync against, its awareness
- * (presence), and the peers connected to it. It broadcasts every document and presence change
- * to its peers; deciding *who* may change what is the connection's job, not the channel's.
+ * (presence), and the peers connected to it. It broadcasts document and presence changes to its
+ * peers; deciding *who* may change what is the connection's job, not the channel's.
  */
 export class Channel {
 	readonly name: ChannelName
-	readonly doc: Y.Doc
 	readonly awareness: Awareness
 	readonly peers = new Set<Peer>()
+	/** Which connection introduced each awareness client id: only it may change that presence. */
+	readonly presenceOwners = new Map<number, PresenceOwner>()
+	/** The participant each presence id last belonged to, kept after they leave (reconnections). */
+	readonly presenceHistory = new Map<number, string>()
+	private current: Y.Doc
+	private held: { message: Uint8Array; origin: unknown }[] | null = null
+	private readonly presenceFlushMs: number
+	private changedPresence = new Set<number>()
+	private presenceTimer: ReturnType<typeof setTimeout> | null = null
 
-	constructor(name: ChannelName, doc: Y.Doc) {
+	constructor(name: ChannelName, doc: Y.Doc, options: ChannelOptions) {
 		this.name = name
-		this.doc = doc
+		this.current = doc
+		this.presenceFlushMs = options.presenceFlushMs
 		this.awareness = new Awareness(doc)
 		// The server has no presence of its own.
 		this.awareness.setLocalState(null)
@@ -30,13 +56,54 @@ export class Channel {
 		this.awareness.on('update', this.onAwareness)
 	}
 
+	get doc(): Y.Doc {
+		return this.current
+	}
+
+	/**
+	 * Swaps in a rebuilt document (after a damaged update). Peers stay; they never received the
+	 * damaged update, so they already agree with the rebuilt state.
+	 */
+	replaceDoc(doc: Y.Doc): void {
+		this.current.off('update', this.onUpdate)
+		this.current = doc
+		// Awareness only uses its doc for its own client id and lifetime: point it at the new one.
+		this.awareness.doc = doc
+		doc.on('update', this.onUpdate)
+	}
+
+	/** Holds document broadcasts until {@link releaseUpdates}: an update is sent only if it applied whole. */
+	holdUpdates(): void {
+		this.held = []
+	}
+
+	releaseUpdates(publish: boolean): void {
+		const held = this.held ?? []
+		this.held = null
+		if (publish) for (const { message, origin } of held) this.broadcast(message, origin)
+	}
+
 	/** Sends `message` to every peer but `except`. */
 	broadcast(message: Uint8Array, except?: unknown): void {
 		for (const peer of this.peers) if (peer !== except) peer.send(message)
 	}
 
+	/** Sends pending presence changes now. */
+	flushPresence(): void {
+		if (this.presenceTimer) clearTimeout(this.presenceTimer)
+		this.presenceTimer = null
+		if (this.changedPresence.size === 0) return
+		const changed = [...this.changedPresence]
+		this.changedPresence = new Set()
+		const encoder = encoding.createEncoder()
+		encoding.writeVarUint(encoder, MessageType.awareness)
+		encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(this.awareness, changed))
+		this.broadcast(encoding.toUint8Array(encoder))
+	}
+
 	destroy(): void {
-		this.doc.off('update', this.onUpdate)
+		if (this.presenceTimer) clearTimeout(this.presenceTimer)
+		this.current.off('update', this.onUpdate)
 		this.awareness.off('update', this.onAwareness)
 		this.awareness.destroy()
 	}
@@ -45,19 +112,24 @@ export class Channel {
 		const encoder = encoding.createEncoder()
 		encoding.writeVarUint(encoder, MessageType.sync)
 		syncProtocol.writeUpdate(encoder, update)
+		const message = encoding.toUint8Array(encoder)
+		if (this.held) this.held.push({ message, origin })
 		// The peer that sent the update already has it.
-		this.broadcast(encoding.toUint8Array(encoder), origin)
+		else this.broadcast(message, origin)
 	}
 
-	private readonly onAwareness = (
-		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-		_origin: unknown,
-	) => {
-		const changed = [...added, ...updated, ...removed]
-		if (changed.length === 0) return
-		const encoder = encoding.createEncoder()
-		encoding.writeVarUint(encoder, MessageType.awareness)
-		encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(this.awareness, changed))
-		this.broadcast(encoding.toUint8Array(encoder))
+	private readonly onAwareness = ({
+		added,
+		updated,
+		removed,
+	}: {
+		added: number[]
+		updated: number[]
+		removed: number[]
+	}) => {
+		for (const client of [...added, ...updated, ...removed]) this.changedPresence.add(client)
+		if (this.changedPresence.size === 0) return
+		if (this.presenceFlushMs === 0) this.flushPresence()
+		else this.presenceTimer ??= setTimeout(() => this.flushPresence(), this.presenceFlushMs)
 	}
 }

@@ -9,6 +9,8 @@ export interface RegistryOptions {
 	logger: Logger
 	saveDebounceMs: number
 	saveMaxWaitMs: number
+	presenceFlushMs: number
+	maxDocBytes: number
 }
 
 type Loading = Promise<Result<WorkshopRoom | null, StoreError>>

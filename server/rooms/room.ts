@@ -1,4 +1,6 @@
 import * as Y from 'yjs'
+import type { Result } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
 import type { Logger } from '../logger.ts'
 import type { WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { RECORD_VERSION } from '../store/workshop-store.ts'
@@ -9,6 +11,9 @@ export interface RoomOptions {
 	logger: Logger
 	saveDebounceMs: number
 	saveMaxWaitMs: number
+	presenceFlushMs: number
+	/** Upper bound on a board's stored size; updates that would pass it are refused. */
+	maxDocBytes: number
 	/** Called whenever the room may have become unused, or has just saved. */
 	onIdle: (room: WorkshopRoom) => void
 }
@@ -16,6 +21,8 @@ export interface RoomOptions {
 /** Delay before retrying a failed save; doubles up to the maximum. */
 const RETRY_MIN_MS = 500
 const RETRY_MAX_MS = 30_000
+/** The board's replay log is folded into a new base only past this size (see rebaseBoard). */
+const REBASE_MIN_LOG_BYTES = 4 * 1024 * 1024
 
 /**
  * One workshop in memory: its two documents with their presence and peers, and its save state
@@ -26,6 +33,21 @@ const RETRY_MAX_MS = 30_000
  * it has succeeded. So no client ever holds control state that a crash could take from the
  * server (DESIGN §4). The board document is free co-editing: its updates are relayed at once
  * and saved within the debounce window; after a crash, clients re-sync what the server missed.
+ *
+ * Damaged updates: Yjs can throw *after* integrating part of an update. So the room keeps the
+ * board as it was at the last save (`boardBase`) plus every update applied since, as received
+ * (`boardLog`); an update is broadcast only once it applied whole, and when one fails the board
+ * is rebuilt by replaying base + log, which leaves it exactly as it was before the damaged
+ * update.
+ *
+ * Incomplete updates: Yjs keeps the parts of an update whose dependencies it lacks ("pending")
+ * and retries them with every later update, so one crafted update could make every later update
+ * fail. The board keeps no pending parts: what integrates stays, the rest is dropped, and the
+ * connection asks its client for a full sync, which an honest client answers with everything,
+ * dependencies included. The base keeps Yjs's *pending* parts (updates waiting for a missing dependency) apart:
+ * `Y.encodeStateAsUpdate` merges them into the state, and that merge does not always decode back
+ * to the same document. The cost is memory: about twice the board's size plus the updates of one
+ * save window.
  */
 export class WorkshopRoom {
 	readonly id: string
@@ -34,6 +56,11 @@ export class WorkshopRoom {
 	readonly controlDraft: Y.Doc
 
 	private linkGeneration: number
+	private boardBase: BoardSnapshot
+	private boardBaseSeq = 0
+	private boardSeq = 0
+	private boardLog: { seq: number; update: Uint8Array }[] = []
+	private boardLogBytes = 0
 	private holds = 0
 	private destroyed = false
 
@@ -56,16 +83,19 @@ export class WorkshopRoom {
 		this.linkGeneration = record.linkGeneration
 
 		const board = new Y.Doc({ gc: true })
-		Y.applyUpdate(board, Buffer.from(record.board, 'base64'))
-		this.board = new Channel('board', board)
-		board.on('update', this.onChange)
+		const stored = new Uint8Array(Buffer.from(record.board, 'base64'))
+		this.boardBase = { state: stored, pending: [] }
+		Y.applyUpdate(board, stored)
+		const channelOptions = { presenceFlushMs: options.presenceFlushMs }
+		this.board = new Channel('board', board, channelOptions)
+		board.on('update', this.onBoardUpdate)
 
 		this.controlDraft = new Y.Doc({ gc: true })
 		const controlState = Buffer.from(record.control, 'base64')
 		Y.applyUpdate(this.controlDraft, controlState)
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
-		this.control = new Channel('control', published)
+		this.control = new Channel('control', published, channelOptions)
 		this.controlDraft.on('update', this.onControlDraft)
 	}
 
@@ -75,6 +105,36 @@ export class WorkshopRoom {
 
 	get currentLinkGeneration(): number {
 		return this.linkGeneration
+	}
+
+	/** Estimated stored size of the board: its last saved state plus the updates since. */
+	get boardBytes(): number {
+		return snapshotBytes(this.boardBase) + this.boardLogBytes
+	}
+
+	/**
+	 * Applies a client's update to the board. It is broadcast only if it applied whole; a
+	 * damaged one leaves the board as it was (see the class comment). An update that would take
+	 * the board past `maxDocBytes` is refused untouched.
+	 */
+	applyBoardUpdate(update: Uint8Array, origin: unknown): Result<{ incomplete: boolean }, 'damaged' | 'too-large'> {
+		if (this.boardBytes + update.length > this.options.maxDocBytes) return err('too-large')
+		const logLength = this.boardLog.length
+		this.board.holdUpdates()
+		try {
+			Y.applyUpdate(this.board.doc, update, origin)
+		} catch {
+			this.board.releaseUpdates(false)
+			this.boardLog.length = logLength
+			this.boardLogBytes = this.boardLog.reduce((sum, entry) => sum + entry.update.length, 0)
+			this.rebuildBoard()
+			return err('damaged')
+		}
+		const incomplete = dropPending(this.board.doc)
+		this.board.releaseUpdates(true)
+		this.boardLog.push({ seq: ++this.boardSeq, update })
+		this.boardLogBytes += update.length
+		return ok({ incomplete })
 	}
 
 	/** True when no peer is connected and no request holds the room. */
@@ -134,12 +194,12 @@ export class WorkshopRoom {
 	}
 
 	/** The record as it would be stored now. */
-	toRecord(): WorkshopRecord {
+	toRecord(boardState = Y.encodeStateAsUpdate(this.board.doc)): WorkshopRecord {
 		return {
 			version: RECORD_VERSION,
 			id: this.id,
 			linkGeneration: this.linkGeneration,
-			board: Buffer.from(Y.encodeStateAsUpdate(this.board.doc)).toString('base64'),
+			board: Buffer.from(boardState).toString('base64'),
 			control: Buffer.from(Y.encodeStateAsUpdate(this.controlDraft)).toString('base64'),
 			savedAt: new Date().toISOString(),
 		}
@@ -149,7 +209,7 @@ export class WorkshopRoom {
 	destroy(): void {
 		this.destroyed = true
 		this.clearTimers()
-		this.board.doc.off('update', this.onChange)
+		this.board.doc.off('update', this.onBoardUpdate)
 		this.controlDraft.off('update', this.onControlDraft)
 		this.board.destroy()
 		this.control.destroy()
@@ -158,8 +218,37 @@ export class WorkshopRoom {
 		this.controlDraft.destroy()
 	}
 
-	private readonly onChange = () => {
+	private readonly onBoardUpdate = () => {
 		this.noteChange()
+	}
+
+	private rebuildBoard(): void {
+		const rebuilt = new Y.Doc({ gc: true })
+		Y.applyUpdate(rebuilt, this.boardBase.state)
+		for (const pending of this.boardBase.pending) Y.applyUpdate(rebuilt, pending)
+		for (const { update } of this.boardLog) {
+			Y.applyUpdate(rebuilt, update)
+			dropPending(rebuilt)
+		}
+		this.board.doc.off('update', this.onBoardUpdate)
+		this.board.replaceDoc(rebuilt)
+		rebuilt.on('update', this.onBoardUpdate)
+		this.options.logger.warn('room.board_rebuilt', { workshop: this.id })
+	}
+
+	/**
+	 * After a save that covered the board up to `seq`, that state may become the new base. Only
+	 * once the log has grown large: replaying updates exactly as received is the surest way back
+	 * to the same document (a re-encoded state may integrate malformed-but-accepted structs in
+	 * another order), so the log is kept as long as memory allows.
+	 */
+	private rebaseBoard(seq: number, snapshot: BoardSnapshot): void {
+		if (seq < this.boardBaseSeq) return
+		if (this.boardLogBytes < Math.max(REBASE_MIN_LOG_BYTES, 2 * snapshotBytes(this.boardBase))) return
+		this.boardBase = snapshot
+		this.boardBaseSeq = seq
+		this.boardLog = this.boardLog.filter((entry) => entry.seq > seq)
+		this.boardLogBytes = this.boardLog.reduce((sum, entry) => sum + entry.update.length, 0)
 	}
 
 	private readonly onControlDraft = (update: Uint8Array) => {
@@ -185,9 +274,12 @@ export class WorkshopRoom {
 	private saveOnce(): Promise<void> {
 		this.clearTimers()
 		const count = this.changeCount
+		const boardSeq = this.boardSeq
+		const snapshot = snapshotOf(this.board.doc)
 		const promise = this.options.store.save(this.toRecord()).then(
 			() => {
 				this.savedCount = Math.max(this.savedCount, count)
+				this.rebaseBoard(boardSeq, snapshot)
 				this.retryDelay = RETRY_MIN_MS
 				this.publishUpTo(count)
 			},
@@ -230,4 +322,38 @@ export class WorkshopRoom {
 		this.maxWaitTimer = null
 		this.retryTimer = null
 	}
+}
+
+/** A board state that replays exactly: integrated state, then the pending updates as received. */
+interface BoardSnapshot {
+	state: Uint8Array
+	pending: Uint8Array[]
+}
+
+function snapshotOf(doc: Y.Doc): BoardSnapshot {
+	// Yjs offers no way to encode the state without its pending parts: detach them for the call.
+	const store = doc.store
+	const { pendingStructs, pendingDs } = store
+	store.pendingStructs = null
+	store.pendingDs = null
+	try {
+		const pending = [pendingDs, pendingStructs?.update].filter((part): part is Uint8Array => part instanceof Uint8Array)
+		return { state: Y.encodeStateAsUpdate(doc), pending }
+	} finally {
+		store.pendingStructs = pendingStructs
+		store.pendingDs = pendingDs
+	}
+}
+
+function snapshotBytes(snapshot: BoardSnapshot): number {
+	return snapshot.pending.reduce((sum, part) => sum + part.length, snapshot.state.length)
+}
+
+/** Forgets the parts of the last update that could not integrate; true if there were any. */
+function dropPending(doc: Y.Doc): boolean {
+	const store = doc.store
+	const had = store.pendingStructs !== null || store.pendingDs !== null
+	store.pendingStructs = null
+	store.pendingDs = null
+	return had
 }

@@ -21,6 +21,8 @@ export const CloseCode = {
 	forbidden: 4403,
 	/** No workshop with this id. Final. */
 	unknownWorkshop: 4404,
+	/** The update would take the board past the server's size cap. Final: resending cannot fit. */
+	documentTooLarge: 4413,
 } as const
 
 export type CloseCodeName = keyof typeof CloseCode
@@ -34,6 +36,7 @@ export const closeReasons: Record<CloseCodeName, string> = {
 	tryAgainLater: 'try again later',
 	badMessage: 'undecodable message',
 	unauthorized: 'invalid or missing token',
-	forbidden: 'role may not open this channel',
+	forbidden: 'not allowed',
 	unknownWorkshop: 'unknown workshop',
+	documentTooLarge: 'workshop board is full',
 }

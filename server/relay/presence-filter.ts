@@ -1,0 +1,67 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import type { Result } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
+import type { PresenceUser } from '../../shared/workshop/presence.ts'
+
+/** One entry of a y-protocols awareness update. */
+export interface PresenceEntry {
+	client: number
+	clock: number
+	state: Record<string, unknown> | null
+}
+
+export type PresenceRefusal = 'malformed' | 'too-large'
+
+/**
+ * Decodes an awareness update (`varUint count`, then per entry `varUint client`, `varUint clock`,
+ * `varString JSON state`) and checks each state: JSON object or null, at most `maxBytes`.
+ */
+export function decodePresence(update: Uint8Array, maxBytes: number): Result<PresenceEntry[], PresenceRefusal> {
+	try {
+		const decoder = decoding.createDecoder(update)
+		const count = decoding.readVarUint(decoder)
+		if (count > 64) return err('malformed')
+		const entries: PresenceEntry[] = []
+		for (let i = 0; i < count; i++) {
+			const client = decoding.readVarUint(decoder)
+			const clock = decoding.readVarUint(decoder)
+			const json = decoding.readVarString(decoder)
+			if (json.length > maxBytes) return err('too-large')
+			const state: unknown = JSON.parse(json)
+			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return err('malformed')
+			entries.push({ client, clock, state: state as Record<string, unknown> | null })
+		}
+		if (decoding.hasContent(decoder)) return err('malformed')
+		return ok(entries)
+	} catch {
+		return err('malformed')
+	}
+}
+
+/**
+ * Puts the connection's identity into a state: `user` is replaced, and tldraw's presence record
+ * (`presence`) is renamed and recoloured, so what others see is what the token says.
+ */
+export function stampIdentity(state: Record<string, unknown>, user: PresenceUser): Record<string, unknown> {
+	const stamped: Record<string, unknown> = { ...state, user }
+	const presence = state.presence
+	if (presence !== undefined && presence !== null) {
+		stamped.presence =
+			typeof presence === 'object' && !Array.isArray(presence)
+				? { ...presence, userId: `user:${user.participantId}`, userName: user.name, color: user.color }
+				: null
+	}
+	return stamped
+}
+
+export function encodePresence(entries: PresenceEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder()
+	encoding.writeVarUint(encoder, entries.length)
+	for (const { client, clock, state } of entries) {
+		encoding.writeVarUint(encoder, client)
+		encoding.writeVarUint(encoder, clock)
+		encoding.writeVarString(encoder, JSON.stringify(state))
+	}
+	return encoding.toUint8Array(encoder)
+}
