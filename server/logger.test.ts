@@ -6,6 +6,8 @@ describe('[L1] logs never contain tokens', () => {
 		['/ws/abc?token=t1.secret.sig', '/ws/abc?token=[redacted]'],
 		['/api/x?a=1&token=t1.s.s&b=2', '/api/x?a=1&token=[redacted]&b=2'],
 		['/join/abc#token=t1.secret.sig', '/join/abc'],
+		['/ws/abc?%74oken=t1.secret.sig', '/ws/abc?token=[redacted]'],
+		['/api/x?TOKEN=t1.s.s', '/api/x?TOKEN=[redacted]'],
 		['/api/health', '/api/health'],
 	])('redactUrl(%s)', (url, expected) => {
 		expect(redactUrl(url)).toBe(expected)

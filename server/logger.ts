@@ -27,11 +27,23 @@ export function createLogger(
 	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }
 }
 
-/** Replaces the value of any token-like query parameter and drops the fragment. */
+/**
+ * Replaces the value of any token-like query parameter and drops the fragment. Parameter names
+ * are decoded first (`%74oken` is `token` to the server too).
+ */
 export function redactUrl(url: string): string {
 	const hashless = url.split('#')[0] ?? ''
-	return hashless.replace(/([?&][^=&]*(?:token|key|secret)[^=&]*=)[^&]*/gi, '$1[redacted]')
+	const query = hashless.indexOf('?')
+	if (query === -1) return hashless
+	const params = [...new URLSearchParams(hashless.slice(query + 1))].map(([name, value]) =>
+		secretParam.test(name)
+			? `${encodeURIComponent(name)}=[redacted]`
+			: `${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+	)
+	return `${hashless.slice(0, query)}?${params.join('&')}`
 }
+
+const secretParam = /token|key|secret/i
 
 function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {}

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { createLogger } from '../server/logger.ts'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
 import { readParticipants } from '../shared/workshop/control-document.ts'
@@ -47,7 +48,11 @@ async function storedDocs(dataDir: string, id: string) {
 
 describe('saving', () => {
 	test('[P1] edits reach disk within the maximum wait even while edits keep coming', async () => {
-		const server = await serve({ saveDebounceMs: 300, saveMaxWaitMs: 600 })
+		const lines: string[] = []
+		const server = await serve(
+			{ saveDebounceMs: 1000, saveMaxWaitMs: 300 },
+			{ logger: createLogger('debug', (line) => lines.push(line)) },
+		)
 		const workshop = await createWorkshop(server)
 		const a = open(server, workshop.id, workshop.tokens.facilitator)
 		await synced(a)
@@ -105,9 +110,10 @@ describe('saving', () => {
 		await synced(a)
 
 		store.failSaves = 3
+		const callsBefore = store.saveCalls
 		a.doc.getMap('records').set('shape:precieux', { text: 'à ne pas perdre' })
 		a.destroy()
-		await waitFor(() => store.saveCalls >= 3, 'saves attempted', 5000)
+		await waitFor(() => store.saveCalls >= callsBefore + 3, 'three failed saves attempted', 5000)
 		expect(server.registry.size).toBe(1) // not unloaded while unsaved
 		await waitFor(() => server.registry.size === 0, 'saved after retries, then unloaded', 10_000)
 		const { board } = await storedDocs(dataDir, workshop.id)
@@ -128,6 +134,27 @@ describe('saving', () => {
 		expect(await response.json()).toMatchObject({ error: { code: 'storage_unavailable' } })
 		const retry = await joinWorkshop(server, workshop, 'Malchance', 'etat')
 		expect(retry.participantId).toBeTruthy()
+		// The refused join left nothing behind: one Malchance, the one that was acknowledged.
+		await server.registry.closeAll()
+		const { control } = await storedDocs(dataDir, workshop.id)
+		const named = [...readParticipants(control).entries()].filter(([, entry]) => entry.name === 'Malchance')
+		expect(named.map(([id]) => id)).toEqual([retry.participantId])
+	})
+
+	test('[P3] a link regeneration whose save fails changes nothing: the old links still work', async () => {
+		const dataDir = (await testConfig()).dataDir
+		const store = new FaultyStore(await new LowdbStore(dataDir).open())
+		const server = await serve({ dataDir }, { store })
+		const workshop = await createWorkshop(server)
+		store.failSaves = 1
+		const response = await server.api(`/api/workshops/${workshop.id}/links/regenerate`, {
+			token: workshop.tokens.facilitator,
+			body: {},
+		})
+		expect(response.status).toBe(503)
+		const view = await server.api(`/api/workshops/${workshop.id}`, { token: workshop.tokens.participant })
+		expect(view.status).toBe(200)
+		expect(await joinWorkshop(server, workshop, 'Toujours là', 'etat')).toHaveProperty('token')
 	})
 })
 

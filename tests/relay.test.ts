@@ -182,6 +182,13 @@ describe('refusals', () => {
 		expect(server.registry.size).toBe(0)
 	})
 
+	test('[R4] frames sent after a refusal are dropped, not buffered', async () => {
+		const socket = await rawSocket(`${server.wsUrl}/${workshop.id}`)
+		const closed = closeOf(socket)
+		for (let i = 0; i < 50; i++) socket.send(new Uint8Array(60 * 1024))
+		expect((await closed).code).toBe(CloseCode.unauthorized)
+	})
+
 	test('[R4] the y-websocket client stops retrying after a 44xx refusal', async () => {
 		const provider = open(workshop.id, workshop.tokens.participant)
 		const closed = new Promise<{ code: number }>((resolve) => provider.on('closed', (event) => resolve(event)))
@@ -258,7 +265,7 @@ describe('room lifecycle', () => {
 
 	test('[R7] a connection that stops answering pings is dropped and its presence removed', async () => {
 		await server.dispose()
-		server = await startTestServer({ heartbeatMs: 100 })
+		server = await startTestServer({ heartbeatMs: 500 })
 		workshop = await createWorkshop(server)
 		const alice = await joinWorkshop(server, workshop, 'Alice')
 		const a = open(workshop.id, alice.token)

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { MemoryStore } from '../server/store/memory-store.ts'
 import type { WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
-import { RECORD_VERSION } from '../server/store/workshop-store.ts'
+import { createRecord, RECORD_VERSION } from '../server/store/workshop-store.ts'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -24,7 +24,12 @@ const adapters: [string, () => Promise<WorkshopStore>][] = [
 ]
 
 function record(id: string, board = 'AAA=', linkGeneration = 0): WorkshopRecord {
-	return { version: RECORD_VERSION, id, linkGeneration, board, control: 'AAA=', savedAt: new Date().toISOString() }
+	return createRecord({
+		id,
+		linkGeneration,
+		board: Buffer.from(board, 'base64'),
+		control: Buffer.from('AAA=', 'base64'),
+	})
 }
 
 describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
@@ -86,6 +91,43 @@ describe('[P5] lowdb adapter on disk', () => {
 		expect(loaded.ok).toBe(false)
 		if (!loaded.ok) expect(loaded.error.code).toBe('corrupt')
 		expect(await readFile(file, 'utf8')).toBe(content)
+	})
+
+	test('[P4] a record whose state does not match its checksum is corrupt (a flipped byte)', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		const saved = record('aaaaaaaaaaaa', 'AQIDBA==')
+		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify({ ...saved, board: 'AQIDBQ==' }))
+		const loaded = await store.load('aaaaaaaaaaaa')
+		expect(loaded.ok || loaded.error).toMatchObject({ code: 'corrupt', message: expect.stringContaining('checksum') })
+	})
+
+	test.each(['null', '0', 'false', '""', '[]'])(
+		'[P4] a file holding %s is corrupt, not a missing workshop',
+		async (content) => {
+			const dir = await tempDir()
+			const store = await new LowdbStore(dir).open()
+			await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), content)
+			const loaded = await store.load('aaaaaaaaaaaa')
+			expect(loaded.ok || loaded.error.code).toBe('corrupt')
+		},
+	)
+
+	test('[P7] a version 1 record (no checksum) is migrated on load', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		const v1 = {
+			version: 1,
+			id: 'aaaaaaaaaaaa',
+			linkGeneration: 2,
+			board: 'AQID',
+			control: 'AAA=',
+			savedAt: new Date().toISOString(),
+		}
+		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify(v1))
+		const loaded = await store.load('aaaaaaaaaaaa')
+		expect(loaded.ok && loaded.value).toMatchObject({ version: RECORD_VERSION, linkGeneration: 2, board: 'AQID' })
+		expect(loaded.ok && loaded.value && loaded.value.checksum).toMatch(/^[0-9a-f]{64}$/)
 	})
 
 	test('[P4] a record filed under another id is corrupt', async () => {

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { verifyToken } from '../server/auth/tokens.ts'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
@@ -64,7 +66,7 @@ describe('creating a workshop', () => {
 	])('[H1] %s is refused with 400 and nothing is created', async (_name, body, code) => {
 		const response = await server.api('/api/workshops', { body })
 		expect(await errorOf(response)).toEqual({ status: 400, code })
-		expect(server.registry.size).toBe(0)
+		expect(await readdir(path.join(server.config.dataDir, 'workshops'))).toEqual([])
 	})
 
 	test('[H1] a body that is not JSON is refused with 400', async () => {

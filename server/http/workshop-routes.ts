@@ -15,7 +15,7 @@ import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import { RECORD_VERSION } from '../store/workshop-store.ts'
+import { createRecord } from '../store/workshop-store.ts'
 import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
 import { ApiError } from './api-error.ts'
@@ -139,14 +139,14 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				joinedAt: createdAt,
 			})
 			await saved(
-				registry.create({
-					version: RECORD_VERSION,
-					id,
-					linkGeneration: 0,
-					board: Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())).toString('base64'),
-					control: Buffer.from(Y.encodeStateAsUpdate(control)).toString('base64'),
-					savedAt: createdAt,
-				}),
+				registry.create(
+					createRecord({
+						id,
+						linkGeneration: 0,
+						board: Y.encodeStateAsUpdate(new Y.Doc()),
+						control: Y.encodeStateAsUpdate(control),
+					}),
+				),
 			)
 			const facilitatorToken = signToken(secret, {
 				kind: 'personal',

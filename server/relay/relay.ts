@@ -10,6 +10,7 @@ import type { PersonalClaims } from '../auth/tokens.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import { bearerToken } from '../http/bearer-token.ts'
 import type { Logger } from '../logger.ts'
+import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { RelayConnection } from './relay-connection.ts'
 
@@ -23,6 +24,9 @@ export interface RelayOptions {
 
 /** Frames a client may send before its room is loaded; more is not an honest client. */
 const MAX_EARLY_FRAMES = 64
+const MAX_EARLY_BYTES = 1024 * 1024
+/** How long a refused peer has to answer the close handshake before it is cut off. */
+const CLOSE_GRACE_MS = 5000
 
 /**
  * Entry point of WebSocket connections. Every upgrade is accepted and refusals are sent as
@@ -52,13 +56,34 @@ export class Relay {
 		const auth = this.authorize(workshop, bearerToken(c))
 		const wantsAck = c.req.query('ack') === '1'
 		let connection: RelayConnection | null = null
+		// Frames that arrive while the room loads wait here (only for an authorised socket).
 		let early: Uint8Array[] | null = []
+		let earlyBytes = 0
+		let refused = false
 		let closed = false
 		let socket: WebSocket | null = null
 
 		const refuse = (raw: WebSocket, code: CloseCodeName) => {
+			if (refused) return
+			refused = true
+			early = null
 			logger.info('relay.refused', { workshop, channel, code: CloseCode[code], reason: closeReasons[code] })
 			raw.close(CloseCode[code], closeReasons[code])
+			// A peer that never answers the close handshake is cut off rather than kept 30 s.
+			setTimeout(() => raw.terminate(), CLOSE_GRACE_MS).unref()
+		}
+
+		const attach = (raw: WebSocket, room: WorkshopRoom, claims: PersonalClaims) => {
+			const target = channel === 'board' ? room.board : room.control
+			connection = new RelayConnection(raw, room, target, claims, logger, {
+				wantsAck,
+				maxPresenceBytes: this.options.maxPresenceBytes,
+			})
+			this.connections.add(connection)
+			logger.debug('relay.connected', { workshop, channel, role: claims.role })
+			const pending = early ?? []
+			early = null
+			for (const frame of pending) connection.receive(frame)
 		}
 
 		return {
@@ -69,41 +94,46 @@ export class Relay {
 				this.sockets.add(raw)
 				if (!auth.ok) return refuse(raw, auth.error)
 				const claims = auth.value
-				registry.acquire(workshop).then((acquired) => {
-					if (!acquired.ok) return refuse(raw, acquired.error.code === 'corrupt' ? 'serverError' : 'tryAgainLater')
-					const room = acquired.value
-					if (!room) return refuse(raw, 'unknownWorkshop')
-					if (closed) return room.release()
-					const target = channel === 'board' ? room.board : room.control
-					connection = new RelayConnection(raw, room, target, claims, logger, {
-						wantsAck,
-						maxPresenceBytes: this.options.maxPresenceBytes,
-					})
-					this.connections.add(connection)
-					room.release() // the connection now keeps the room loaded
-					logger.debug('relay.connected', { workshop, channel, role: claims.role })
-					const pending = early ?? []
-					early = null
-					for (const frame of pending) connection.receive(frame)
-				})
+				registry.acquire(workshop).then(
+					(acquired) => {
+						if (!acquired.ok) return refuse(raw, acquired.error.code === 'corrupt' ? 'serverError' : 'tryAgainLater')
+						const room = acquired.value
+						if (!room) return refuse(raw, 'unknownWorkshop')
+						try {
+							if (!closed && !refused) attach(raw, room, claims)
+						} catch (error) {
+							logger.error('relay.attach_failed', { workshop, error })
+							refuse(raw, 'serverError')
+						} finally {
+							room.release() // an attached connection keeps the room loaded by itself
+						}
+					},
+					(error: unknown) => {
+						logger.error('relay.acquire_failed', { workshop, error })
+						refuse(raw, 'serverError')
+					},
+				)
 			},
 			onMessage: (event, ws) => {
+				if (refused || closed) return
+				const raw = rawSocket(ws)
 				const data = event.data
 				if (!(data instanceof ArrayBuffer)) {
-					const raw = rawSocket(ws)
 					if (raw) refuse(raw, 'badMessage')
 					return
 				}
 				const frame = new Uint8Array(data)
-				if (connection) connection.receive(frame)
-				else if (early && early.length < MAX_EARLY_FRAMES) early.push(frame)
-				else {
-					const raw = rawSocket(ws)
+				if (connection) return connection.receive(frame)
+				if (!early || early.length >= MAX_EARLY_FRAMES || earlyBytes + frame.length > MAX_EARLY_BYTES) {
 					if (raw) refuse(raw, 'tryAgainLater')
+					return
 				}
+				early.push(frame)
+				earlyBytes += frame.length
 			},
 			onClose: () => {
 				closed = true
+				early = null
 				if (socket) this.sockets.delete(socket)
 				if (connection) {
 					this.connections.delete(connection)

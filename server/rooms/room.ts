@@ -3,7 +3,7 @@ import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { Logger } from '../logger.ts'
 import type { WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
-import { RECORD_VERSION } from '../store/workshop-store.ts'
+import { createRecord } from '../store/workshop-store.ts'
 import { Channel } from './channel.ts'
 
 export interface RoomOptions {
@@ -28,10 +28,12 @@ const REBASE_MIN_LOG_BYTES = 4 * 1024 * 1024
  * One workshop in memory: its two documents with their presence and peers, and its save state
  * (STYLE §3). Only the registry creates rooms.
  *
- * The control document exists twice. The server writes `controlDraft`; clients sync against
- * `control.doc`, the *published* copy, which receives a change only once a save that includes
- * it has succeeded. So no client ever holds control state that a crash could take from the
- * server (DESIGN §4). The board document is free co-editing: its updates are relayed at once
+ * Intents (changes to the control document, link regeneration) are committed one at a time: the
+ * change is computed on a copy, a save that includes it must succeed, and only then is it
+ * applied to the room's control state (`controlDraft`, what the server reads) and to the
+ * *published* document clients sync against (`control.doc`). A change whose save fails is
+ * dropped whole: the caller answers 503 and nothing of it is ever stored or shown. So no client
+ * holds control state that a crash could take from the server (DESIGN §4). The board document is free co-editing: its updates are relayed at once
  * and saved within the debounce window; after a crash, clients re-sync what the server missed.
  *
  * Damaged updates: Yjs can throw *after* integrating part of an update. So the room keeps the
@@ -68,8 +70,8 @@ export class WorkshopRoom {
 	private changeCount = 0
 	private savedCount = 0
 	private inFlight: { count: number; promise: Promise<void> } | null = null
-	/** Control updates waiting for a save to cover them before they are published. */
-	private unpublished: { count: number; update: Uint8Array }[] = []
+	/** Intents run one after the other (see the class comment). */
+	private intents: Promise<unknown> = Promise.resolve()
 
 	private debounceTimer: NodeJS.Timeout | null = null
 	private maxWaitTimer: NodeJS.Timeout | null = null
@@ -96,7 +98,6 @@ export class WorkshopRoom {
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
 		this.control = new Channel('control', published, channelOptions)
-		this.controlDraft.on('update', this.onControlDraft)
 	}
 
 	get isDestroyed(): boolean {
@@ -162,25 +163,39 @@ export class WorkshopRoom {
 	}
 
 	/**
-	 * Applies a server change to the control document and resolves once it is durably stored
-	 * and published to clients. Rejects when it could not be stored: the change stays in the
-	 * draft and is retried, but the caller must not acknowledge it yet.
+	 * Commits a server change to the control document: resolves once it is durably stored and
+	 * published. Rejects when it could not be stored — then nothing of it remains anywhere.
 	 */
-	async changeControl(change: (doc: Y.Doc) => void): Promise<void> {
-		this.controlDraft.transact(() => change(this.controlDraft))
-		await this.flush()
+	changeControl(change: (doc: Y.Doc) => void): Promise<void> {
+		return this.intent(async () => {
+			const draft = this.controlDraft
+			// Compute the change on a copy with the server's client id; intents are serialized, so
+			// no two copies ever write the same ids.
+			const copy = new Y.Doc({ gc: true })
+			copy.clientID = draft.clientID
+			Y.applyUpdate(copy, Y.encodeStateAsUpdate(draft))
+			const before = Y.encodeStateVector(draft)
+			copy.transact(() => change(copy))
+			const update = Y.encodeStateAsUpdate(copy, before)
+			copy.destroy()
+			await this.saveWith({ control: Y.mergeUpdates([Y.encodeStateAsUpdate(draft), update]) })
+			Y.applyUpdate(draft, update)
+			Y.applyUpdate(this.control.doc, update)
+		})
 	}
 
 	/** Invalidates the shared join links issued so far (personal tokens are unaffected). */
-	async bumpLinkGeneration(): Promise<number> {
-		this.linkGeneration++
-		this.noteChange()
-		await this.flush()
-		return this.linkGeneration
+	bumpLinkGeneration(): Promise<number> {
+		return this.intent(async () => {
+			const next = this.linkGeneration + 1
+			await this.saveWith({ linkGeneration: next })
+			this.linkGeneration = next
+			return next
+		})
 	}
 
 	/** Resolves once every change made before the call is durably stored. */
-	async flush(): Promise<void> {
+	async flush(reason: SaveReason = 'flush'): Promise<void> {
 		const target = this.changeCount
 		while (this.savedCount < target) {
 			const running = this.inFlight
@@ -189,20 +204,18 @@ export class WorkshopRoom {
 				return
 			}
 			if (running) await running.promise.catch(() => undefined)
-			else await this.saveOnce()
+			else await this.saveOnce(reason)
 		}
 	}
 
-	/** The record as it would be stored now. */
-	toRecord(boardState = Y.encodeStateAsUpdate(this.board.doc)): WorkshopRecord {
-		return {
-			version: RECORD_VERSION,
+	/** The record as it would be stored now, with an intent's uncommitted changes if given. */
+	toRecord(pending: PendingIntent = {}): WorkshopRecord {
+		return createRecord({
 			id: this.id,
-			linkGeneration: this.linkGeneration,
-			board: Buffer.from(boardState).toString('base64'),
-			control: Buffer.from(Y.encodeStateAsUpdate(this.controlDraft)).toString('base64'),
-			savedAt: new Date().toISOString(),
-		}
+			linkGeneration: pending.linkGeneration ?? this.linkGeneration,
+			board: Y.encodeStateAsUpdate(this.board.doc),
+			control: pending.control ?? Y.encodeStateAsUpdate(this.controlDraft),
+		})
 	}
 
 	/** Drops the room's memory. Only the registry calls this, once the room is idle. */
@@ -210,7 +223,6 @@ export class WorkshopRoom {
 		this.destroyed = true
 		this.clearTimers()
 		this.board.doc.off('update', this.onBoardUpdate)
-		this.controlDraft.off('update', this.onControlDraft)
 		this.board.destroy()
 		this.control.destroy()
 		this.board.doc.destroy()
@@ -251,37 +263,52 @@ export class WorkshopRoom {
 		this.boardLogBytes = this.boardLog.reduce((sum, entry) => sum + entry.update.length, 0)
 	}
 
-	private readonly onControlDraft = (update: Uint8Array) => {
-		this.noteChange()
-		this.unpublished.push({ count: this.changeCount, update })
+	private intent<T>(work: () => Promise<T>): Promise<T> {
+		const run = this.intents.then(work)
+		this.intents = run.catch(() => undefined)
+		return run
+	}
+
+	/** One save that includes an intent's uncommitted changes, after any save under way. */
+	private async saveWith(pending: PendingIntent): Promise<void> {
+		while (this.inFlight) await this.inFlight.promise.catch(() => undefined)
+		await this.saveOnce('intent', pending)
 	}
 
 	private noteChange(): void {
 		this.changeCount++
 		const { saveDebounceMs, saveMaxWaitMs } = this.options
 		if (this.debounceTimer) clearTimeout(this.debounceTimer)
-		this.debounceTimer = setTimeout(this.onTimer, saveDebounceMs)
-		this.maxWaitTimer ??= setTimeout(this.onTimer, saveMaxWaitMs)
+		this.debounceTimer = setTimeout(() => this.onTimer('debounce'), saveDebounceMs)
+		this.maxWaitTimer ??= setTimeout(() => this.onTimer('max-wait'), saveMaxWaitMs)
 	}
 
-	private readonly onTimer = () => {
-		this.flush().then(
+	private readonly onTimer = (reason: SaveReason) => {
+		this.flush(reason).then(
 			() => this.options.onIdle(this),
 			() => undefined, // saveOnce has logged it and scheduled a retry
 		)
 	}
 
-	private saveOnce(): Promise<void> {
+	private saveOnce(reason: SaveReason, pending: PendingIntent = {}): Promise<void> {
 		this.clearTimers()
 		const count = this.changeCount
 		const boardSeq = this.boardSeq
 		const snapshot = snapshotOf(this.board.doc)
-		const promise = this.options.store.save(this.toRecord()).then(
+		const record = this.toRecord(pending)
+		const savedVector = Buffer.from(Y.encodeStateVector(this.board.doc)).toString('base64')
+		const promise = this.options.store.save(record).then(
 			() => {
 				this.savedCount = Math.max(this.savedCount, count)
 				this.rebaseBoard(boardSeq, snapshot)
 				this.retryDelay = RETRY_MIN_MS
-				this.publishUpTo(count)
+				this.options.logger.debug('room.saved', {
+					workshop: this.id,
+					reason,
+					count,
+					bytes: record.board.length + record.control.length,
+					boardStateVector: savedVector,
+				})
 			},
 			(error: unknown) => {
 				this.options.logger.error('room.save_failed', { workshop: this.id, error, retryInMs: this.retryDelay })
@@ -297,21 +324,11 @@ export class WorkshopRoom {
 		return promise
 	}
 
-	private publishUpTo(count: number): void {
-		const ready = this.unpublished.filter((entry) => entry.count <= count)
-		if (ready.length === 0) return
-		this.unpublished = this.unpublished.filter((entry) => entry.count > count)
-		const published = this.control.doc
-		published.transact(() => {
-			for (const { update } of ready) Y.applyUpdate(published, update)
-		})
-	}
-
 	private scheduleRetry(): void {
 		if (this.destroyed || this.retryTimer) return
 		this.retryTimer = setTimeout(() => {
 			this.retryTimer = null
-			this.onTimer()
+			this.onTimer('retry')
 		}, this.retryDelay)
 		this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS)
 	}
@@ -356,4 +373,13 @@ function dropPending(doc: Y.Doc): boolean {
 	store.pendingStructs = null
 	store.pendingDs = null
 	return had
+}
+
+/** Why a save ran; logged with `room.saved` (tests use it to tell the timers apart). */
+type SaveReason = 'debounce' | 'max-wait' | 'retry' | 'flush' | 'intent'
+
+/** An intent's changes, stored with the save but applied to the room only once it succeeded. */
+interface PendingIntent {
+	control?: Uint8Array
+	linkGeneration?: number
 }

@@ -19,15 +19,24 @@ export class DurableJsonFile<T> implements Adapter<T> {
 	}
 
 	async read(): Promise<T | null> {
+		const found = await this.readJson()
+		return found.exists ? (found.data as T) : null
+	}
+
+	/**
+	 * The parsed content, telling a missing file from one that holds `null`, `0` or `""` (lowdb's
+	 * own `Low.read` keeps only truthy data, which would make such a damaged file look absent).
+	 */
+	async readJson(): Promise<{ exists: false } | { exists: true; data: unknown }> {
 		let text: string
 		try {
 			text = await readFile(this.file, 'utf8')
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false }
 			throw error
 		}
 		try {
-			return JSON.parse(text) as T
+			return { exists: true, data: JSON.parse(text) }
 		} catch (error) {
 			throw new CorruptFileError(this.file, (error as Error).message)
 		}

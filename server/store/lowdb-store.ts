@@ -1,10 +1,15 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { Low } from 'lowdb'
-import { err } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
 import { CorruptFileError, DurableJsonFile } from './durable-json-file.ts'
 import type { WorkshopRecord, WorkshopStore } from './workshop-store.ts'
 import { parseRecord } from './workshop-store.ts'
+
+interface WorkshopFile {
+	file: DurableJsonFile<WorkshopRecord | null>
+	db: Low<WorkshopRecord | null>
+}
 
 /**
  * The embedded default store: lowdb, one JSON file per workshop under `<dataDir>/workshops/`,
@@ -13,7 +18,7 @@ import { parseRecord } from './workshop-store.ts'
  */
 export class LowdbStore implements WorkshopStore {
 	private readonly dir: string
-	private readonly files = new Map<string, Low<WorkshopRecord | null>>()
+	private readonly files = new Map<string, WorkshopFile>()
 
 	constructor(dataDir: string) {
 		this.dir = path.join(dataDir, 'workshops')
@@ -30,35 +35,34 @@ export class LowdbStore implements WorkshopStore {
 	}
 
 	async load(id: string) {
-		const db = this.db(id)
+		let found: Awaited<ReturnType<DurableJsonFile<unknown>['readJson']>>
 		try {
-			await db.read()
+			found = await this.workshop(id).file.readJson()
 		} catch (error) {
 			if (error instanceof CorruptFileError) return err({ code: 'corrupt' as const, message: error.message })
 			return err({ code: 'unavailable' as const, message: (error as Error).message })
 		}
-		const data = db.data
-		db.data = null // the room keeps the state; the store need not hold the parsed JSON too
-		return data === null ? { ok: true as const, value: null } : parseRecord(data, id)
+		return found.exists ? parseRecord(found.data, id) : ok(null)
 	}
 
 	async save(record: WorkshopRecord) {
-		const db = this.db(record.id)
+		const { db } = this.workshop(record.id)
 		db.data = record
 		try {
 			await db.write()
 		} finally {
-			db.data = null
+			db.data = null // the room keeps the state; the store need not hold it too
 		}
 	}
 
 	/** One lowdb instance per file, kept so that its adapter serialises the writes to that file. */
-	private db(id: string): Low<WorkshopRecord | null> {
-		let db = this.files.get(id)
-		if (!db) {
-			db = new Low<WorkshopRecord | null>(new DurableJsonFile(this.fileOf(id)), null)
-			this.files.set(id, db)
+	private workshop(id: string): WorkshopFile {
+		let entry = this.files.get(id)
+		if (!entry) {
+			const file = new DurableJsonFile<WorkshopRecord | null>(this.fileOf(id))
+			entry = { file, db: new Low<WorkshopRecord | null>(file, null) }
+			this.files.set(id, entry)
 		}
-		return db
+		return entry
 	}
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import type { Result } from '../../shared/result.ts'
 
@@ -19,37 +20,93 @@ export interface StoreError {
 	message: string
 }
 
-/** Version of the stored record layout; loading an older one migrates it step by step. */
-export const RECORD_VERSION = 1
+/**
+ * Version of the stored record layout; loading an older one migrates it step by step.
+ * - 1: id, linkGeneration, board, control (base64 Yjs states), savedAt.
+ * - 2: adds `checksum`, so a damaged state is caught at load instead of decoding into a document
+ *   that silently lost entries (Yjs decodes many corrupted states without error).
+ */
+export const RECORD_VERSION = 2
 
 const base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'))
+const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/))
+
+const recordV1Schema = v.object({
+	version: v.literal(1),
+	id: idSchema,
+	linkGeneration: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	board: base64,
+	control: base64,
+	savedAt: v.pipe(v.string(), v.isoTimestamp()),
+})
 
 export const workshopRecordSchema = v.object({
 	version: v.literal(RECORD_VERSION),
-	id: v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/)),
+	id: idSchema,
 	/** Bumped when the facilitator regenerates the shared links; older link tokens stop working. */
 	linkGeneration: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	/** Merged Yjs state of the board document (`Y.encodeStateAsUpdate`), base64. */
 	board: base64,
 	/** Merged Yjs state of the control document, base64. */
 	control: base64,
+	/** sha256 (hex) of `board + "." + control`. */
+	checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
 	savedAt: v.pipe(v.string(), v.isoTimestamp()),
 })
 
 export type WorkshopRecord = v.InferOutput<typeof workshopRecordSchema>
 
-/** Validates data read back from storage; a record that fails is reported as corrupt. */
+/** Builds a record (current version) from the documents' encoded states. */
+export function createRecord(parts: {
+	id: string
+	linkGeneration: number
+	board: Uint8Array
+	control: Uint8Array
+}): WorkshopRecord {
+	const board = Buffer.from(parts.board).toString('base64')
+	const control = Buffer.from(parts.control).toString('base64')
+	return {
+		version: RECORD_VERSION,
+		id: parts.id,
+		linkGeneration: parts.linkGeneration,
+		board,
+		control,
+		checksum: checksumOf(board, control),
+		savedAt: new Date().toISOString(),
+	}
+}
+
+function checksumOf(board: string, control: string): string {
+	return createHash('sha256').update(board).update('.').update(control).digest('hex')
+}
+
+/** Validates data read back from storage, migrating older versions; failures are "corrupt". */
 export function parseRecord(data: unknown, id: string): Result<WorkshopRecord, StoreError> {
-	const parsed = v.safeParse(workshopRecordSchema, data)
-	if (!parsed.success) {
-		const issue = parsed.issues[0]
-		return {
-			ok: false,
-			error: { code: 'corrupt', message: `record ${id}: ${v.getDotPath(issue) ?? 'root'}: ${issue.message}` },
+	const corrupt = (detail: string) => ({
+		ok: false as const,
+		error: { code: 'corrupt' as const, message: `record ${id}: ${detail}` },
+	})
+	const version = typeof data === 'object' && data !== null ? (data as { version?: unknown }).version : undefined
+	let record: WorkshopRecord
+	if (version === 1) {
+		const parsed = v.safeParse(recordV1Schema, data)
+		if (!parsed.success) return corrupt(issueText(parsed.issues))
+		record = {
+			...parsed.output,
+			version: RECORD_VERSION,
+			checksum: checksumOf(parsed.output.board, parsed.output.control),
 		}
+	} else {
+		const parsed = v.safeParse(workshopRecordSchema, data)
+		if (!parsed.success) return corrupt(issueText(parsed.issues))
+		record = parsed.output
+		if (record.checksum !== checksumOf(record.board, record.control)) return corrupt('checksum mismatch')
 	}
-	if (parsed.output.id !== id) {
-		return { ok: false, error: { code: 'corrupt', message: `record ${id} holds workshop ${parsed.output.id}` } }
-	}
-	return { ok: true, value: parsed.output }
+	if (record.id !== id) return corrupt(`holds workshop ${record.id}`)
+	return { ok: true, value: record }
+}
+
+function issueText(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {
+	const issue = issues[0]
+	return `${v.getDotPath(issue) ?? 'root'}: ${issue.message}`
 }
