@@ -42,6 +42,8 @@ export default defineConfig({
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks',
+		// Memory-hygiene tests force a collection to check that unloaded rooms are freed.
+		execArgv: ['--expose-gc'],
 		// In CI a JSON report lets .ci/run print a plain 'N passed, N failed' line.
 		reporters: process.env.CI ? ['default', 'json'] : ['default'],
 		outputFile: { json: 'test-artifacts/vitest.json' },

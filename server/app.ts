@@ -7,10 +7,13 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Config } from './config.ts'
 import { AssetFiles } from './assets/asset-files.ts'
+import { sameSecret } from './auth/same-secret.ts'
 import { ApiError, apiErrorHandler } from './http/api-error.ts'
 import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
+import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
+import type { Metrics } from './observability/metrics.ts'
 import { redactUrl } from './logger.ts'
 import type { Relay } from './relay/relay.ts'
 import type { RoomRegistry } from './rooms/room-registry.ts'
@@ -23,11 +26,12 @@ export interface AppDeps {
 	relay: Relay
 	templates: TemplateCatalog
 	secret: string
+	metrics: Metrics
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
 export function createApp(deps: AppDeps) {
-	const { config, logger, registry, relay, templates, secret } = deps
+	const { config, logger, registry, relay, templates, secret, metrics } = deps
 	const assets = new AssetFiles(config.dataDir)
 	const app = new Hono()
 
@@ -54,6 +58,21 @@ export function createApp(deps: AppDeps) {
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
 	app.get('/api/health', (c) => c.json({ status: 'ok', rooms: registry.size, connections: relay.connectionCount }))
+
+	app.get('/api/metrics', (c) => {
+		if (config.metricsToken !== null && !sameSecret(bearerToken(c) ?? '', config.metricsToken)) {
+			throw new ApiError(401, 'metrics_token_required', 'metrics need Authorization: Bearer <METRICS_TOKEN>')
+		}
+		const memory = process.memoryUsage()
+		const text = metrics.render({
+			tablee_rooms_loaded: registry.size,
+			tablee_ws_connections: relay.connectionCount,
+			tablee_save_lag_seconds: registry.saveLagSeconds(),
+			tablee_memory_rss_bytes: memory.rss,
+			tablee_memory_heap_used_bytes: memory.heapUsed,
+		})
+		return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+	})
 
 	app.get('/api/client-config', (c) =>
 		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),

@@ -29,6 +29,15 @@ export interface Config {
 	maxPresenceBytes: number
 	/** Presence changes are gathered this long and broadcast together. */
 	presenceFlushMs: number
+	/** Browser origins allowed to open a socket besides PUBLIC_URL's and localhost. */
+	allowedOrigins: string[]
+	/** Trust X-Forwarded-For (rightmost entry) as the client address: only behind a reverse proxy. */
+	trustProxy: boolean
+	/** Connection attempts per address: burst, then this many per second. */
+	connectBurst: number
+	connectRatePerSecond: number
+	/** When set, GET /api/metrics requires `Authorization: Bearer <token>`. */
+	metricsToken: string | null
 	/** Interval of WebSocket pings; a connection that missed one pong is dropped. */
 	heartbeatMs: number
 	logLevel: LogLevel
@@ -69,6 +78,23 @@ const envSchema = v.object({
 	MAX_DOC_BYTES: v.optional(integer(64 * 1024, 1024 * 1024 * 1024), String(32 * 1024 * 1024)),
 	MAX_PRESENCE_BYTES: v.optional(integer(256, 1024 * 1024), String(8 * 1024)),
 	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '40'),
+	ALLOWED_ORIGINS: v.optional(
+		v.pipe(
+			v.string(),
+			v.transform((text) =>
+				text
+					.split(',')
+					.map((origin) => origin.trim())
+					.filter(Boolean),
+			),
+			v.array(v.pipe(v.string(), v.url('each origin must be an absolute URL such as https://tablee.example.org'))),
+		),
+		'',
+	),
+	TRUST_PROXY: v.optional(v.picklist(['true', 'false', '1', '0']), 'false'),
+	CONNECT_BURST: v.optional(integer(1, 100_000), '300'),
+	CONNECT_RATE: v.optional(integer(1, 100_000), '20'),
+	METRICS_TOKEN: optionalText,
 	SAVE_DEBOUNCE_MS: v.optional(integer(0, 60_000), '1000'),
 	SAVE_MAX_WAIT_MS: v.optional(integer(0, 300_000), '5000'),
 	HEARTBEAT_MS: v.optional(integer(100, 600_000), '30000'),
@@ -100,6 +126,11 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		maxDocBytes: e.MAX_DOC_BYTES,
 		maxPresenceBytes: e.MAX_PRESENCE_BYTES,
 		presenceFlushMs: e.PRESENCE_FLUSH_MS,
+		allowedOrigins: e.ALLOWED_ORIGINS,
+		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+		connectBurst: e.CONNECT_BURST,
+		connectRatePerSecond: e.CONNECT_RATE,
+		metricsToken: e.METRICS_TOKEN ?? null,
 		saveDebounceMs: e.SAVE_DEBOUNCE_MS,
 		saveMaxWaitMs: Math.max(e.SAVE_MAX_WAIT_MS, e.SAVE_DEBOUNCE_MS),
 		heartbeatMs: e.HEARTBEAT_MS,

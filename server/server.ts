@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -6,8 +7,12 @@ import { loadSecret } from './auth/secret.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import { createLogger } from './logger.ts'
+import { Metrics } from './observability/metrics.ts'
+import { createConnectionLimiter } from './relay/connection-limiter.ts'
+import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
+import { lockDataDir } from './store/data-dir-lock.ts'
 import { LowdbStore } from './store/lowdb-store.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
@@ -32,6 +37,23 @@ export interface StartOptions {
 /** Starts Tablée on `config.port` (0 picks a free port). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
 	const logger = options.logger ?? createLogger(config.logLevel)
+	await mkdir(config.dataDir, { recursive: true })
+	const unlock = await lockDataDir(config.dataDir)
+	try {
+		return await startLocked(config, options, logger, unlock)
+	} catch (error) {
+		await unlock()
+		throw error
+	}
+}
+
+async function startLocked(
+	config: Config,
+	options: StartOptions,
+	logger: Logger,
+	unlock: () => Promise<void>,
+): Promise<RunningServer> {
+	const metrics = new Metrics()
 	const secret = await loadSecret(config.secret, config.dataDir)
 	const store = options.store ?? (await new LowdbStore(config.dataDir).open())
 	const templates = await loadTemplates(config.templatesDir)
@@ -44,15 +66,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 		saveMaxWaitMs: config.saveMaxWaitMs,
 		presenceFlushMs: config.presenceFlushMs,
 		maxDocBytes: config.maxDocBytes,
+		metrics,
 	})
 	const relay = new Relay({
 		registry,
 		secret,
 		logger,
+		metrics,
 		heartbeatMs: config.heartbeatMs,
 		maxPresenceBytes: config.maxPresenceBytes,
+		limiter: createConnectionLimiter({ burst: config.connectBurst, ratePerSecond: config.connectRatePerSecond }),
+		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
+		trustProxy: config.trustProxy,
 	})
-	const app = createApp({ config, logger, registry, relay, templates, secret })
+	const app = createApp({ config, logger, registry, relay, templates, secret, metrics })
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
@@ -84,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 			const { failed } = await registry.closeAll()
 			for (const client of wss.clients) client.terminate()
 			await stopped
+			await unlock()
 			logger.info('server.stopped', { unsaved: failed })
 		})()
 		return closing

@@ -85,7 +85,7 @@ function outcome(socket: WebSocket): Promise<{ closed: false } | { closed: true;
 test(`[R8] ${FRAMES} random and mutated frames: server alive, refused frames change nothing, honest clients synced`, async () => {
 	const warnings: string[] = []
 	server = await startTestServer(
-		{ maxFrameBytes: 256 * 1024 },
+		{ maxFrameBytes: 256 * 1024, connectBurst: 100_000 },
 		{ logger: createLogger('warn', (line) => warnings.push(line)) },
 	)
 	const workshop = await createWorkshop(server)

@@ -48,5 +48,5 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 
 function refusalText(code: number): string {
 	const key = `refusal.${code}` as MessageKey
-	return [4400, 4401, 4403, 4404].includes(code) ? t(key) : t('refusal.other', { code })
+	return [4400, 4401, 4403, 4404, 4413].includes(code) ? t(key) : t('refusal.other', { code })
 }

@@ -79,6 +79,7 @@ export const en: Record<MessageKey, string> = {
 	'refusal.4403': 'this link cannot open the board; join the workshop first',
 	'refusal.4404': 'this workshop does not exist (any more) on this server',
 	'refusal.4400': 'the server received an unreadable message; reload the page',
+	'refusal.4413': 'the board reached the largest size the server allows; your last changes were not saved',
 	'refusal.other': 'code {code}',
 	'error.network': 'The server does not answer. Check the connection and try again.',
 	'notFound.title': 'Page not found',

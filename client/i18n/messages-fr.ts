@@ -77,6 +77,8 @@ export const fr = {
 	'refusal.4403': 'ce lien ne permet pas d’ouvrir le tableau ; rejoignez d’abord l’atelier',
 	'refusal.4404': 'cet atelier n’existe pas (ou plus) sur ce serveur',
 	'refusal.4400': 'le serveur a reçu un message illisible ; rechargez la page',
+	'refusal.4413':
+		'le tableau a atteint la taille maximale autorisée par le serveur ; vos dernières modifications n’ont pas été enregistrées',
 	'refusal.other': 'code {code}',
 	'error.network': 'Le serveur ne répond pas. Vérifiez la connexion et réessayez.',
 	'notFound.title': 'Page introuvable',

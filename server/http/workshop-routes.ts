@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
@@ -12,6 +12,7 @@ import {
 } from '../../shared/workshop/control-document.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
 import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
+import { sameSecret } from '../auth/same-secret.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -270,10 +271,4 @@ function youOf(claims: TokenClaims) {
 	return claims.kind === 'link'
 		? { kind: 'link' as const, role: claims.role }
 		: { kind: 'personal' as const, role: claims.role, participantId: claims.participant, college: claims.college }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-	const a = Buffer.from(given)
-	const b = Buffer.from(expected)
-	return a.length === b.length && timingSafeEqual(a, b)
 }

@@ -13,6 +13,7 @@ import { readMeta, readParticipants } from '../../shared/workshop/control-docume
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import type { PersonalClaims } from '../auth/tokens.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import type { Channel, PresenceOwner } from '../rooms/channel.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import { decodePresence, encodePresence, type PresenceEntry, stampIdentity } from './presence-filter.ts'
@@ -23,6 +24,7 @@ const MAX_PRESENCE_IDS = 4
 export interface ConnectionOptions {
 	wantsAck: boolean
 	maxPresenceBytes: number
+	metrics: Metrics
 }
 
 /**
@@ -49,6 +51,7 @@ export class RelayConnection implements PresenceOwner {
 	private disposed = false
 	private readonly wantsAck: boolean
 	private readonly maxPresenceBytes: number
+	private readonly metrics: Metrics
 	private readonly identity: PresenceUser
 	/** Set by the heartbeat; a connection that did not answer the previous ping is dropped. */
 	alive = true
@@ -64,6 +67,7 @@ export class RelayConnection implements PresenceOwner {
 		this.socket = socket
 		this.wantsAck = options.wantsAck
 		this.maxPresenceBytes = options.maxPresenceBytes
+		this.metrics = options.metrics
 		const control = room.control.doc
 		this.identity = {
 			participantId: claims.participant,
@@ -98,6 +102,8 @@ export class RelayConnection implements PresenceOwner {
 
 	send(message: Uint8Array): void {
 		if (this.socket.readyState !== this.socket.OPEN) return
+		this.metrics.inc('tablee_ws_messages_sent_total', { channel: this.channel.name })
+		this.metrics.inc('tablee_ws_bytes_sent_total', { channel: this.channel.name }, message.length)
 		this.socket.send(message, (error) => {
 			if (error) this.close('serverError')
 		})
@@ -106,15 +112,21 @@ export class RelayConnection implements PresenceOwner {
 	/** Handles one binary frame from the client. */
 	receive(frame: Uint8Array): void {
 		if (this.disposed) return
+		this.metrics.inc('tablee_ws_messages_received_total', { channel: this.channel.name })
+		this.metrics.inc('tablee_ws_bytes_received_total', { channel: this.channel.name }, frame.length)
 		const handled = this.handle(frame)
-		if (!handled.ok) {
-			this.logger.warn('relay.bad_message', {
-				workshop: this.room.id,
-				channel: this.channel.name,
-				detail: handled.error,
-			})
-			this.close('badMessage')
+		if (handled.ok) return
+		if (handled.error === 'too-large') {
+			this.metrics.inc('tablee_refused_frames_total', { reason: 'document_too_large' })
+			this.logger.warn('relay.document_too_large', { workshop: this.room.id, bytes: this.room.boardBytes })
+			this.close('documentTooLarge')
+			return
 		}
+		this.metrics.inc('tablee_refused_frames_total', {
+			reason: handled.error === 'damaged' ? 'damaged_update' : 'bad_message',
+		})
+		this.logger.warn('relay.bad_message', { workshop: this.room.id, channel: this.channel.name, detail: handled.error })
+		this.close('badMessage')
 	}
 
 	close(code: CloseCodeName): void {
@@ -233,6 +245,7 @@ export class RelayConnection implements PresenceOwner {
 		if (!decoded.ok) {
 			if (decoded.error === 'malformed') return err('malformed presence')
 			this.logger.warn('relay.presence_refused', { workshop: this.room.id, reason: 'too large' })
+			this.metrics.inc('tablee_refused_frames_total', { reason: 'presence_too_large' })
 			return ok(undefined)
 		}
 		const { presenceOwners: owners, presenceHistory: history, awareness } = this.channel
@@ -246,7 +259,11 @@ export class RelayConnection implements PresenceOwner {
 					entry.state !== null &&
 					(history.get(entry.client) ?? this.ownerId) === this.ownerId &&
 					(this.presenceIds.size < MAX_PRESENCE_IDS || this.presenceIds.has(entry.client)))
-			if (!mine) continue
+			if (!mine) {
+				// Mostly honest echoes of others' presence; counted, not logged.
+				this.metrics.inc('tablee_refused_frames_total', { reason: 'presence_not_owned' })
+				continue
+			}
 			const state = entry.state === null ? null : stampIdentity(entry.state, this.identity)
 			const known = awareness.meta.get(entry.client)?.clock ?? -1
 			let clock = entry.clock

@@ -1,4 +1,5 @@
 import type { WebSocketLike } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import type { WSContext, WSEvents } from 'hono/ws'
 import type { WebSocket } from 'ws'
@@ -10,6 +11,8 @@ import type { PersonalClaims } from '../auth/tokens.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import { bearerToken } from '../http/bearer-token.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
+import type { ConnectionLimiter } from './connection-limiter.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { RelayConnection } from './relay-connection.ts'
@@ -18,8 +21,12 @@ export interface RelayOptions {
 	registry: RoomRegistry
 	secret: string
 	logger: Logger
+	metrics: Metrics
 	heartbeatMs: number
 	maxPresenceBytes: number
+	limiter: ConnectionLimiter
+	originAllowed: (origin: string | undefined) => boolean
+	trustProxy: boolean
 }
 
 /** Frames a client may send before its room is loaded; more is not an honest client. */
@@ -38,11 +45,14 @@ export class Relay {
 	private readonly connections = new Set<RelayConnection>()
 	private readonly sockets = new Set<WebSocket>()
 	private readonly heartbeat: NodeJS.Timeout
+	private readonly sweeper: NodeJS.Timeout
 
 	constructor(options: RelayOptions) {
 		this.options = options
 		this.heartbeat = setInterval(this.beat, options.heartbeatMs)
 		this.heartbeat.unref()
+		this.sweeper = setInterval(() => options.limiter.sweep(), 60_000)
+		this.sweeper.unref()
 	}
 
 	get connectionCount(): number {
@@ -55,6 +65,9 @@ export class Relay {
 		const workshop = c.req.param('workshop') ?? ''
 		const auth = this.authorize(workshop, bearerToken(c))
 		const wantsAck = c.req.query('ack') === '1'
+		const address = clientAddress(c, this.options.trustProxy)
+		const origin = c.req.header('origin')
+		const { metrics } = this.options
 		let connection: RelayConnection | null = null
 		// Frames that arrive while the room loads wait here (only for an authorised socket).
 		let early: Uint8Array[] | null = []
@@ -63,12 +76,13 @@ export class Relay {
 		let closed = false
 		let socket: WebSocket | null = null
 
-		const refuse = (raw: WebSocket, code: CloseCodeName) => {
+		const refuse = (raw: WebSocket, code: CloseCodeName, reason = closeReasons[code]) => {
 			if (refused) return
 			refused = true
 			early = null
-			logger.info('relay.refused', { workshop, channel, code: CloseCode[code], reason: closeReasons[code] })
-			raw.close(CloseCode[code], closeReasons[code])
+			logger.info('relay.refused', { workshop, channel, code: CloseCode[code], reason })
+			metrics.inc('tablee_ws_refused_total', { code: String(CloseCode[code]) })
+			raw.close(CloseCode[code], reason)
 			// A peer that never answers the close handshake is cut off rather than kept 30 s.
 			setTimeout(() => raw.terminate(), CLOSE_GRACE_MS).unref()
 		}
@@ -78,8 +92,10 @@ export class Relay {
 			connection = new RelayConnection(raw, room, target, claims, logger, {
 				wantsAck,
 				maxPresenceBytes: this.options.maxPresenceBytes,
+				metrics,
 			})
 			this.connections.add(connection)
+			metrics.inc('tablee_ws_connections_total')
 			logger.debug('relay.connected', { workshop, channel, role: claims.role })
 			const pending = early ?? []
 			early = null
@@ -92,6 +108,8 @@ export class Relay {
 				if (!raw) return
 				socket = raw
 				this.sockets.add(raw)
+				if (!this.options.limiter.tryConnect(address)) return refuse(raw, 'tryAgainLater')
+				if (!this.options.originAllowed(origin)) return refuse(raw, 'forbidden', 'origin not allowed')
 				if (!auth.ok) return refuse(raw, auth.error)
 				const claims = auth.value
 				registry.acquire(workshop).then(
@@ -146,6 +164,7 @@ export class Relay {
 	/** Closes every socket (1001: clients reconnect to the next server) and stops the heartbeat. */
 	closeAll(): void {
 		clearInterval(this.heartbeat)
+		clearInterval(this.sweeper)
 		for (const socket of this.sockets) socket.close(CloseCode.goingAway, closeReasons.goingAway)
 	}
 
@@ -166,6 +185,24 @@ export class Relay {
 			}
 		}
 	}
+}
+
+/**
+ * The client's address: the socket's peer, or — only when configured to trust a reverse proxy —
+ * the rightmost X-Forwarded-For entry (the one that proxy added; those left of it are the
+ * client's own claims).
+ */
+function clientAddress(c: Context, trustProxy: boolean): string {
+	if (trustProxy) {
+		const forwarded = c.req
+			.header('x-forwarded-for')
+			?.split(',')
+			.map((entry) => entry.trim())
+			.filter(Boolean)
+		const last = forwarded?.at(-1)
+		if (last) return last
+	}
+	return getConnInfo(c).remote.address ?? 'unknown'
 }
 
 /** The `ws` socket behind Hono's context: @hono/node-server hands us the one our server made. */

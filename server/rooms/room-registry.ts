@@ -1,6 +1,7 @@
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import type { StoreError, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { WorkshopRoom } from './room.ts'
 
@@ -11,6 +12,7 @@ export interface RegistryOptions {
 	saveMaxWaitMs: number
 	presenceFlushMs: number
 	maxDocBytes: number
+	metrics: Metrics
 }
 
 type Loading = Promise<Result<WorkshopRoom | null, StoreError>>
@@ -23,6 +25,8 @@ type Loading = Promise<Result<WorkshopRoom | null, StoreError>>
  */
 export class RoomRegistry {
 	private readonly rooms = new Map<string, Loading>()
+	/** Rooms fully loaded, for gauges. */
+	private readonly loaded = new Set<WorkshopRoom>()
 	private readonly options: RegistryOptions
 	private closing = false
 
@@ -33,6 +37,14 @@ export class RoomRegistry {
 	/** Number of rooms loaded or loading. */
 	get size(): number {
 		return this.rooms.size
+	}
+
+	/** Seconds since the oldest change not yet stored, over every loaded room. */
+	saveLagSeconds(): number {
+		const now = Date.now()
+		let lag = 0
+		for (const room of this.loaded) lag = Math.max(lag, room.saveLagSeconds(now))
+		return lag
 	}
 
 	/** Ids of the rooms loaded or loading. */
@@ -82,6 +94,7 @@ export class RoomRegistry {
 			loaded.value.destroy()
 		}
 		this.rooms.clear()
+		this.loaded.clear()
 		return { failed }
 	}
 
@@ -113,6 +126,7 @@ export class RoomRegistry {
 		if (loaded.value === null) return ok(null)
 		try {
 			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle })
+			this.loaded.add(room)
 			logger.debug('room.loaded', { workshop: id })
 			return ok(room)
 		} catch (error) {
@@ -133,6 +147,7 @@ export class RoomRegistry {
 			return
 		}
 		room.destroy()
+		this.loaded.delete(room)
 		this.rooms.delete(room.id)
 		this.options.logger.debug('room.unloaded', { workshop: room.id })
 	}

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import type { WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { createRecord } from '../store/workshop-store.ts'
 import { Channel } from './channel.ts'
@@ -14,6 +15,7 @@ export interface RoomOptions {
 	presenceFlushMs: number
 	/** Upper bound on a board's stored size; updates that would pass it are refused. */
 	maxDocBytes: number
+	metrics: Metrics
 	/** Called whenever the room may have become unused, or has just saved. */
 	onIdle: (room: WorkshopRoom) => void
 }
@@ -73,6 +75,8 @@ export class WorkshopRoom {
 	/** Intents run one after the other (see the class comment). */
 	private intents: Promise<unknown> = Promise.resolve()
 
+	/** When the oldest change not yet stored was made (ms), or null when all is stored. */
+	private unsavedSince: number | null = null
 	private debounceTimer: NodeJS.Timeout | null = null
 	private maxWaitTimer: NodeJS.Timeout | null = null
 	private retryTimer: NodeJS.Timeout | null = null
@@ -275,8 +279,14 @@ export class WorkshopRoom {
 		await this.saveOnce('intent', pending)
 	}
 
+	/** Seconds since the oldest change not yet stored (0 when everything is stored). */
+	saveLagSeconds(now = Date.now()): number {
+		return this.unsavedSince === null ? 0 : (now - this.unsavedSince) / 1000
+	}
+
 	private noteChange(): void {
 		this.changeCount++
+		this.unsavedSince ??= Date.now()
 		const { saveDebounceMs, saveMaxWaitMs } = this.options
 		if (this.debounceTimer) clearTimeout(this.debounceTimer)
 		this.debounceTimer = setTimeout(() => this.onTimer('debounce'), saveDebounceMs)
@@ -300,8 +310,10 @@ export class WorkshopRoom {
 		const promise = this.options.store.save(record).then(
 			() => {
 				this.savedCount = Math.max(this.savedCount, count)
+				if (this.savedCount >= this.changeCount) this.unsavedSince = null
 				this.rebaseBoard(boardSeq, snapshot)
 				this.retryDelay = RETRY_MIN_MS
+				this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
 				this.options.logger.debug('room.saved', {
 					workshop: this.id,
 					reason,
@@ -312,6 +324,7 @@ export class WorkshopRoom {
 			},
 			(error: unknown) => {
 				this.options.logger.error('room.save_failed', { workshop: this.id, error, retryInMs: this.retryDelay })
+				this.options.metrics.inc('tablee_saves_total', { result: 'failed' })
 				this.scheduleRetry()
 				throw error
 			},

@@ -19,6 +19,7 @@ export function freePort(): Promise<number> {
 
 export interface ServerProcess {
 	child: ChildProcess
+	port: number
 	output: () => string
 	/** SIGKILL: no flush, no goodbye. */
 	kill9(): Promise<void>
@@ -52,6 +53,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
 	)
 	return {
 		child,
+		port: Number(env.PORT),
 		output: () => output,
 		kill9: async () => {
 			child.kill('SIGKILL')
