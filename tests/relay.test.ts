@@ -414,3 +414,27 @@ describe('presence rules', () => {
 		second.close()
 	})
 })
+
+test('[R9] a client echoing a large room’s presence (as y-websocket clients do) is not refused', async () => {
+	const server = await startTestServer()
+	try {
+		const workshop = await createWorkshop(server)
+		const clients = Array.from({ length: 80 }, () => connect(server.wsUrl, workshop.id, workshop.tokens.facilitator))
+		await Promise.all(clients.map((client) => synced(client)))
+		for (const client of clients) client.awareness.setLocalStateField('cursor', { x: client.awareness.clientID })
+		const last = clients.at(-1)
+		await waitFor(() => (last?.awareness.getStates().size ?? 0) >= 80, 'everyone sees everyone')
+		for (const client of clients) client.awareness.setLocalStateField('cursor', { x: 0 })
+		await waitFor(
+			() =>
+				[...(last?.awareness.getStates().values() ?? [])].every(
+					(state) => (state as { cursor?: { x: number } }).cursor?.x === 0,
+				),
+			'second round seen',
+		)
+		expect(clients.every((client) => client.wsconnected)).toBe(true)
+		for (const client of clients) client.destroy()
+	} finally {
+		await server.dispose()
+	}
+})

@@ -11,29 +11,49 @@ export interface PresenceEntry {
 	state: Record<string, unknown> | null
 }
 
+/** An entry as read from the wire: its state still JSON, parsed only if the entry is kept. */
+export interface RawPresenceEntry {
+	client: number
+	clock: number
+	json: string
+}
+
 export type PresenceRefusal = 'malformed' | 'too-large'
+
+const MAX_ENTRIES = 10_000
 
 /**
  * Decodes an awareness update (`varUint count`, then per entry `varUint client`, `varUint clock`,
- * `varString JSON state`) and checks each state: JSON object or null, at most `maxBytes`.
+ * `varString JSON state`), checking sizes; states stay JSON text (see {@link parsePresenceState}).
+ * Clients echo everyone's presence back, so a message may carry a whole room's entries, most of
+ * which the relay drops: parsing them all would be wasted work in a presence storm.
  */
-export function decodePresence(update: Uint8Array, maxBytes: number): Result<PresenceEntry[], PresenceRefusal> {
+export function decodePresence(update: Uint8Array, maxBytes: number): Result<RawPresenceEntry[], PresenceRefusal> {
 	try {
 		const decoder = decoding.createDecoder(update)
 		const count = decoding.readVarUint(decoder)
-		if (count > 64) return err('malformed')
-		const entries: PresenceEntry[] = []
+		if (count > MAX_ENTRIES) return err('malformed')
+		const entries: RawPresenceEntry[] = []
 		for (let i = 0; i < count; i++) {
 			const client = decoding.readVarUint(decoder)
 			const clock = decoding.readVarUint(decoder)
 			const json = decoding.readVarString(decoder)
 			if (json.length > maxBytes) return err('too-large')
-			const state: unknown = JSON.parse(json)
-			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return err('malformed')
-			entries.push({ client, clock, state: state as Record<string, unknown> | null })
+			entries.push({ client, clock, json })
 		}
 		if (decoding.hasContent(decoder)) return err('malformed')
 		return ok(entries)
+	} catch {
+		return err('malformed')
+	}
+}
+
+/** A state's JSON: an object, or null for "gone"; anything else is malformed. */
+export function parsePresenceState(json: string): Result<Record<string, unknown> | null, 'malformed'> {
+	try {
+		const state: unknown = JSON.parse(json)
+		if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return err('malformed')
+		return ok(state as Record<string, unknown> | null)
 	} catch {
 		return err('malformed')
 	}

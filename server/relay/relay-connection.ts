@@ -16,7 +16,13 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Channel, PresenceOwner } from '../rooms/channel.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
-import { decodePresence, encodePresence, type PresenceEntry, stampIdentity } from './presence-filter.ts'
+import {
+	decodePresence,
+	encodePresence,
+	type PresenceEntry,
+	parsePresenceState,
+	stampIdentity,
+} from './presence-filter.ts'
 
 /** Awareness client ids one connection may introduce (a tab has one; a few spare for reloads). */
 const MAX_PRESENCE_IDS = 4
@@ -236,7 +242,9 @@ export class RelayConnection implements PresenceOwner {
 	 * server, so entries about other people's ids are normal and silently dropped; only entries
 	 * for ids this connection may own are applied:
 	 * - an id nobody owns and the server never saw, or last owned by the same participant (a
-	 *   reconnection, another device), can be introduced — with a state, not a removal;
+	 *   reconnection), can be introduced — with a state, not a removal;
+	 * - an id owned by another live connection of the same participant is taken over only with a
+	 *   newer clock (two devices of one person echo each other's presence with known clocks);
 	 * - the server keeps each id's clock moving forward, so a state resent after a reconnection
 	 *   (whose clock the server passed when it removed it) is not ignored by others.
 	 */
@@ -250,22 +258,27 @@ export class RelayConnection implements PresenceOwner {
 		}
 		const { presenceOwners: owners, presenceHistory: history, awareness } = this.channel
 		const accepted: PresenceEntry[] = []
-		for (const entry of decoded.value) {
-			const owner = owners.get(entry.client)
+		for (const raw of decoded.value) {
+			const owner = owners.get(raw.client)
+			const known = awareness.meta.get(raw.client)?.clock ?? -1
 			const mine =
 				owner === this ||
-				(owner !== undefined && owner.ownerId === this.ownerId) ||
+				// Another connection of the same participant (a reconnection whose old socket is not
+				// yet dropped) takes an id over only with a newer state: echoes repeat a known clock.
+				(owner !== undefined && owner.ownerId === this.ownerId && raw.clock > known) ||
 				(owner === undefined &&
-					entry.state !== null &&
-					(history.get(entry.client) ?? this.ownerId) === this.ownerId &&
-					(this.presenceIds.size < MAX_PRESENCE_IDS || this.presenceIds.has(entry.client)))
+					raw.json !== 'null' &&
+					(history.get(raw.client) ?? this.ownerId) === this.ownerId &&
+					(this.presenceIds.size < MAX_PRESENCE_IDS || this.presenceIds.has(raw.client)))
 			if (!mine) {
 				// Mostly honest echoes of others' presence; counted, not logged.
 				this.metrics.inc('tablee_refused_frames_total', { reason: 'presence_not_owned' })
 				continue
 			}
+			const parsed = parsePresenceState(raw.json)
+			if (!parsed.ok) return err('malformed presence')
+			const entry = { client: raw.client, clock: raw.clock, state: parsed.value }
 			const state = entry.state === null ? null : stampIdentity(entry.state, this.identity)
-			const known = awareness.meta.get(entry.client)?.clock ?? -1
 			let clock = entry.clock
 			if (clock <= known) {
 				// Our own echo of what we already hold: nothing to do (bumping it would loop).

@@ -1,0 +1,19 @@
+/**
+ * The reference relay for benchmarks: @y/websocket-server 0.1.1 (y-websocket's own server),
+ * unmodified, on the port given as argument. Prints "listening <port>" when ready.
+ */
+import http from 'node:http'
+import { setupWSConnection } from '@y/websocket-server/utils'
+import { WebSocketServer } from 'ws'
+
+const port = Number(process.argv[2] ?? 0)
+const server = http.createServer((_request, response) => {
+	response.writeHead(200)
+	response.end('reference relay')
+})
+const wss = new WebSocketServer({ server })
+wss.on('connection', (socket, request) => setupWSConnection(socket, request))
+server.listen(port, '127.0.0.1', () => {
+	const address = server.address()
+	process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : port}\n`)
+})
