@@ -5,7 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { readParticipants } from '../shared/workshop/control-document.ts'
 import type { ServerProcess } from './helpers/server-process.ts'
 import { freePort, spawnServer } from './helpers/server-process.ts'
-import { connect, createWorkshop, joinWorkshop, synced, TEST_SECRET, waitFor } from './helpers/test-server.ts'
+import { apiAt, connect, createWorkshop, joinWorkshop, synced, TEST_SECRET, waitFor } from './helpers/test-server.ts'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -19,17 +19,7 @@ test('[P6] kill -9 during a live session, then a restart: clients reconnect and 
 	// Default save windows (1 s / 5 s): the kill lands before the board is saved.
 	const env = { PORT: String(port), DATA_DIR: dataDir, TABLEE_SECRET: TEST_SECRET, PUBLIC_URL: 'http://tablee.test' }
 	const base = `http://127.0.0.1:${port}`
-	const api = {
-		api: (pathname: string, init: { token?: string; body?: unknown } = {}) =>
-			fetch(`${base}${pathname}`, {
-				method: init.body === undefined ? 'GET' : 'POST',
-				headers: {
-					'content-type': 'application/json',
-					...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-				},
-				body: init.body === undefined ? undefined : JSON.stringify(init.body),
-			}),
-	}
+	const api = { api: apiAt(base) }
 	let running: ServerProcess = await spawnServer(env)
 	cleanups.push(() => running.stop())
 

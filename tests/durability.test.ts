@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { parseRecord } from '../server/store/workshop-store.ts'
 import type { ServerProcess } from './helpers/server-process.ts'
 import { freePort, spawnServer } from './helpers/server-process.ts'
-import { connect, createWorkshop, synced, TEST_SECRET, waitFor } from './helpers/test-server.ts'
+import { apiAt, connect, createWorkshop, synced, TEST_SECRET, waitFor } from './helpers/test-server.ts'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -21,17 +21,7 @@ async function tempDataDir() {
 }
 
 function apiOf(base: string) {
-	return {
-		api: (pathname: string, init: { token?: string; body?: unknown } = {}) =>
-			fetch(`${base}${pathname}`, {
-				method: init.body === undefined ? 'GET' : 'POST',
-				headers: {
-					'content-type': 'application/json',
-					...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-				},
-				body: init.body === undefined ? undefined : JSON.stringify(init.body),
-			}),
-	}
+	return { api: apiAt(base) }
 }
 
 /** Every client's clock in `saved` is reached in `stored`. */

@@ -1,19 +1,10 @@
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
-import type { Logger } from '../logger.ts'
-import type { Metrics } from '../observability/metrics.ts'
 import type { StoreError, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
-import { WorkshopRoom } from './room.ts'
+import { type RoomOptions, WorkshopRoom } from './room.ts'
 
-export interface RegistryOptions {
-	store: WorkshopStore
-	logger: Logger
-	saveDebounceMs: number
-	saveMaxWaitMs: number
-	presenceFlushMs: number
-	maxDocBytes: number
-	metrics: Metrics
-}
+/** What every room is made with (the registry adds its own idle callback). */
+export type RegistryOptions = Omit<RoomOptions, 'onIdle'>
 
 type Loading = Promise<Result<WorkshopRoom | null, StoreError>>
 

@@ -30,13 +30,29 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<Confi
 	}
 }
 
+export type ApiCall = (
+	pathname: string,
+	init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+) => Promise<Response>
+
+/** JSON calls to a server's API at `base` (objects are sent as JSON, strings as they are). */
+export function apiAt(base: string): ApiCall {
+	return (pathname, init = {}) =>
+		fetch(`${base}${pathname}`, {
+			method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+			headers: {
+				'content-type': 'application/json',
+				...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+				...init.headers,
+			},
+			body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+		})
+}
+
 export interface TestServer extends RunningServer {
 	config: Config
 	wsUrl: string
-	api(
-		pathname: string,
-		init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
-	): Promise<Response>
+	api: ApiCall
 	/** Stops the server and removes its data directory. */
 	dispose(): Promise<void>
 }
@@ -52,17 +68,7 @@ export async function startTestServer(
 		...server,
 		config,
 		wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`,
-		api: (pathname, init = {}) =>
-			fetch(`${server.url}${pathname}`, {
-				method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-				headers: {
-					'content-type': 'application/json',
-					...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-					...init.headers,
-				},
-				body:
-					init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-			}),
+		api: apiAt(server.url),
 		dispose: async () => {
 			await server.close()
 			await rm(config.dataDir, { recursive: true, force: true })
