@@ -29,10 +29,15 @@ export default defineConfig({
 			},
 		},
 	},
+	// @tldraw/assets imports its files with `?url`, which only Vite's own pipeline understands:
+	// the dev server's dependency pre-bundler must leave it alone.
+	optimizeDeps: { exclude: ['@tldraw/assets'] },
 	server: {
+		// Regexes, not prefixes: '/api' would also catch the client's own module /api.ts.
 		proxy: {
-			'/api': serverUrl,
-			'/ws': { target: serverUrl.replace(/^http/, 'ws'), ws: true },
+			'^/api/': serverUrl,
+			'^/assets/': serverUrl,
+			'^/ws/': { target: serverUrl.replace(/^http/, 'ws'), ws: true },
 		},
 	},
 	test: {
