@@ -4,12 +4,9 @@
  * takes to reach every other client, on Tablée's relay and on the reference relay
  * (@y/websocket-server), both run as separate processes in this same run.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
 
 export interface StormResult {
 	relay: string
@@ -124,64 +121,47 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
-/** Connects the clients, runs `storms` storms, returns the delivery delays. */
-export async function runStorm(relay: RelayProcess, clients: number, storms: number): Promise<StormResult> {
-	const providers = relay.tokens.map((token) => {
-		const provider = new WebsocketProvider(relay.url, relay.room, new Y.Doc(), {
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true,
-			params: token ? { token } : {},
-		})
-		return provider
-	})
-	await Promise.all(
-		providers.map(
-			(provider) =>
-				new Promise<void>((resolve) => {
-					if (provider.synced) return resolve()
-					provider.once('sync', () => resolve())
-				}),
-		),
+/**
+ * Connects the clients (spread over `processes` client processes), runs `storms` storms, and
+ * returns the delivery delays.
+ */
+export async function runStorm(
+	relay: RelayProcess,
+	clients: number,
+	storms: number,
+	processes = 4,
+): Promise<StormResult> {
+	const shares = Array.from({ length: processes }, (_, i) => relay.tokens.filter((_, j) => j % processes === i))
+	const workers = shares.map((tokens) =>
+		fork(path.join(root, 'bench/storm-clients.ts'), [], {
+			env: {
+				...process.env,
+				STORM_SETUP: JSON.stringify({ url: relay.url, room: relay.room, tokens, total: clients }),
+			},
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		}),
 	)
-	const delays: number[] = []
-	let round = 0
-	for (const provider of providers) {
-		provider.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }) => {
-			const now = performance.now()
-			for (const client of [...added, ...updated]) {
-				if (client === provider.awareness.clientID) continue
-				const state = provider.awareness.getStates().get(client) as { storm?: { round: number; sentAt: number } }
-				if (state?.storm?.round === round) delays.push(now - state.storm.sentAt)
+	const next = (worker: ChildProcess, type: string) =>
+		new Promise<Record<string, unknown>>((resolve) => {
+			const onMessage = (message: Record<string, unknown>) => {
+				if (message.type !== type) return
+				worker.off('message', onMessage)
+				resolve(message)
 			}
+			worker.on('message', onMessage)
 		})
-	}
-	const expected = clients * (clients - 1)
+	await Promise.all(workers.map((worker) => next(worker, 'ready')))
 	for (let storm = 1; storm <= storms; storm++) {
-		round = storm
-		const before = delays.length
-		const sentAt = performance.now()
-		for (const provider of providers) provider.awareness.setLocalStateField('storm', { round: storm, sentAt })
-		const deadline = Date.now() + 60_000
-		while (delays.length - before < expected && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 20))
+		const done = workers.map((worker) => next(worker, 'done'))
+		for (const worker of workers) worker.send({ type: 'storm', round: storm })
+		await Promise.all(done)
 		await new Promise((resolve) => setTimeout(resolve, 500))
-		if (process.env.BENCH_DEBUG) {
-			process.stderr.write(`storm ${storm}: ${delays.length - before} of ${expected}\n`)
-			if (relay.tokens[0]) {
-				const metrics = await (
-					await fetch(`${relay.url.replace(/^ws/, 'http').replace(/\/ws$/, '')}/api/metrics`)
-				).text()
-				process.stderr.write(
-					`${metrics
-						.split('\n')
-						.filter((line) => line.startsWith('tablee_refused') || line.startsWith('tablee_ws_messages'))
-						.join('\n')}\n`,
-				)
-			}
-		}
 	}
 	const rssBytes = rssOf(relay.child.pid)
-	for (const provider of providers) provider.destroy()
+	const reports = workers.map((worker) => next(worker, 'delays'))
+	for (const worker of workers) worker.send({ type: 'report' })
+	const delays = (await Promise.all(reports)).flatMap((report) => report.delays as number[])
+	for (const worker of workers) worker.send({ type: 'stop' })
 	const sorted = delays.sort((a, b) => a - b)
 	return {
 		relay: relay.name,

@@ -11,11 +11,12 @@ export interface PresenceEntry {
 	state: Record<string, unknown> | null
 }
 
-/** An entry as read from the wire: its state still JSON, parsed only if the entry is kept. */
+/** An entry as read from the wire: its state still raw bytes, decoded only if the entry is kept. */
 export interface RawPresenceEntry {
 	client: number
 	clock: number
-	json: string
+	/** UTF-8 JSON of the state. */
+	bytes: Uint8Array
 }
 
 export type PresenceRefusal = 'malformed' | 'too-large'
@@ -37,9 +38,10 @@ export function decodePresence(update: Uint8Array, maxBytes: number): Result<Raw
 		for (let i = 0; i < count; i++) {
 			const client = decoding.readVarUint(decoder)
 			const clock = decoding.readVarUint(decoder)
-			const json = decoding.readVarString(decoder)
-			if (json.length > maxBytes) return err('too-large')
-			entries.push({ client, clock, json })
+			// A varString is a varUint8Array of UTF-8: keep the bytes, skip decoding them.
+			const bytes = decoding.readVarUint8Array(decoder)
+			if (bytes.length > maxBytes) return err('too-large')
+			entries.push({ client, clock, bytes })
 		}
 		if (decoding.hasContent(decoder)) return err('malformed')
 		return ok(entries)
@@ -48,10 +50,12 @@ export function decodePresence(update: Uint8Array, maxBytes: number): Result<Raw
 	}
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 /** A state's JSON: an object, or null for "gone"; anything else is malformed. */
-export function parsePresenceState(json: string): Result<Record<string, unknown> | null, 'malformed'> {
+export function parsePresenceState(bytes: Uint8Array): Result<Record<string, unknown> | null, 'malformed'> {
 	try {
-		const state: unknown = JSON.parse(json)
+		const state: unknown = JSON.parse(utf8.decode(bytes))
 		if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return err('malformed')
 		return ok(state as Record<string, unknown> | null)
 	} catch {

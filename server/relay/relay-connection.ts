@@ -267,7 +267,7 @@ export class RelayConnection implements PresenceOwner {
 				// yet dropped) takes an id over only with a newer state: echoes repeat a known clock.
 				(owner !== undefined && owner.ownerId === this.ownerId && raw.clock > known) ||
 				(owner === undefined &&
-					raw.json !== 'null' &&
+					!isNullJson(raw.bytes) &&
 					(history.get(raw.client) ?? this.ownerId) === this.ownerId &&
 					(this.presenceIds.size < MAX_PRESENCE_IDS || this.presenceIds.has(raw.client)))
 			if (!mine) {
@@ -275,7 +275,7 @@ export class RelayConnection implements PresenceOwner {
 				this.metrics.inc('tablee_refused_frames_total', { reason: 'presence_not_owned' })
 				continue
 			}
-			const parsed = parsePresenceState(raw.json)
+			const parsed = parsePresenceState(raw.bytes)
 			if (!parsed.ok) return err('malformed presence')
 			const entry = { client: raw.client, clock: raw.clock, state: parsed.value }
 			const state = entry.state === null ? null : stampIdentity(entry.state, this.identity)
@@ -321,4 +321,9 @@ export class RelayConnection implements PresenceOwner {
 	private readonly onPong = () => {
 		this.alive = true
 	}
+}
+
+/** The 4 bytes of `null`: a removal, which cannot introduce a presence. */
+function isNullJson(bytes: Uint8Array): boolean {
+	return bytes.length === 4 && bytes[0] === 0x6e && bytes[1] === 0x75 && bytes[2] === 0x6c && bytes[3] === 0x6c
 }
