@@ -1,3 +1,4 @@
+import type { Label } from '../shared/concertation/labels.ts'
 import type { College } from '../shared/template/template-schema.ts'
 
 /** Typed calls to the server's HTTP API (docs/api.md). Errors carry the server's code. */
@@ -60,9 +61,11 @@ async function call<T>(path: string, init: { token?: string; body?: unknown; hea
 }
 
 export const api = {
+	templates: () =>
+		call<{ templates: { id: string; title: Label; description: Label; colleges: College[] }[] }>('/api/templates'),
 	clientConfig: () => call<{ tldrawLicenseKey: string | null; maxUploadBytes: number }>('/api/client-config'),
 	createWorkshop: (
-		body: { title: string; territory?: string; date?: string; facilitatorName?: string },
+		body: { title: string; territory?: string; date?: string; facilitatorName?: string; templateId?: string },
 		organizerKey?: string,
 	) =>
 		call<CreatedWorkshop>('/api/workshops', {

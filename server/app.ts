@@ -17,7 +17,7 @@ import type { Metrics } from './observability/metrics.ts'
 import { redactUrl } from './logger.ts'
 import type { Relay } from './relay/relay.ts'
 import type { RoomRegistry } from './rooms/room-registry.ts'
-import type { TemplateCatalog } from './templates/template-catalog.ts'
+import { DEFAULT_TEMPLATE_ID, type TemplateCatalog } from './templates/template-catalog.ts'
 
 export interface AppDeps {
 	config: Config
@@ -73,6 +73,24 @@ export function createApp(deps: AppDeps) {
 		})
 		return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
 	})
+
+	app.get('/api/templates', (c) =>
+		c.json({
+			// The default template first, then the others in file order.
+			templates: [...templates.templates.values()]
+				.sort((a, b) => Number(b.id === DEFAULT_TEMPLATE_ID) - Number(a.id === DEFAULT_TEMPLATE_ID))
+				.map((template) => ({
+					id: template.id,
+					version: template.version,
+					title: template.title,
+					description: template.description,
+					colleges: template.colleges,
+					themes: template.themes,
+					zones: template.zones,
+					phases: template.phases,
+				})),
+		}),
+	)
 
 	app.get('/api/client-config', (c) =>
 		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),

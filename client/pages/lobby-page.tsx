@@ -1,6 +1,6 @@
-import { createSignal, Show } from 'solid-js'
+import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api } from '../api.ts'
-import { t } from '../i18n/i18n.ts'
+import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { saveSession } from '../session/sessions.ts'
 
@@ -9,6 +9,9 @@ export function LobbyPage() {
 	const [busy, setBusy] = createSignal(false)
 	const [error, setError] = createSignal<string | null>(null)
 	const [needsKey, setNeedsKey] = createSignal(false)
+	const [templates] = createResource(() => api.templates().then((list) => list.templates))
+	const [chosenId, setChosenId] = createSignal<string | null>(null)
+	const chosen = () => templates()?.find((template) => template.id === (chosenId() ?? templates()?.[0]?.id))
 
 	const submit = async (event: SubmitEvent) => {
 		event.preventDefault()
@@ -24,6 +27,7 @@ export function LobbyPage() {
 					...(text('territory') ? { territory: text('territory') } : {}),
 					...(text('date') ? { date: text('date') } : {}),
 					...(facilitatorName ? { facilitatorName } : {}),
+					...(text('templateId') ? { templateId: text('templateId') } : {}),
 				},
 				text('organizerKey') || undefined,
 			)
@@ -68,9 +72,12 @@ export function LobbyPage() {
 				</label>
 				<label>
 					{t('lobby.field.template')}
-					<select name="templateId" disabled>
-						<option value="concertation-territoriale">{t('lobby.defaultTemplate')}</option>
+					<select name="templateId" onChange={(event) => setChosenId(event.currentTarget.value)}>
+						<For each={templates() ?? []} fallback={<option value="">{t('lobby.defaultTemplate')}</option>}>
+							{(template) => <option value={template.id}>{label(template.title)}</option>}
+						</For>
 					</select>
+					<Show when={chosen()}>{(template) => <span class="help">{label(template().description)}</span>}</Show>
 				</label>
 				<Show when={needsKey()}>
 					<label>

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
+import { layoutZones } from '../../shared/template/zone-layout.ts'
 import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
 import {
 	CONTROL_LAYOUT_VERSION,
@@ -131,6 +132,9 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				templateId: template.id,
 				templateVersion: template.version,
 				colleges: template.colleges,
+				themes: template.themes,
+				zones: layoutZones(template.zones),
+				agenda: template.phases,
 				createdAt,
 			})
 			writeParticipant(control, facilitator, {
@@ -184,6 +188,9 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 					date: meta.date,
 					templateId: meta.templateId,
 					colleges: meta.colleges,
+					themes: meta.themes ?? [],
+					zones: meta.zones ?? [],
+					agenda: meta.agenda ?? [],
 					createdAt: meta.createdAt,
 					layout: { control: meta.controlLayout, board: meta.boardLayout },
 					you: youOf(claims),

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs'
-import type { College } from '../template/template-schema.ts'
+import type { College, Template, TemplatePhase } from '../template/template-schema.ts'
+import type { PlacedZone } from '../template/zone-layout.ts'
 import type { Role } from './roles.ts'
 
 /**
@@ -7,7 +8,8 @@ import type { Role } from './roles.ts'
  * This module is the only place that names its top-level structures (STYLE §2).
  *
  * Layout version 1:
- * - `meta` (Y.Map): workshop settings — see {@link WorkshopMeta}, one key per field.
+ * - `meta` (Y.Map): workshop settings — see {@link WorkshopMeta}, one key per field, including
+ *   the template's colleges, themes, zones (placed on the canvas) and agenda.
  * - `participants` (Y.Map): participant id → {@link ParticipantEntry}.
  */
 export const CONTROL_LAYOUT_VERSION = 1
@@ -21,6 +23,9 @@ export interface WorkshopMeta {
 	templateId: string
 	templateVersion: number
 	colleges: College[]
+	themes: Template['themes']
+	zones: PlacedZone[]
+	agenda: TemplatePhase[]
 	createdAt: string
 }
 
