@@ -1,5 +1,6 @@
 import type { Label } from '../shared/concertation/labels.ts'
-import type { College } from '../shared/template/template-schema.ts'
+import type { College, Template, TemplatePhase } from '../shared/template/template-schema.ts'
+import type { PlacedZone } from '../shared/template/zone-layout.ts'
 
 /** Typed calls to the server's HTTP API (docs/api.md). Errors carry the server's code. */
 export class ApiFailure extends Error {
@@ -19,6 +20,9 @@ export interface WorkshopView {
 	date: string | null
 	templateId: string
 	colleges: College[]
+	themes?: Template['themes']
+	zones?: PlacedZone[]
+	agenda?: TemplatePhase[]
 	you: { kind: 'link'; role: 'participant' | 'observer' } | PersonalIdentity
 	participantCount?: number
 	tokens?: { participant: string; observer: string }

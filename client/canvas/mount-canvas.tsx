@@ -1,5 +1,6 @@
 /** @jsxImportSource react */
 import '@tldraw/tldraw/tldraw.css'
+import './zones-layer.css'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite.js'
 import {
 	AssetRecordType,
@@ -18,7 +19,10 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
+import type { Template } from '../../shared/template/template-schema.ts'
+import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { bindPresence, bindStore, type PresenceIdentity } from './board-binding.ts'
+import { createZonesLayer, type ZonesState } from './zones-layer.tsx'
 
 /**
  * The only React code of the app: tldraw mounted as an island inside the Solid page.
@@ -33,6 +37,8 @@ export interface CanvasOptions {
 	online: boolean
 	licenseKey: string | null
 	uploadAsset: (file: File) => Promise<string>
+	zones: PlacedZone[]
+	themes: Template['themes']
 	onInvalidRecord: (id: string) => void
 }
 
@@ -58,6 +64,8 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 		locale: options.locale,
 		colorScheme: 'light',
 	})
+	const zonesState = atom<ZonesState>('zones', { zones: options.zones, themes: options.themes, locale: options.locale })
+	const components = { OnTheCanvas: createZonesLayer(zonesState) }
 	const user = createTLCurrentUser({
 		userPreferences: preferences,
 		setUserPreferences: (next) => preferences.set(next),
@@ -78,6 +86,11 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 	const onMount = (mounted: Editor) => {
 		editor = mounted
 		if (options.readonly) mounted.updateInstanceState({ isReadonly: true })
+		// A new board opens on its first zone.
+		const first = options.zones[0]
+		if (first && mounted.getCurrentPageShapeIds().size === 0) {
+			mounted.zoomToBounds({ x: first.x, y: first.y, w: first.width, h: first.height }, { inset: 32, immediate: true })
+		}
 		// Pasted links become plain bookmarks: no request to the linked site or to an unfurling service.
 		mounted.registerExternalAssetHandler('url', async ({ url }) => ({
 			id: AssetRecordType.createId(getHashForString(url)),
@@ -97,12 +110,16 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 				assetUrls={assetUrls}
 				licenseKey={options.licenseKey ?? undefined}
 				onMount={onMount}
+				components={components}
 			/>
 		</StrictMode>,
 	)
 
 	return {
-		setLocale: (locale) => preferences.update((current) => ({ ...current, locale })),
+		setLocale: (locale) => {
+			preferences.update((current) => ({ ...current, locale }))
+			zonesState.update((current) => ({ ...current, locale }))
+		},
 		setOnline: (online) => status.set(online ? 'online' : 'offline'),
 		setIdentity: (next) => {
 			me.set(next)

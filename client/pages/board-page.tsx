@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
@@ -6,7 +6,7 @@ import { CopyField } from '../components/copy-field.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
 import { ParticipantList } from '../components/participant-list.tsx'
 import { QrCode } from '../components/qr-code.tsx'
-import { language, t } from '../i18n/i18n.ts'
+import { label, language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
@@ -122,6 +122,8 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				online: link.state() === 'connected',
 				licenseKey: config.tldrawLicenseKey,
 				uploadAsset: (file) => api.uploadAsset(props.workshop.id, props.session.token, file),
+				zones: props.workshop.zones ?? [],
+				themes: props.workshop.themes ?? [],
 				onInvalidRecord: (id) => console.warn(`Tablée: skipped an invalid board record (${id})`),
 			})
 			setCanvasReady(true)
@@ -192,6 +194,17 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							</button>
 						</div>
 						<ParticipantList sync={sync} colleges={props.workshop.colleges} me={props.session.participantId} />
+						<h3>{t('board.legend')}</h3>
+						<ul class="legend">
+							<For each={props.workshop.colleges}>
+								{(college) => (
+									<li>
+										<span class="swatch" aria-hidden="true" style={{ background: college.color }} />
+										{label(college.label)}
+									</li>
+								)}
+							</For>
+						</ul>
 					</aside>
 				</Show>
 				<Show when={panel() === 'menu'}>

@@ -1,8 +1,8 @@
-import { createResource, createSignal, Show } from 'solid-js'
+import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { QrCode } from '../components/qr-code.tsx'
-import { t } from '../i18n/i18n.ts'
+import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
@@ -114,6 +114,24 @@ export function ConsolePage(props: { workshopId: string }) {
 							</button>
 						</div>
 						<CopyField label={t('console.facilitatorLink')} value={facilitatorLink()} />
+						<Show when={(workshop().agenda ?? []).length > 0}>
+							<h2>{t('console.agenda')}</h2>
+							<ol class="agenda">
+								<For each={workshop().agenda}>
+									{(phase) => (
+										<li>
+											<span>{label(phase.label)}</span>
+											<span class="help">{t('console.minutes', { minutes: phase.minutes })}</span>
+										</li>
+									)}
+								</For>
+							</ol>
+							<p class="help">
+								{t('console.agendaTotal', {
+									minutes: (workshop().agenda ?? []).reduce((total, phase) => total + phase.minutes, 0),
+								})}
+							</p>
+						</Show>
 					</>
 				)}
 			</Show>

@@ -107,6 +107,9 @@ describe('board client', () => {
 		// The copy fields show the same links.
 		expect(await facilitator.getByRole('textbox', { name: 'Lien participant·es' }).inputValue()).toBe(participant)
 		links = { participant: participant ?? '', observer: observer ?? '' }
+		// The facilitator's agenda, from the default template.
+		await facilitator.getByRole('heading', { name: 'Déroulé' }).waitFor()
+		expect(await facilitator.locator('.agenda li').count()).toBe(10)
 	})
 
 	test('[U2] two participants join with different colleges and see each other', async () => {
@@ -210,6 +213,21 @@ describe('board client', () => {
 			expect(src).toMatch(/\/assets\/[a-z0-9]+\/[a-z0-9]{26}\.png$/)
 		}
 		await screenshot(bob, 'image-phone')
+	})
+
+	test('[U11] the template’s zones are drawn on every board, from the control document, and cannot be deleted', async () => {
+		for (const page of [alice, bob]) {
+			await page.locator('.tablee-zone[data-zone="accueil"]', { hasText: '0 · Accueil' }).waitFor({ state: 'attached' })
+			expect(await page.locator('.tablee-zone__cell[data-cell="r1:c1"]').count()).toBe(1)
+			expect(await page.locator('.tablee-zone').count()).toBe(10)
+		}
+		await alice.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
+		await alice.keyboard.press('Control+a')
+		await alice.keyboard.press('Delete')
+		await shapeWithText(bob, 'Financement pluriannuel').waitFor({ state: 'detached', timeout: 10_000 })
+		expect(await alice.locator('.tablee-zone').count()).toBe(10)
+		expect(await bob.locator('.tablee-zone').count()).toBe(10)
+		await screenshot(alice, 'zones')
 	})
 
 	test('[U9] no request left this machine and no page raised an uncaught error', () => {
