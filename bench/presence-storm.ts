@@ -10,6 +10,7 @@ import path from 'node:path'
 
 export interface StormResult {
 	relay: string
+	kind: 'stock' | 'light'
 	clients: number
 	samples: number
 	p50: number
@@ -129,6 +130,7 @@ export async function runStorm(
 	relay: RelayProcess,
 	clients: number,
 	storms: number,
+	kind: 'stock' | 'light',
 	processes = 4,
 ): Promise<StormResult> {
 	const shares = Array.from({ length: processes }, (_, i) => relay.tokens.filter((_, j) => j % processes === i))
@@ -136,7 +138,7 @@ export async function runStorm(
 		fork(path.join(root, 'bench/storm-clients.ts'), [], {
 			env: {
 				...process.env,
-				STORM_SETUP: JSON.stringify({ url: relay.url, room: relay.room, tokens, total: clients }),
+				STORM_SETUP: JSON.stringify({ url: relay.url, room: relay.room, tokens, total: clients, kind }),
 			},
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		}),
@@ -165,6 +167,7 @@ export async function runStorm(
 	const sorted = delays.sort((a, b) => a - b)
 	return {
 		relay: relay.name,
+		kind,
 		clients,
 		samples: sorted.length,
 		p50: percentile(sorted, 50),

@@ -1,12 +1,21 @@
 /**
- * A share of the presence-storm clients, in a process of its own (so that the clients' own work —
- * every y-websocket client parses and echoes everyone's presence — is spread over processes as
- * it would be over devices). Driven over IPC by bench/presence-storm.ts.
+ * A share of the presence-storm clients, in a process of its own (so that the clients' own work
+ * is spread over processes as it would be over devices). Driven over IPC by
+ * bench/presence-storm.ts.
+ *
+ * Two kinds of client:
+ * - `stock`: the unmodified y-websocket provider, which parses every presence it receives and
+ *   echoes it all back to the server (what browsers run);
+ * - `light`: a minimal y-protocols client that syncs, publishes its presence and reads others',
+ *   without echoing — so the measure is the relay's, not the clients' JSON work.
  *
  * Times are wall-clock milliseconds with sub-millisecond precision (`performance.timeOrigin +
  * performance.now()`), comparable across processes on one machine.
  */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
+import * as syncProtocol from 'y-protocols/sync'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 
@@ -17,9 +26,16 @@ interface Setup {
 	room: string
 	tokens: string[]
 	total: number
+	kind: 'stock' | 'light'
 }
 
 type Command = { type: 'storm'; round: number } | { type: 'report' } | { type: 'stop' }
+
+interface StormClient {
+	/** Publishes `{ storm: { round, sentAt } }` as this client's presence. */
+	publish(round: number, sentAt: number): void
+	destroy(): void
+}
 
 const now = () => performance.timeOrigin + performance.now()
 const setup = JSON.parse(process.env.STORM_SETUP ?? '{}') as Setup
@@ -27,33 +43,92 @@ const delays: number[] = []
 let round = 0
 let received = 0
 
-const providers = setup.tokens.map(
-	(token) =>
-		new WebsocketProvider(setup.url, setup.room, new Y.Doc(), {
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true,
-			params: token ? { token } : {},
-		}),
-)
-await Promise.all(
-	providers.map(
-		(provider) =>
-			new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve()))),
-	),
-)
-for (const provider of providers) {
+function record(ownId: number, clientId: number, state: unknown, at: number) {
+	if (clientId === ownId) return
+	const storm = (state as { storm?: { round: number; sentAt: number } } | null)?.storm
+	if (storm?.round === round) {
+		delays.push(at - storm.sentAt)
+		received++
+	}
+}
+
+async function stockClient(token: string): Promise<StormClient> {
+	const provider = new WebsocketProvider(setup.url, setup.room, new Y.Doc(), {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		params: token ? { token } : {},
+	})
+	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())))
 	provider.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }) => {
 		const at = now()
 		for (const client of [...added, ...updated]) {
-			if (client === provider.awareness.clientID) continue
-			const state = provider.awareness.getStates().get(client) as { storm?: { round: number; sentAt: number } }
-			if (state?.storm?.round === round) {
-				delays.push(at - state.storm.sentAt)
-				received++
+			record(provider.awareness.clientID, client, provider.awareness.getStates().get(client), at)
+		}
+	})
+	return {
+		publish: (stormRound, sentAt) => provider.awareness.setLocalStateField('storm', { round: stormRound, sentAt }),
+		destroy: () => provider.destroy(),
+	}
+}
+
+async function lightClient(token: string): Promise<StormClient> {
+	const url = `${setup.url}/${setup.room}${token ? `?token=${encodeURIComponent(token)}` : ''}`
+	const socket = new WebSocket(url)
+	const clientId = Math.floor(Math.random() * 2 ** 31)
+	const doc = new Y.Doc()
+	let clock = 0
+	await new Promise<void>((resolve, reject) => {
+		socket.once('open', () => resolve())
+		socket.once('error', reject)
+	})
+	let synced: () => void = () => undefined
+	const whenSynced = new Promise<void>((resolve) => {
+		synced = resolve
+	})
+	socket.on('message', (data: Buffer) => {
+		const at = now()
+		const decoder = decoding.createDecoder(new Uint8Array(data))
+		const type = decoding.readVarUint(decoder)
+		if (type === 0) {
+			const encoder = encoding.createEncoder()
+			encoding.writeVarUint(encoder, 0)
+			const syncType = syncProtocol.readSyncMessage(decoder, encoder, doc, null)
+			if (encoding.length(encoder) > 1) socket.send(encoding.toUint8Array(encoder))
+			if (syncType === syncProtocol.messageYjsSyncStep2) synced()
+		} else if (type === 1) {
+			const update = decoding.createDecoder(decoding.readVarUint8Array(decoder))
+			const count = decoding.readVarUint(update)
+			for (let i = 0; i < count; i++) {
+				const client = decoding.readVarUint(update)
+				decoding.readVarUint(update)
+				record(clientId, client, JSON.parse(decoding.readVarString(update)), at)
 			}
 		}
 	})
+	const step1 = encoding.createEncoder()
+	encoding.writeVarUint(step1, 0)
+	syncProtocol.writeSyncStep1(step1, doc)
+	socket.send(encoding.toUint8Array(step1))
+	await whenSynced
+	return {
+		publish: (stormRound, sentAt) => {
+			const inner = encoding.createEncoder()
+			encoding.writeVarUint(inner, 1)
+			encoding.writeVarUint(inner, clientId)
+			encoding.writeVarUint(inner, ++clock)
+			encoding.writeVarString(inner, JSON.stringify({ storm: { round: stormRound, sentAt } }))
+			const message = encoding.createEncoder()
+			encoding.writeVarUint(message, 1)
+			encoding.writeVarUint8Array(message, encoding.toUint8Array(inner))
+			socket.send(encoding.toUint8Array(message))
+		},
+		destroy: () => socket.terminate(),
+	}
 }
+
+const clients = await Promise.all(
+	setup.tokens.map((token) => (setup.kind === 'light' ? lightClient(token) : stockClient(token))),
+)
 process.send?.({ type: 'ready' })
 
 process.on('message', async (command: Command) => {
@@ -61,15 +136,15 @@ process.on('message', async (command: Command) => {
 		round = command.round
 		received = 0
 		const sentAt = now()
-		for (const provider of providers) provider.awareness.setLocalStateField('storm', { round, sentAt })
-		const expected = providers.length * (setup.total - 1)
+		for (const client of clients) client.publish(round, sentAt)
+		const expected = clients.length * (setup.total - 1)
 		const deadline = Date.now() + 60_000
 		while (received < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
 		process.send?.({ type: 'done', received, expected })
 	} else if (command.type === 'report') {
 		process.send?.({ type: 'delays', delays })
 	} else {
-		for (const provider of providers) provider.destroy()
+		for (const client of clients) client.destroy()
 		process.exit(0)
 	}
 })

@@ -77,7 +77,7 @@ const envSchema = v.object({
 	TLDRAW_LICENSE_KEY: optionalText,
 	MAX_DOC_BYTES: v.optional(integer(64 * 1024, 1024 * 1024 * 1024), String(32 * 1024 * 1024)),
 	MAX_PRESENCE_BYTES: v.optional(integer(256, 1024 * 1024), String(8 * 1024)),
-	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '40'),
+	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '20'),
 	ALLOWED_ORIGINS: v.optional(
 		v.pipe(
 			v.string(),
