@@ -230,6 +230,22 @@ describe('board client', () => {
 		await screenshot(alice, 'zones')
 	})
 
+	test('[U12] an edit made offline survives closing the page: it is kept on the device and sent once the server is back', async () => {
+		const { dataDir } = server.config
+		const context = alice.context()
+		await server.close()
+		await alice.locator('.connection:not([data-state="connected"])').waitFor({ timeout: 10_000 })
+		await addNote(alice, 'Gardé sur l’appareil', { x: 250, y: 500 })
+		// y-indexeddb writes asynchronously: give it its turn before the page goes away.
+		await alice.waitForTimeout(500)
+		await alice.close()
+		server = await startServer(dataDir)
+		alice = await context.newPage()
+		await alice.goto(`${base}/b/${new URL(links.participant).pathname.split('/').at(-1)}`)
+		await alice.locator('.tl-container').waitFor({ timeout: 30_000 })
+		await shapeWithText(bob, 'Gardé sur l’appareil').waitFor({ state: 'attached', timeout: 30_000 })
+	})
+
 	test('[U9] no request left this machine and no page raised an uncaught error', () => {
 		expect(watch.externalRequests).toEqual([])
 		expect(watch.pageErrors).toEqual([])
