@@ -48,9 +48,9 @@ const REBASE_MIN_LOG_BYTES = 4 * 1024 * 1024
  * and retries them with every later update, so one crafted update could make every later update
  * fail. The board keeps no pending parts: what integrates stays, the rest is dropped, and the
  * connection asks its client for a full sync, which an honest client answers with everything,
- * dependencies included. The base keeps Yjs's *pending* parts (updates waiting for a missing dependency) apart:
- * `Y.encodeStateAsUpdate` merges them into the state, and that merge does not always decode back
- * to the same document. The cost is memory: about twice the board's size plus the updates of one
+ * dependencies included (a stored state's pending parts are dropped at load the same way). So
+ * the board's encoded state is exactly its integrated content, and the state a save writes is
+ * also the next base. The cost is memory: about twice the board's size plus the updates of one
  * save window.
  */
 export class WorkshopRoom {
@@ -60,7 +60,8 @@ export class WorkshopRoom {
 	readonly controlDraft: Y.Doc
 
 	private linkGeneration: number
-	private boardBase: BoardSnapshot
+	/** The board's state at the last save (or load) that became the base; see rebaseBoard. */
+	private boardBase: Uint8Array
 	private boardBaseSeq = 0
 	private boardSeq = 0
 	private boardLog: { seq: number; update: Uint8Array }[] = []
@@ -89,9 +90,9 @@ export class WorkshopRoom {
 		this.linkGeneration = record.linkGeneration
 
 		const board = new Y.Doc({ gc: true })
-		const stored = new Uint8Array(Buffer.from(record.board, 'base64'))
-		this.boardBase = { state: stored, pending: [] }
-		Y.applyUpdate(board, stored)
+		this.boardBase = new Uint8Array(Buffer.from(record.board, 'base64'))
+		Y.applyUpdate(board, this.boardBase)
+		dropPending(board)
 		const channelOptions = { presenceFlushMs: options.presenceFlushMs }
 		this.board = new Channel('board', board, channelOptions)
 		board.on('update', this.onBoardUpdate)
@@ -114,7 +115,7 @@ export class WorkshopRoom {
 
 	/** Estimated stored size of the board: its last saved state plus the updates since. */
 	get boardBytes(): number {
-		return snapshotBytes(this.boardBase) + this.boardLogBytes
+		return this.boardBase.length + this.boardLogBytes
 	}
 
 	/**
@@ -177,12 +178,13 @@ export class WorkshopRoom {
 			// no two copies ever write the same ids.
 			const copy = new Y.Doc({ gc: true })
 			copy.clientID = draft.clientID
-			Y.applyUpdate(copy, Y.encodeStateAsUpdate(draft))
+			const current = Y.encodeStateAsUpdate(draft)
+			Y.applyUpdate(copy, current)
 			const before = Y.encodeStateVector(draft)
 			copy.transact(() => change(copy))
 			const update = Y.encodeStateAsUpdate(copy, before)
 			copy.destroy()
-			await this.saveWith({ control: Y.mergeUpdates([Y.encodeStateAsUpdate(draft), update]) })
+			await this.saveWith({ control: Y.mergeUpdates([current, update]) })
 			Y.applyUpdate(draft, update)
 			Y.applyUpdate(this.control.doc, update)
 		})
@@ -213,11 +215,11 @@ export class WorkshopRoom {
 	}
 
 	/** The record as it would be stored now, with an intent's uncommitted changes if given. */
-	toRecord(pending: PendingIntent = {}): WorkshopRecord {
+	toRecord(pending: PendingIntent = {}, board = Y.encodeStateAsUpdate(this.board.doc)): WorkshopRecord {
 		return createRecord({
 			id: this.id,
 			linkGeneration: pending.linkGeneration ?? this.linkGeneration,
-			board: Y.encodeStateAsUpdate(this.board.doc),
+			board,
 			control: pending.control ?? Y.encodeStateAsUpdate(this.controlDraft),
 		})
 	}
@@ -240,8 +242,8 @@ export class WorkshopRoom {
 
 	private rebuildBoard(): void {
 		const rebuilt = new Y.Doc({ gc: true })
-		Y.applyUpdate(rebuilt, this.boardBase.state)
-		for (const pending of this.boardBase.pending) Y.applyUpdate(rebuilt, pending)
+		Y.applyUpdate(rebuilt, this.boardBase)
+		dropPending(rebuilt)
 		for (const { update } of this.boardLog) {
 			Y.applyUpdate(rebuilt, update)
 			dropPending(rebuilt)
@@ -258,10 +260,10 @@ export class WorkshopRoom {
 	 * to the same document (a re-encoded state may integrate malformed-but-accepted structs in
 	 * another order), so the log is kept as long as memory allows.
 	 */
-	private rebaseBoard(seq: number, snapshot: BoardSnapshot): void {
+	private rebaseBoard(seq: number, state: Uint8Array): void {
 		if (seq < this.boardBaseSeq) return
-		if (this.boardLogBytes < Math.max(REBASE_MIN_LOG_BYTES, 2 * snapshotBytes(this.boardBase))) return
-		this.boardBase = snapshot
+		if (this.boardLogBytes < Math.max(REBASE_MIN_LOG_BYTES, 2 * this.boardBase.length)) return
+		this.boardBase = state
 		this.boardBaseSeq = seq
 		this.boardLog = this.boardLog.filter((entry) => entry.seq > seq)
 		this.boardLogBytes = this.boardLog.reduce((sum, entry) => sum + entry.update.length, 0)
@@ -304,14 +306,15 @@ export class WorkshopRoom {
 		this.clearTimers()
 		const count = this.changeCount
 		const boardSeq = this.boardSeq
-		const snapshot = snapshotOf(this.board.doc)
-		const record = this.toRecord(pending)
+		// Encoded once: written now, and the next base if the save succeeds.
+		const boardState = Y.encodeStateAsUpdate(this.board.doc)
+		const record = this.toRecord(pending, boardState)
 		const savedVector = Buffer.from(Y.encodeStateVector(this.board.doc)).toString('base64')
 		const promise = this.options.store.save(record).then(
 			() => {
 				this.savedCount = Math.max(this.savedCount, count)
 				if (this.savedCount >= this.changeCount) this.unsavedSince = null
-				this.rebaseBoard(boardSeq, snapshot)
+				this.rebaseBoard(boardSeq, boardState)
 				this.retryDelay = RETRY_MIN_MS
 				this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
 				this.options.logger.debug('room.saved', {
@@ -352,31 +355,6 @@ export class WorkshopRoom {
 		this.maxWaitTimer = null
 		this.retryTimer = null
 	}
-}
-
-/** A board state that replays exactly: integrated state, then the pending updates as received. */
-interface BoardSnapshot {
-	state: Uint8Array
-	pending: Uint8Array[]
-}
-
-function snapshotOf(doc: Y.Doc): BoardSnapshot {
-	// Yjs offers no way to encode the state without its pending parts: detach them for the call.
-	const store = doc.store
-	const { pendingStructs, pendingDs } = store
-	store.pendingStructs = null
-	store.pendingDs = null
-	try {
-		const pending = [pendingDs, pendingStructs?.update].filter((part): part is Uint8Array => part instanceof Uint8Array)
-		return { state: Y.encodeStateAsUpdate(doc), pending }
-	} finally {
-		store.pendingStructs = pendingStructs
-		store.pendingDs = pendingDs
-	}
-}
-
-function snapshotBytes(snapshot: BoardSnapshot): number {
-	return snapshot.pending.reduce((sum, part) => sum + part.length, snapshot.state.length)
 }
 
 /** Forgets the parts of the last update that could not integrate; true if there were any. */
