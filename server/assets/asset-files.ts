@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import path from 'node:path'
+import { randomId } from '../auth/random-id.ts'
 
 /**
  * Images and videos pasted on a board, kept as files beside the workshops:
@@ -44,7 +44,7 @@ export class AssetFiles {
 	async save(workshop: string, extension: MediaExtension, bytes: Uint8Array): Promise<string> {
 		const folder = path.join(this.dir, workshop)
 		await mkdir(folder, { recursive: true })
-		const name = `${randomName()}.${extension}`
+		const name = `${randomId()}.${extension}`
 		const target = path.join(folder, name)
 		const temp = `${target}.tmp`
 		try {
@@ -75,9 +75,4 @@ export class AssetFiles {
 			throw error
 		}
 	}
-}
-
-function randomName(): string {
-	const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
-	return [...randomBytes(26)].map((byte) => alphabet[byte & 31]).join('')
 }

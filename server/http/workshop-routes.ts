@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
@@ -13,6 +12,7 @@ import {
 } from '../../shared/workshop/control-document.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
 import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
+import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
@@ -30,25 +30,6 @@ export interface WorkshopRoutesOptions {
 	secret: string
 	publicUrl: string
 	organizerKey: string | null
-}
-
-/** Workshop ids and participant ids: 16 random bytes in lowercase base32 (26 characters). */
-export function newId(): string {
-	const bytes = randomBytes(16)
-	const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
-	let bits = 0
-	let value = 0
-	let out = ''
-	for (const byte of bytes) {
-		value = (value << 8) | byte
-		bits += 8
-		while (bits >= 5) {
-			out += alphabet[(value >>> (bits - 5)) & 31]
-			bits -= 5
-		}
-	}
-	if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
-	return out
 }
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
@@ -119,8 +100,8 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 			const template = templates.templates.get(templateId)
 			if (!template) throw new ApiError(400, 'unknown_template', `no template with id "${templateId}"`)
 
-			const id = newId()
-			const facilitator = newId()
+			const id = randomId()
+			const facilitator = randomId()
 			const createdAt = new Date().toISOString()
 			const control = new Y.Doc()
 			writeMeta(control, {
@@ -221,7 +202,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 			return withRoom(workshop, async (room) => {
 				checkLinkGeneration(room, claims)
 				const college = collegeFor(room, claims, body.college ?? null)
-				const participant = newId()
+				const participant = randomId()
 				await saved(
 					room.changeControl((doc) =>
 						writeParticipant(doc, participant, {
