@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
@@ -186,13 +186,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 					</Show>
 				</div>
 				<Show when={panel() === 'people'}>
-					<aside id="panel-people" class="side-panel" aria-label={t('board.participants')}>
-						<div class="panel-head">
-							<h2>{t('board.participants')}</h2>
-							<button type="button" onClick={() => setPanel('none')}>
-								{t('common.close')}
-							</button>
-						</div>
+					<SidePanel id="panel-people" title={t('board.participants')} onClose={() => setPanel('none')}>
 						<ParticipantList sync={sync} colleges={props.workshop.colleges} me={props.session.participantId} />
 						<h3>{t('board.legend')}</h3>
 						<ul class="legend">
@@ -205,24 +199,33 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 								)}
 							</For>
 						</ul>
-					</aside>
+					</SidePanel>
 				</Show>
 				<Show when={panel() === 'menu'}>
-					<aside id="panel-menu" class="side-panel" aria-label={t('board.menu')}>
-						<div class="panel-head">
-							<h2>{t('board.menu')}</h2>
-							<button type="button" onClick={() => setPanel('none')}>
-								{t('common.close')}
-							</button>
-						</div>
+					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
 						<h3>{t('board.personalLink')}</h3>
 						<p class="help">{t('board.personalLinkHelp')}</p>
 						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />
 						<CopyField label={t('board.personalLink')} value={personalLink()} />
-					</aside>
+					</SidePanel>
 				</Show>
 			</div>
 		</div>
+	)
+}
+
+/** A panel beside the canvas (full screen on a phone), with its title and a close button. */
+function SidePanel(props: { id: string; title: string; onClose: () => void; children: JSX.Element }) {
+	return (
+		<aside id={props.id} class="side-panel" aria-label={props.title}>
+			<div class="panel-head">
+				<h2>{props.title}</h2>
+				<button type="button" onClick={() => props.onClose()}>
+					{t('common.close')}
+				</button>
+			</div>
+			{props.children}
+		</aside>
 	)
 }

@@ -82,28 +82,16 @@ export function ConsolePage(props: { workshopId: string }) {
 							<Show when={workshop().links}>
 								{(links) => (
 									<>
-										<section class="link-card" aria-label={t('console.participantLink')}>
-											<QrCode
-												value={links().participant}
-												label={t('console.qrFor', { label: t('console.participantLink') })}
-											/>
-											<CopyField
-												label={t('console.participantLink')}
-												value={links().participant}
-												help={t('console.participantHelp')}
-											/>
-										</section>
-										<section class="link-card" aria-label={t('console.observerLink')}>
-											<QrCode
-												value={links().observer}
-												label={t('console.qrFor', { label: t('console.observerLink') })}
-											/>
-											<CopyField
-												label={t('console.observerLink')}
-												value={links().observer}
-												help={t('console.observerHelp')}
-											/>
-										</section>
+										<LinkCard
+											title={t('console.participantLink')}
+											help={t('console.participantHelp')}
+											link={links().participant}
+										/>
+										<LinkCard
+											title={t('console.observerLink')}
+											help={t('console.observerHelp')}
+											link={links().observer}
+										/>
 									</>
 								)}
 							</Show>
@@ -139,5 +127,15 @@ export function ConsolePage(props: { workshopId: string }) {
 				<p>{t('common.loading')}</p>
 			</Show>
 		</main>
+	)
+}
+
+/** A shared join link as a QR code to scan and a field to copy. */
+function LinkCard(props: { title: string; help: string; link: string }) {
+	return (
+		<section class="link-card" aria-label={props.title}>
+			<QrCode value={props.link} label={t('console.qrFor', { label: props.title })} />
+			<CopyField label={props.title} value={props.link} help={props.help} />
+		</section>
 	)
 }
