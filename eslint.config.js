@@ -55,6 +55,8 @@ export default tseslint.config(
 	},
 	{
 		files: ['shared/**'],
+		// Unit tests beside the code run in Node only: they may read fixtures from disk.
+		ignores: ['shared/**/*.test.ts'],
 		rules: {
 			'no-restricted-imports': [
 				'error',

@@ -10,6 +10,7 @@ import { AssetFiles } from './assets/asset-files.ts'
 import { sameSecret } from './auth/same-secret.ts'
 import { ApiError, apiErrorHandler } from './http/api-error.ts'
 import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
+import { contributionRoutes } from './http/contribution-routes.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
@@ -110,6 +111,8 @@ export function createApp(deps: AppDeps) {
 			organizerKey: config.organizerKey,
 		}),
 	)
+
+	app.route('/api/workshops', contributionRoutes({ registry, secret }))
 
 	app.route('/assets', assetFileRoutes(assets))
 

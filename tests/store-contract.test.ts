@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -128,6 +129,36 @@ describe('[P5] lowdb adapter on disk', () => {
 		const loaded = await store.load('aaaaaaaaaaaa')
 		expect(loaded.ok && loaded.value).toMatchObject({ version: RECORD_VERSION, linkGeneration: 2, board: 'AQID' })
 		expect(loaded.ok && loaded.value && loaded.value.checksum).toMatch(/^[0-9a-f]{64}$/)
+	})
+
+	test('[P7] a version 2 record (no server-only state) is migrated on load; a damaged one is still caught', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		const board = 'AQID'
+		const control = 'AAA='
+		const checksum = createHash('sha256').update(board).update('.').update(control).digest('hex')
+		const v2 = {
+			version: 2,
+			id: 'aaaaaaaaaaaa',
+			linkGeneration: 1,
+			board,
+			control,
+			checksum,
+			savedAt: new Date().toISOString(),
+		}
+		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify(v2))
+		const loaded = await store.load('aaaaaaaaaaaa')
+		expect(loaded.ok && loaded.value).toMatchObject({
+			version: RECORD_VERSION,
+			board,
+			serverOnly: { authors: {}, intents: {} },
+		})
+		await writeFile(
+			path.join(dir, 'workshops', 'bbbbbbbbbbbb.json'),
+			JSON.stringify({ ...v2, id: 'bbbbbbbbbbbb', board: 'AQIE' }),
+		)
+		const damaged = await store.load('bbbbbbbbbbbb')
+		expect(damaged.ok || damaged.error.message).toContain('checksum')
 	})
 
 	test('[P4] a record filed under another id is corrupt', async () => {

@@ -4,6 +4,7 @@ import type { AssetFiles } from '../assets/asset-files.ts'
 import { mediaTypes, sniffMedia } from '../assets/asset-files.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
+import { withRoom } from './with-room.ts'
 import { workshopClaims } from './workshop-claims.ts'
 
 export interface AssetRoutesOptions {
@@ -38,17 +39,12 @@ export function assetUploadRoutes({ registry, files, secret, maxUploadBytes }: A
 			if (!extension) {
 				throw new ApiError(415, 'unsupported_type', `accepted files: ${Object.values(mediaTypes).join(', ')}`)
 			}
-			const acquired = await registry.acquire(workshop)
-			if (!acquired.ok) throw new ApiError(503, 'workshop_unavailable', 'this workshop cannot be loaded right now')
-			if (!acquired.value) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
-			try {
+			return withRoom(registry, workshop, async () => {
 				const name = await files.save(workshop, extension, bytes).catch(() => {
 					throw new ApiError(503, 'storage_unavailable', 'the file could not be stored; try again')
 				})
 				return c.json({ src: `/assets/${workshop}/${name}`, type: mediaTypes[extension], size: bytes.length }, 201)
-			} finally {
-				acquired.value.release()
-			}
+			})
 		},
 	)
 }

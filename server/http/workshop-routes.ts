@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
+import { authorModes } from '../../shared/concertation/contribution.ts'
 import { layoutZones } from '../../shared/template/zone-layout.ts'
 import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
 import {
@@ -22,6 +23,7 @@ import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
 import { ApiError } from './api-error.ts'
 import { parseBody } from './parse-body.ts'
+import { withRoom as withRoomOf, stored } from './with-room.ts'
 import { workshopClaims } from './workshop-claims.ts'
 
 export interface WorkshopRoutesOptions {
@@ -40,6 +42,7 @@ const createSchema = v.strictObject({
 	date: v.optional(v.nullable(v.pipe(v.string(), v.isoDate('must be a date as YYYY-MM-DD')))),
 	templateId: v.optional(v.string()),
 	facilitatorName: v.optional(text(80)),
+	authorMode: v.optional(v.picklist(authorModes)),
 })
 
 const joinSchema = v.strictObject({
@@ -61,32 +64,12 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 
 	const claimsOf = (c: Context, workshop: string) => workshopClaims(c, secret, workshop)
 
-	/** Runs `work` on the loaded room, keeping it loaded meanwhile. */
-	const withRoom = async <T>(workshop: string, work: (room: WorkshopRoom) => Promise<T> | T): Promise<T> => {
-		const acquired = await registry.acquire(workshop)
-		if (!acquired.ok) {
-			throw new ApiError(503, 'workshop_unavailable', 'this workshop cannot be loaded right now; try again later')
-		}
-		if (!acquired.value) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
-		const room = acquired.value
-		try {
-			return await work(room)
-		} finally {
-			room.release()
-		}
-	}
+	const withRoom = <T>(workshop: string, work: (room: WorkshopRoom) => Promise<T> | T) =>
+		withRoomOf(registry, workshop, work)
 
 	const checkLinkGeneration = (room: WorkshopRoom, claims: TokenClaims) => {
 		if (claims.kind === 'link' && claims.generation !== room.currentLinkGeneration) {
 			throw new ApiError(401, 'link_expired', 'this join link was replaced by a new one; ask the facilitator for it')
-		}
-	}
-
-	const saved = async (write: Promise<unknown>) => {
-		try {
-			await write
-		} catch {
-			throw new ApiError(503, 'storage_unavailable', 'the change could not be stored; try again')
 		}
 	}
 
@@ -116,6 +99,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				themes: template.themes,
 				zones: layoutZones(template.zones),
 				agenda: template.phases,
+				authorMode: body.authorMode ?? 'pseudonymous',
 				createdAt,
 			})
 			writeParticipant(control, facilitator, {
@@ -124,7 +108,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				college: null,
 				joinedAt: createdAt,
 			})
-			await saved(
+			await stored(
 				registry.create(
 					createRecord({
 						id,
@@ -172,6 +156,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 					themes: meta.themes ?? [],
 					zones: meta.zones ?? [],
 					agenda: meta.agenda ?? [],
+					authorMode: meta.authorMode ?? 'pseudonymous',
 					createdAt: meta.createdAt,
 					layout: { control: meta.controlLayout, board: meta.boardLayout },
 					you: youOf(claims),
@@ -203,7 +188,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				checkLinkGeneration(room, claims)
 				const college = collegeFor(room, claims, body.college ?? null)
 				const participant = randomId()
-				await saved(
+				await stored(
 					room.changeControl((doc) =>
 						writeParticipant(doc, participant, {
 							name: body.name,
@@ -228,7 +213,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 			}
 			return withRoom(workshop, async (room) => {
 				let generation = 0
-				await saved(
+				await stored(
 					room.bumpLinkGeneration().then((next) => {
 						generation = next
 					}),

@@ -1,3 +1,5 @@
+import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
+import { CONTROL_LAYOUT_VERSION } from '../../shared/workshop/control-document.ts'
 import type { WebSocketLike } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
@@ -65,6 +67,7 @@ export class Relay {
 		const workshop = c.req.param('workshop') ?? ''
 		const auth = this.authorize(workshop, bearerToken(c))
 		const wantsAck = c.req.query('ack') === '1'
+		const outdated = isOutdated(c.req.query('layout'))
 		const address = clientAddress(c, this.options.trustProxy)
 		const origin = c.req.header('origin')
 		const { metrics } = this.options
@@ -111,6 +114,7 @@ export class Relay {
 				if (!this.options.limiter.tryConnect(address)) return refuse(raw, 'tryAgainLater')
 				if (!this.options.originAllowed(origin)) return refuse(raw, 'forbidden', 'origin not allowed')
 				if (!auth.ok) return refuse(raw, auth.error)
+				if (outdated) return refuse(raw, 'clientOutdated')
 				const claims = auth.value
 				registry.acquire(workshop).then(
 					(acquired) => {
@@ -208,4 +212,15 @@ function clientAddress(c: Context, trustProxy: boolean): string {
 /** The `ws` socket behind Hono's context: @hono/node-server hands us the one our server made. */
 function rawSocket(ws: WSContext<WebSocketLike>): WebSocket | null {
 	return (ws.raw as WebSocket | undefined) ?? null
+}
+
+/**
+ * True when a client declares (`?layout=<control>.<board>`) document layouts older than the
+ * server's: it would misread the documents, so it is told to reload (4426). Clients that do not
+ * declare one (scripts, other tools) are served.
+ */
+export function isOutdated(declared: string | undefined): boolean {
+	if (declared === undefined) return false
+	const [control, board] = declared.split('.').map(Number)
+	return !(Number(control) >= CONTROL_LAYOUT_VERSION && Number(board) >= BOARD_LAYOUT_VERSION)
 }

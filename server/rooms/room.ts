@@ -3,9 +3,10 @@ import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
-import type { WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
+import type { ServerOnlyState, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { createRecord } from '../store/workshop-store.ts'
 import { Channel } from './channel.ts'
+import { CONTROL_LAYOUT_VERSION, controlStructures, migrateControl } from '../../shared/workshop/control-document.ts'
 
 export interface RoomOptions {
 	store: WorkshopStore
@@ -60,6 +61,8 @@ export class WorkshopRoom {
 	readonly controlDraft: Y.Doc
 
 	private linkGeneration: number
+	/** Kept by the server, published to nobody (record v3); replaced whole by each intent. */
+	private serverOnlyState: ServerOnlyState
 	/** The board's state at the last save (or load) that became the base; see rebaseBoard. */
 	private boardBase: Uint8Array
 	private boardBaseSeq = 0
@@ -88,6 +91,7 @@ export class WorkshopRoom {
 		this.id = record.id
 		this.options = options
 		this.linkGeneration = record.linkGeneration
+		this.serverOnlyState = record.serverOnly
 
 		const board = new Y.Doc({ gc: true })
 		this.boardBase = new Uint8Array(Buffer.from(record.board, 'base64'))
@@ -103,6 +107,12 @@ export class WorkshopRoom {
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
 		this.control = new Channel('control', published, channelOptions)
+		if (needsMigration(this.controlDraft)) {
+			// Like any server change: stored first, then published. Later intents queue behind it.
+			this.changeControl((doc) => migrateControl(doc)).catch((error: unknown) =>
+				options.logger.error('room.migration_failed', { workshop: this.id, error }),
+			)
+		}
 	}
 
 	get isDestroyed(): boolean {
@@ -167,27 +177,54 @@ export class WorkshopRoom {
 		this.options.onIdle(this)
 	}
 
+	/** What the server keeps and publishes to nobody. Read it; change it only through an intent. */
+	get serverOnly(): Readonly<ServerOnlyState> {
+		return this.serverOnlyState
+	}
+
 	/**
 	 * Commits a server change to the control document: resolves once it is durably stored and
 	 * published. Rejects when it could not be stored — then nothing of it remains anywhere.
 	 */
-	changeControl(change: (doc: Y.Doc) => void): Promise<void> {
-		return this.intent(async () => {
-			const draft = this.controlDraft
-			// Compute the change on a copy with the server's client id; intents are serialized, so
-			// no two copies ever write the same ids.
-			const copy = new Y.Doc({ gc: true })
-			copy.clientID = draft.clientID
-			const current = Y.encodeStateAsUpdate(draft)
-			Y.applyUpdate(copy, current)
-			const before = Y.encodeStateVector(draft)
-			copy.transact(() => change(copy))
-			const update = Y.encodeStateAsUpdate(copy, before)
+	changeControl<T>(change: (doc: Y.Doc, serverOnly: ServerOnlyState) => T): Promise<T> {
+		return this.intent(() => this.commitControl(change))
+	}
+
+	/**
+	 * Runs `work` alone: no other intent starts until it settles. Inside, read the state and
+	 * call {@link commitControl} at most once — so a check and the change it allows are atomic.
+	 */
+	exclusive<T>(work: () => Promise<T>): Promise<T> {
+		return this.intent(work)
+	}
+
+	/**
+	 * The commit of {@link changeControl}, for use inside {@link exclusive} only. `change` works on
+	 * copies of the control document and of the server-only state; if it throws, nothing changes.
+	 */
+	async commitControl<T>(change: (doc: Y.Doc, serverOnly: ServerOnlyState) => T): Promise<T> {
+		const draft = this.controlDraft
+		// Compute the change on a copy with the server's client id; intents are serialized, so
+		// no two copies ever write the same ids.
+		const copy = new Y.Doc({ gc: true })
+		copy.clientID = draft.clientID
+		const current = Y.encodeStateAsUpdate(draft)
+		Y.applyUpdate(copy, current)
+		const before = Y.encodeStateVector(draft)
+		const serverOnly = structuredClone(this.serverOnlyState)
+		let value: T
+		let update: Uint8Array
+		try {
+			value = copy.transact(() => change(copy, serverOnly))
+			update = Y.encodeStateAsUpdate(copy, before)
+		} finally {
 			copy.destroy()
-			await this.saveWith({ control: Y.mergeUpdates([current, update]) })
-			Y.applyUpdate(draft, update)
-			Y.applyUpdate(this.control.doc, update)
-		})
+		}
+		await this.saveWith({ control: Y.mergeUpdates([current, update]), serverOnly })
+		Y.applyUpdate(draft, update)
+		Y.applyUpdate(this.control.doc, update)
+		this.serverOnlyState = serverOnly
+		return value
 	}
 
 	/** Invalidates the shared join links issued so far (personal tokens are unaffected). */
@@ -221,6 +258,7 @@ export class WorkshopRoom {
 			linkGeneration: pending.linkGeneration ?? this.linkGeneration,
 			board,
 			control: pending.control ?? Y.encodeStateAsUpdate(this.controlDraft),
+			serverOnly: pending.serverOnly ?? this.serverOnlyState,
 		})
 	}
 
@@ -372,5 +410,11 @@ type SaveReason = 'debounce' | 'max-wait' | 'retry' | 'flush' | 'intent'
 /** An intent's changes, stored with the save but applied to the room only once it succeeded. */
 interface PendingIntent {
 	control?: Uint8Array
+	serverOnly?: ServerOnlyState
 	linkGeneration?: number
+}
+
+function needsMigration(control: Y.Doc): boolean {
+	const version = controlStructures(control).meta.get('controlLayout')
+	return typeof version === 'number' && version < CONTROL_LAYOUT_VERSION
 }

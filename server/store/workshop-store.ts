@@ -25,8 +25,10 @@ export interface StoreError {
  * - 1: id, linkGeneration, board, control (base64 Yjs states), savedAt.
  * - 2: adds `checksum`, so a damaged state is caught at load instead of decoding into a document
  *   that silently lost entries (Yjs decodes many corrupted states without error).
+ * - 3: adds `serverOnly`, what the server keeps and never publishes (authors of contributions,
+ *   answers to idempotent intents); the checksum covers it too.
  */
-export const RECORD_VERSION = 2
+export const RECORD_VERSION = 3
 
 const base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'))
 const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/))
@@ -40,6 +42,34 @@ const recordV1Schema = v.object({
 	savedAt: v.pipe(v.string(), v.isoTimestamp()),
 })
 
+/** Answers to intents sent with an `Idempotency-Key`, kept so that a retry gets the same answer. */
+const rememberedIntentSchema = v.object({
+	/** sha256 of method, path and body: the same key with another request is refused. */
+	fingerprint: v.string(),
+	status: v.number(),
+	body: v.unknown(),
+	at: v.pipe(v.string(), v.isoTimestamp()),
+})
+
+/** What the server keeps about a workshop and publishes to nobody. */
+export const serverOnlySchema = v.object({
+	/** Contribution id → the participant who wrote it: ownership, without showing authors (SPEC K9). */
+	authors: v.record(v.string(), v.string()),
+	/** `<participant>:<key>` → the answer given (SPEC K11). */
+	intents: v.record(v.string(), rememberedIntentSchema),
+})
+
+export type ServerOnlyState = v.InferOutput<typeof serverOnlySchema>
+export type RememberedIntent = v.InferOutput<typeof rememberedIntentSchema>
+
+export const emptyServerOnly = (): ServerOnlyState => ({ authors: {}, intents: {} })
+
+const recordV2Schema = v.object({
+	...recordV1Schema.entries,
+	version: v.literal(2),
+	checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+})
+
 export const workshopRecordSchema = v.object({
 	version: v.literal(RECORD_VERSION),
 	id: idSchema,
@@ -49,7 +79,8 @@ export const workshopRecordSchema = v.object({
 	board: base64,
 	/** Merged Yjs state of the control document, base64. */
 	control: base64,
-	/** sha256 (hex) of `board + "." + control`. */
+	serverOnly: serverOnlySchema,
+	/** sha256 (hex) of `board + "." + control + "." + JSON of serverOnly`. */
 	checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
 	savedAt: v.pipe(v.string(), v.isoTimestamp()),
 })
@@ -62,22 +93,27 @@ export function createRecord(parts: {
 	linkGeneration: number
 	board: Uint8Array
 	control: Uint8Array
+	serverOnly?: ServerOnlyState
 }): WorkshopRecord {
 	const board = Buffer.from(parts.board).toString('base64')
 	const control = Buffer.from(parts.control).toString('base64')
+	const serverOnly = parts.serverOnly ?? emptyServerOnly()
 	return {
 		version: RECORD_VERSION,
 		id: parts.id,
 		linkGeneration: parts.linkGeneration,
 		board,
 		control,
-		checksum: checksumOf(board, control),
+		serverOnly,
+		checksum: checksumOf(board, control, serverOnly),
 		savedAt: new Date().toISOString(),
 	}
 }
 
-function checksumOf(board: string, control: string): string {
-	return createHash('sha256').update(board).update('.').update(control).digest('hex')
+function checksumOf(board: string, control: string, serverOnly?: ServerOnlyState): string {
+	const hash = createHash('sha256').update(board).update('.').update(control)
+	if (serverOnly) hash.update('.').update(JSON.stringify(serverOnly))
+	return hash.digest('hex')
 }
 
 /** Validates data read back from storage, migrating older versions; failures are "corrupt". */
@@ -91,19 +127,38 @@ export function parseRecord(data: unknown, id: string): Result<WorkshopRecord, S
 	if (version === 1) {
 		const parsed = v.safeParse(recordV1Schema, data)
 		if (!parsed.success) return corrupt(issueText(parsed.issues))
-		record = {
-			...parsed.output,
-			version: RECORD_VERSION,
-			checksum: checksumOf(parsed.output.board, parsed.output.control),
-		}
+		record = upgrade(parsed.output)
+	} else if (version === 2) {
+		const parsed = v.safeParse(recordV2Schema, data)
+		if (!parsed.success) return corrupt(issueText(parsed.issues))
+		const { board, control, checksum } = parsed.output
+		if (checksum !== checksumOf(board, control)) return corrupt('checksum mismatch')
+		record = upgrade(parsed.output)
 	} else {
 		const parsed = v.safeParse(workshopRecordSchema, data)
 		if (!parsed.success) return corrupt(issueText(parsed.issues))
 		record = parsed.output
-		if (record.checksum !== checksumOf(record.board, record.control)) return corrupt('checksum mismatch')
+		if (record.checksum !== checksumOf(record.board, record.control, record.serverOnly)) {
+			return corrupt('checksum mismatch')
+		}
 	}
 	if (record.id !== id) return corrupt(`holds workshop ${record.id}`)
 	return { ok: true, value: record }
+}
+
+/** An older record in the current layout: nothing was kept server-only before version 3. */
+function upgrade(older: Omit<v.InferOutput<typeof recordV1Schema>, 'version'>): WorkshopRecord {
+	const serverOnly = emptyServerOnly()
+	return {
+		version: RECORD_VERSION,
+		id: older.id,
+		linkGeneration: older.linkGeneration,
+		board: older.board,
+		control: older.control,
+		serverOnly,
+		checksum: checksumOf(older.board, older.control, serverOnly),
+		savedAt: older.savedAt,
+	}
 }
 
 function issueText(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {

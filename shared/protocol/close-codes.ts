@@ -23,6 +23,8 @@ export const CloseCode = {
 	unknownWorkshop: 4404,
 	/** The update would take the board past the server's size cap. Final: resending cannot fit. */
 	documentTooLarge: 4413,
+	/** The client declared (`?layout=`) older document layouts than the server's: reload the page. Final. */
+	clientOutdated: 4426,
 } as const
 
 export type CloseCodeName = keyof typeof CloseCode
@@ -39,4 +41,5 @@ export const closeReasons: Record<CloseCodeName, string> = {
 	forbidden: 'not allowed',
 	unknownWorkshop: 'unknown workshop',
 	documentTooLarge: 'workshop board is full',
+	clientOutdated: 'client outdated, reload',
 }

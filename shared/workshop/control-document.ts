@@ -1,4 +1,5 @@
 import type * as Y from 'yjs'
+import type { AuthorMode, Contribution } from '../concertation/contribution.ts'
 import type { College, Template, TemplatePhase } from '../template/template-schema.ts'
 import type { PlacedZone } from '../template/zone-layout.ts'
 import type { Role } from './roles.ts'
@@ -7,12 +8,15 @@ import type { Role } from './roles.ts'
  * The control document: written by the server alone, read live by every client (DESIGN §4).
  * This module is the only place that names its top-level structures (STYLE §2).
  *
- * Layout version 1:
+ * Layout version 2 (docs/document-schema.md):
  * - `meta` (Y.Map): workshop settings — see {@link WorkshopMeta}, one key per field, including
  *   the template's colleges, themes, zones (placed on the canvas) and agenda.
  * - `participants` (Y.Map): participant id → {@link ParticipantEntry}.
+ * - `contributions` (Y.Map): contribution id → {@link Contribution}, replaced whole on change.
+ *
+ * Version 1 had no `contributions` and no `meta.authorMode`; {@link migrateControl} upgrades it.
  */
-export const CONTROL_LAYOUT_VERSION = 1
+export const CONTROL_LAYOUT_VERSION = 2
 
 export interface WorkshopMeta {
 	controlLayout: number
@@ -26,6 +30,8 @@ export interface WorkshopMeta {
 	themes: Template['themes']
 	zones: PlacedZone[]
 	agenda: TemplatePhase[]
+	/** Whether contributions show their author's name or only the college (SPEC K9). */
+	authorMode: AuthorMode
 	createdAt: string
 }
 
@@ -41,7 +47,23 @@ export function controlStructures(doc: Y.Doc) {
 	return {
 		meta: doc.getMap<unknown>('meta'),
 		participants: doc.getMap<ParticipantEntry>('participants'),
+		contributions: doc.getMap<Contribution>('contributions'),
 	}
+}
+
+/**
+ * Brings an older layout to the current one (server side, at load); true if it changed the
+ * document. Version 1 → 2: contributions were not shown with names then, so `pseudonymous`.
+ */
+export function migrateControl(doc: Y.Doc): boolean {
+	const { meta } = controlStructures(doc)
+	const version = meta.get('controlLayout')
+	if (typeof version !== 'number' || version >= CONTROL_LAYOUT_VERSION) return false
+	doc.transact(() => {
+		if (version < 2) meta.set('authorMode', 'pseudonymous' satisfies AuthorMode)
+		meta.set('controlLayout', CONTROL_LAYOUT_VERSION)
+	})
+	return true
 }
 
 /** Writes every field of `meta` into the document (server side). */
@@ -67,4 +89,18 @@ export function writeParticipant(doc: Y.Doc, id: string, entry: ParticipantEntry
 /** Participants by id, as plain data. */
 export function readParticipants(doc: Y.Doc): Map<string, ParticipantEntry> {
 	return new Map(controlStructures(doc).participants.entries())
+}
+
+/** Contributions by id, as plain data. */
+export function readContributions(doc: Y.Doc): Map<string, Contribution> {
+	return new Map(controlStructures(doc).contributions.entries())
+}
+
+/** Writes contributions and removes others (server side). */
+export function writeContributions(doc: Y.Doc, put: readonly Contribution[], remove: readonly string[]): void {
+	const { contributions } = controlStructures(doc)
+	doc.transact(() => {
+		for (const contribution of put) contributions.set(contribution.id, contribution)
+		for (const id of remove) contributions.delete(id)
+	})
 }

@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto'
+import { type Context, Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import * as v from 'valibot'
+import {
+	authorModes,
+	createContributionSchema,
+	editContributionSchema,
+	mergeContributionsSchema,
+	moveContributionSchema,
+} from '../../shared/concertation/contribution.ts'
+import type {
+	Actor,
+	ContributionChange,
+	ContributionState,
+	Refusal,
+} from '../../shared/concertation/contribution-rules.ts'
+import {
+	createContribution,
+	deleteContribution,
+	editContribution,
+	mergeContributions,
+	moveContribution,
+	setAuthorMode,
+	unmergeContribution,
+} from '../../shared/concertation/contribution-rules.ts'
+import type { Result } from '../../shared/result.ts'
+import {
+	controlStructures,
+	readContributions,
+	readMeta,
+	readParticipants,
+	writeContributions,
+} from '../../shared/workshop/control-document.ts'
+import { randomId } from '../auth/random-id.ts'
+import type { PersonalClaims } from '../auth/tokens.ts'
+import type { WorkshopRoom } from '../rooms/room.ts'
+import type { RoomRegistry } from '../rooms/room-registry.ts'
+import type { ServerOnlyState } from '../store/workshop-store.ts'
+import { ApiError } from './api-error.ts'
+import { parseBody } from './parse-body.ts'
+import { stored, withRoom } from './with-room.ts'
+import { workshopClaims } from './workshop-claims.ts'
+
+export interface ContributionRoutesOptions {
+	registry: RoomRegistry
+	secret: string
+}
+
+/** How many idempotent answers a workshop remembers; the oldest are forgotten first. */
+const MAX_REMEMBERED_INTENTS = 10_000
+const idempotencyKeyPattern = /^[A-Za-z0-9_-]{8,128}$/
+
+/** What an intent decided: the change to commit and the answer to give. */
+interface Decision {
+	change: ContributionChange
+	status: 200 | 201
+	body: unknown
+}
+
+type Decide = (state: ContributionState, actor: Actor, now: string) => Result<Decision, Refusal>
+
+/**
+ * The contribution intents (SPEC K1–K11, docs/api.md §Contributions). Each runs the pure rules of
+ * shared/concertation/contribution-rules.ts against the workshop's state, alone (no other intent
+ * of the workshop runs meanwhile), and answers only once the change is durably stored.
+ */
+export function contributionRoutes({ registry, secret }: ContributionRoutesOptions) {
+	const personalClaims = (c: Context, workshop: string): PersonalClaims => {
+		const claims = workshopClaims(c, secret, workshop)
+		if (claims.kind !== 'personal') {
+			throw new ApiError(403, 'personal_token_required', 'join the workshop first: intents need a personal token')
+		}
+		return claims
+	}
+
+	/** Runs one intent: idempotency, rules, durable commit, answer. */
+	const intent = async (c: Context, input: unknown, decide: Decide) => {
+		const workshop = c.req.param('workshop') as string
+		const claims = personalClaims(c, workshop)
+		const key = idempotencyKey(c)
+		const fingerprint = createHash('sha256')
+			.update(`${c.req.method} ${c.req.path}\n${JSON.stringify(input ?? null)}`)
+			.digest('hex')
+		const scope = `${claims.participant}:${key}`
+
+		const answer = await withRoom(registry, workshop, (room) =>
+			room.exclusive(async () => {
+				if (key !== null) {
+					const remembered = room.serverOnly.intents[scope]
+					if (remembered) {
+						if (remembered.fingerprint !== fingerprint) {
+							throw new ApiError(
+								422,
+								'idempotency_key_reused',
+								'this Idempotency-Key was used for another request; use a new key',
+							)
+						}
+						return { status: remembered.status, body: remembered.body, replayed: true }
+					}
+				}
+				const actor = actorOf(room, claims)
+				const now = new Date().toISOString()
+				const decided = decide(stateOf(room), actor, now)
+				if (!decided.ok) throw new ApiError(decided.error.status, decided.error.code, decided.error.message)
+				const { change, status, body } = decided.value
+				await stored(
+					room.commitControl((doc, serverOnly) => {
+						writeContributions(doc, change.put, change.remove)
+						for (const [id, participant] of change.authors.set) serverOnly.authors[id] = participant
+						for (const id of change.authors.remove) delete serverOnly.authors[id]
+						if (key !== null) remember(serverOnly, scope, { fingerprint, status, body, at: now })
+					}),
+				)
+				return { status, body, replayed: false }
+			}),
+		)
+		if (answer.replayed) c.header('Idempotent-Replayed', 'true')
+		return c.json(answer.body as object, answer.status as ContentfulStatusCode)
+	}
+
+	const contributionId = (c: Context) => {
+		const id = c.req.param('contribution') as string
+		if (!/^[a-z0-9]{8,40}$/.test(id)) throw new ApiError(404, 'contribution_not_found', 'no contribution with this id')
+		return id
+	}
+
+	return new Hono()
+		.get('/:workshop/contributions/mine', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = personalClaims(c, workshop)
+			return withRoom(registry, workshop, (room) => {
+				const ids = Object.entries(room.serverOnly.authors)
+					.filter(([, participant]) => participant === claims.participant)
+					.map(([id]) => id)
+				return c.json({ ids })
+			})
+		})
+		.post('/:workshop/contributions', async (c) => {
+			const input = await parseBody(c, createContributionSchema)
+			return intent(c, input, (state, actor, now) => {
+				const id = randomId()
+				const result = createContribution(state, actor, input, id, now)
+				return result.ok ? decision(result.value, 201, id) : result
+			})
+		})
+		.patch('/:workshop/contributions/:contribution', async (c) => {
+			const id = contributionId(c)
+			const input = await parseBody(c, editContributionSchema)
+			return intent(c, input, (state, actor, now) => {
+				const result = editContribution(state, actor, id, input, now)
+				return result.ok ? decision(result.value, 200, id) : result
+			})
+		})
+		.post('/:workshop/contributions/:contribution/move', async (c) => {
+			const id = contributionId(c)
+			const input = await parseBody(c, moveContributionSchema)
+			return intent(c, input, (state, actor, now) => {
+				const result = moveContribution(state, actor, id, input, now)
+				return result.ok ? decision(result.value, 200, id) : result
+			})
+		})
+		.delete('/:workshop/contributions/:contribution', async (c) => {
+			const id = contributionId(c)
+			return intent(c, null, (state, actor) => {
+				const result = deleteContribution(state, actor, id)
+				return result.ok ? { ok: true, value: { change: result.value, status: 200, body: { deleted: id } } } : result
+			})
+		})
+		.post('/:workshop/contributions/:contribution/merge', async (c) => {
+			const id = contributionId(c)
+			const input = await parseBody(c, mergeContributionsSchema)
+			return intent(c, input, (state, actor, now) => {
+				const result = mergeContributions(state, actor, id, input.sources, now)
+				return result.ok ? decision(result.value, 200, id) : result
+			})
+		})
+		.post('/:workshop/contributions/:contribution/unmerge', async (c) => {
+			const id = contributionId(c)
+			return intent(c, null, (state, actor, now) => {
+				const result = unmergeContribution(state, actor, id, now)
+				return result.ok ? decision(result.value, 200, id) : result
+			})
+		})
+		.patch('/:workshop/settings', async (c) => {
+			const input = await parseBody(c, settingsSchema)
+			const workshop = c.req.param('workshop')
+			const claims = personalClaims(c, workshop)
+			return withRoom(registry, workshop, (room) =>
+				room.exclusive(async () => {
+					const actor = actorOf(room, claims)
+					const now = new Date().toISOString()
+					const result = setAuthorMode(stateOf(room), actor, input.authorMode, now)
+					if (!result.ok) throw new ApiError(result.error.status, result.error.code, result.error.message)
+					await stored(
+						room.commitControl((doc) => {
+							writeContributions(doc, result.value.put, [])
+							controlStructures(doc).meta.set('authorMode', input.authorMode)
+						}),
+					)
+					return c.json({ authorMode: input.authorMode })
+				}),
+			)
+		})
+}
+
+const settingsSchema = v.strictObject({ authorMode: v.picklist(authorModes) })
+
+/** An accepted change, answered with the contribution it is about as it now stands. */
+function decision(change: ContributionChange, status: 200 | 201, id: string): Result<Decision, Refusal> {
+	const contribution = change.put.find((candidate) => candidate.id === id) ?? null
+	const others = change.put.filter((candidate) => candidate.id !== id)
+	return { ok: true, value: { change, status, body: others.length > 0 ? { contribution, others } : { contribution } } }
+}
+
+function idempotencyKey(c: Context): string | null {
+	const key = c.req.header('idempotency-key')
+	if (key === undefined) return null
+	if (!idempotencyKeyPattern.test(key)) {
+		throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key: 8 to 128 letters, digits, "-" or "_"')
+	}
+	return key
+}
+
+function remember(serverOnly: ServerOnlyState, scope: string, answer: ServerOnlyState['intents'][string]): void {
+	serverOnly.intents[scope] = answer
+	const scopes = Object.keys(serverOnly.intents)
+	if (scopes.length <= MAX_REMEMBERED_INTENTS) return
+	const oldest = scopes.sort((a, b) => (serverOnly.intents[a]?.at ?? '').localeCompare(serverOnly.intents[b]?.at ?? ''))
+	for (const old of oldest.slice(0, scopes.length - MAX_REMEMBERED_INTENTS)) delete serverOnly.intents[old]
+}
+
+function stateOf(room: WorkshopRoom): ContributionState {
+	const meta = readMeta(room.controlDraft)
+	if (!meta) throw new ApiError(503, 'workshop_unavailable', 'this workshop has no settings')
+	return {
+		zones: meta.zones ?? [],
+		themes: meta.themes ?? [],
+		authorMode: meta.authorMode ?? 'pseudonymous',
+		contributions: readContributions(room.controlDraft),
+		authors: new Map(Object.entries(room.serverOnly.authors)),
+	}
+}
+
+function actorOf(room: WorkshopRoom, claims: PersonalClaims): Actor {
+	const entry = readParticipants(room.controlDraft).get(claims.participant)
+	if (!entry) throw new ApiError(403, 'unknown_participant', 'this participant is not part of the workshop')
+	return { role: claims.role, participantId: claims.participant, college: claims.college, name: entry.name }
+}
