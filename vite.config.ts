@@ -19,6 +19,8 @@ export default defineConfig({
 		outDir: '../dist/client',
 		emptyOutDir: true,
 		target: 'es2022',
+		// tests/bundle.test.ts reads it to weigh what each page loads.
+		manifest: true,
 		// tldraw + React is one large lazy chunk, loaded only by the board page.
 		chunkSizeWarningLimit: 4096,
 		rolldownOptions: {

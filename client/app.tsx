@@ -9,6 +9,8 @@ import { matchRoute, navigate, pathname } from './router.ts'
 
 // The board (Yjs, sync, then the canvas) loads only when a board is opened.
 const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
+// The light view: Solid and Yjs only — no canvas, no IndexedDB (SPEC K13).
+const LightPage = lazy(() => import('./pages/light-page.tsx').then((module) => ({ default: module.LightPage })))
 
 export function App() {
 	const route = createMemo(() => matchRoute(pathname()))
@@ -17,6 +19,9 @@ export function App() {
 		<Switch>
 			<Match when={route().page === 'board' && route()} keyed>
 				{(current) => current.page === 'board' && <BoardPage workshopId={current.workshopId} />}
+			</Match>
+			<Match when={route().page === 'light' && route()} keyed>
+				{(current) => current.page === 'light' && <LightPage workshopId={current.workshopId} />}
 			</Match>
 			<Match when={route()} keyed>
 				{(current) => (

@@ -2,7 +2,8 @@ import { createSignal } from 'solid-js'
 
 /**
  * A tiny router: the app has four pages, so a pathname signal and `navigate` suffice.
- * `/` lobby · `/w/<id>` facilitator console · `/join/<id>` join · `/b/<id>` board.
+ * `/` lobby · `/w/<id>` facilitator console · `/join/<id>` join · `/b/<id>` board ·
+ * `/p/<id>` light participant view.
  */
 const [pathname, setPathname] = createSignal(location.pathname)
 window.addEventListener('popstate', () => setPathname(location.pathname))
@@ -19,14 +20,16 @@ export type Route =
 	| { page: 'console'; workshopId: string }
 	| { page: 'join'; workshopId: string }
 	| { page: 'board'; workshopId: string }
+	| { page: 'light'; workshopId: string }
 	| { page: 'not-found' }
 
 export function matchRoute(path: string): Route {
 	if (path === '/' || path === '') return { page: 'lobby' }
-	const match = /^\/(w|join|b)\/([a-z0-9]{8,40})\/?$/.exec(path)
+	const match = /^\/(w|join|b|p)\/([a-z0-9]{8,40})\/?$/.exec(path)
 	if (!match?.[2]) return { page: 'not-found' }
 	const workshopId = match[2]
 	if (match[1] === 'w') return { page: 'console', workshopId }
 	if (match[1] === 'join') return { page: 'join', workshopId }
+	if (match[1] === 'p') return { page: 'light', workshopId }
 	return { page: 'board', workshopId }
 }

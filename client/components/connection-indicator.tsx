@@ -2,6 +2,7 @@ import { createEffect, createSignal, Show } from 'solid-js'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import { t } from '../i18n/i18n.ts'
 import type { RelayLink } from '../sync/relay-link.ts'
+import { CloseCode } from '../../shared/protocol/close-codes.ts'
 
 /** Delay before "not yet received" is shown: a change normally reaches the server far sooner. */
 const UNSENT_GRACE_MS = 1500
@@ -37,6 +38,11 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 		>
 			<span class="dot" aria-hidden="true" />
 			<span class="connection-text">{text()}</span>
+			<Show when={props.link.refusal()?.code === CloseCode.clientOutdated}>
+				<button type="button" onClick={() => location.reload()}>
+					{t('common.reload')}
+				</button>
+			</Show>
 			<Show when={lagging()}>
 				<span class="connection-warning">
 					{state() === 'connected' ? t('connection.pending') : t('connection.pendingOffline')}
@@ -48,5 +54,5 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 
 function refusalText(code: number): string {
 	const key = `refusal.${code}` as MessageKey
-	return [4400, 4401, 4403, 4404, 4413].includes(code) ? t(key) : t('refusal.other', { code })
+	return [4400, 4401, 4403, 4404, 4413, 4426].includes(code) ? t(key) : t('refusal.other', { code })
 }

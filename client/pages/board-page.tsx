@@ -1,5 +1,5 @@
 import { createEffect, createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
-import { ApiFailure, api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
+import { api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { CopyField } from '../components/copy-field.tsx'
@@ -7,8 +7,8 @@ import { LanguageSwitch } from '../components/language-switch.tsx'
 import { ParticipantList } from '../components/participant-list.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { label, language, t } from '../i18n/i18n.ts'
-import { navigate } from '../router.ts'
-import { loadSession, saveSession, type WorkshopSession } from '../session/sessions.ts'
+import { resolveSession } from '../session/resolve-session.ts'
+import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import { WorkshopSync } from '../sync/workshop-sync.ts'
 
@@ -32,7 +32,7 @@ export function BoardPage(props: { workshopId: string }) {
 			</Show>
 			<Show when={state()} keyed>
 				{(resolved) =>
-					resolved.kind === 'board' ? (
+					resolved.kind === 'session' ? (
 						<Board session={resolved.session} workshop={resolved.workshop} />
 					) : (
 						<main class="page narrow">
@@ -46,37 +46,8 @@ export function BoardPage(props: { workshopId: string }) {
 	)
 }
 
-type Resolved = { kind: 'board'; session: WorkshopSession; workshop: WorkshopView } | { kind: 'none' }
-
-async function resolveSession(workshopId: string, fromLink: string | null): Promise<Resolved> {
-	const token = fromLink ?? loadSession(workshopId)?.token
-	if (!token) return { kind: 'none' }
-	let workshop: WorkshopView
-	try {
-		workshop = await api.workshop(workshopId, token)
-	} catch (failure) {
-		if (failure instanceof ApiFailure && failure.status === 401) return { kind: 'none' }
-		throw failure
-	}
-	if (workshop.you.kind === 'link') {
-		// A shared link opened on /b/: send it to the join page.
-		navigate(`/join/${workshopId}`)
-		sessionStorage.setItem(`tablee:link:${workshopId}`, token)
-		return { kind: 'none' }
-	}
-	const previous = loadSession(workshopId)
-	const session: WorkshopSession = {
-		...workshop.you,
-		workshopId,
-		token,
-		name: previous?.participantId === workshop.you.participantId ? previous.name : '',
-	}
-	saveSession(session)
-	return { kind: 'board', session, workshop }
-}
-
 function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
-	const sync = new WorkshopSync(props.workshop.id, props.session.token, { board: true })
+	const sync = new WorkshopSync(props.workshop.id, props.session.token)
 	const link = sync.boardLink
 	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu'>('none')
 	const [canvasError, setCanvasError] = createSignal<string | null>(null)

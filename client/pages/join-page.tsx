@@ -17,6 +17,9 @@ export function JoinPage(props: { workshopId: string }) {
 	const existing = loadSession(props.workshopId)
 	const [error, setError] = createSignal<string | null>(null)
 	const [busy, setBusy] = createSignal(false)
+	// The light view comes first on a narrow screen (a phone on venue Wi-Fi), the board elsewhere.
+	const [view_, setView] = createSignal<'light' | 'board'>(matchMedia('(max-width: 700px)').matches ? 'light' : 'board')
+	const destination = () => `/${view_() === 'light' ? 'p' : 'b'}/${props.workshopId}`
 
 	const [view] = createResource(async () => {
 		if (!linkToken) throw new ApiFailure(401, 'missing_token', t('join.invalid'))
@@ -62,7 +65,7 @@ export function JoinPage(props: { workshopId: string }) {
 				college: joined.college,
 				name,
 			})
-			navigate(`/b/${props.workshopId}`)
+			navigate(destination())
 		} catch (failure) {
 			setError(explain(failure))
 		} finally {
@@ -86,7 +89,7 @@ export function JoinPage(props: { workshopId: string }) {
 						<Show when={existing}>
 							{(session) => (
 								<p>
-									<button type="button" class="primary" onClick={() => navigate(`/b/${props.workshopId}`)}>
+									<button type="button" class="primary" onClick={() => navigate(destination())}>
 										{t('join.continueAs', { name: session().name })}
 									</button>
 									<span class="help"> {t('join.orNew')}</span>
@@ -114,6 +117,29 @@ export function JoinPage(props: { workshopId: string }) {
 									</For>
 								</fieldset>
 							</Show>
+							<fieldset class="view-choice">
+								<legend>{t('join.lightChoice')}</legend>
+								<label>
+									<input
+										type="radio"
+										name="view"
+										value="light"
+										checked={view_() === 'light'}
+										onChange={() => setView('light')}
+									/>
+									{t('join.openLight')}
+								</label>
+								<label>
+									<input
+										type="radio"
+										name="view"
+										value="board"
+										checked={view_() === 'board'}
+										onChange={() => setView('board')}
+									/>
+									{t('join.openBoard')}
+								</label>
+							</fieldset>
 							<Show when={error()}>
 								<p class="error" role="alert">
 									{error()}

@@ -4,6 +4,11 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { MessageType } from '../../shared/protocol/messages.ts'
 import { hasUnsentChanges, reconnectDelay } from '../../shared/protocol/unsent-changes.ts'
+import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
+import { CONTROL_LAYOUT_VERSION } from '../../shared/workshop/control-document.ts'
+
+/** The document layouts this client was built for; an older client is told to reload (K12). */
+const LAYOUT = `${CONTROL_LAYOUT_VERSION}.${BOARD_LAYOUT_VERSION}`
 
 export type LinkState = 'connecting' | 'connected' | 'offline' | 'refused'
 
@@ -48,7 +53,7 @@ export class RelayLink {
 		const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
 		this.provider = new WebsocketProvider(url, room, doc, {
 			connect: false,
-			params: options.ack ? { token, ack: '1' } : { token },
+			params: options.ack ? { token, layout: LAYOUT, ack: '1' } : { token, layout: LAYOUT },
 			// We decide about every reconnection ourselves (jitter, final refusals).
 			shouldReconnect: () => false,
 		})

@@ -1,6 +1,8 @@
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
 import type { PresenceUser } from '../../shared/workshop/presence.ts'
+import { migrateBoard } from '../../shared/workshop/board-document.ts'
+import { ControlSync } from './control-sync.ts'
 import { RelayLink } from './relay-link.ts'
 
 /**
@@ -9,28 +11,29 @@ import { RelayLink } from './relay-link.ts'
  * and are merged when the connection returns).
  */
 export class WorkshopSync {
-	readonly control = new Y.Doc()
-	readonly board: Y.Doc | null
+	readonly controlSync: ControlSync
+	readonly control: Y.Doc
+	readonly board: Y.Doc
 	readonly controlLink: RelayLink
-	readonly boardLink: RelayLink | null
+	readonly boardLink: RelayLink
 	private readonly local: IndexeddbPersistence | null = null
 
-	constructor(workshopId: string, token: string, options: { board: boolean }) {
-		this.controlLink = new RelayLink(`${workshopId}/control`, this.control, token, { ack: false })
-		this.controlLink.start()
-		if (!options.board) {
-			this.board = null
-			this.boardLink = null
-			return
-		}
+	constructor(workshopId: string, token: string) {
+		this.controlSync = new ControlSync(workshopId, token)
+		this.control = this.controlSync.doc
+		this.controlLink = this.controlSync.link
 		this.board = new Y.Doc()
 		this.boardLink = new RelayLink(workshopId, this.board, token, { ack: true })
 		try {
 			this.local = new IndexeddbPersistence(`tablee-board-${workshopId}`, this.board)
 			const link = this.boardLink
 			// Connect once local edits are loaded, so they are part of the first sync.
+			// Edits kept from an older client are brought to this layout first (K12).
 			this.local.whenSynced.then(
-				() => link.start(),
+				() => {
+					if (this.board) migrateBoard(this.board)
+					link.start()
+				},
 				() => link.start(),
 			)
 		} catch {
@@ -41,14 +44,13 @@ export class WorkshopSync {
 	/** Publishes who we are on both channels (the light view has only the control one). */
 	setUser(user: PresenceUser): void {
 		this.controlLink.provider.awareness.setLocalStateField('user', user)
-		this.boardLink?.provider.awareness.setLocalStateField('user', user)
+		this.boardLink.provider.awareness.setLocalStateField('user', user)
 	}
 
 	destroy(): void {
-		this.controlLink.destroy()
-		this.boardLink?.destroy()
+		this.controlSync.destroy()
+		this.boardLink.destroy()
 		void this.local?.destroy()
-		this.board?.destroy()
-		this.control.destroy()
+		this.board.destroy()
 	}
 }

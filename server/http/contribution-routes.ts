@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import * as v from 'valibot'
+import { authorModes } from '../../shared/concertation/contribution.ts'
 import {
-	authorModes,
 	createContributionSchema,
 	editContributionSchema,
 	mergeContributionsSchema,
 	moveContributionSchema,
-} from '../../shared/concertation/contribution.ts'
+} from '../../shared/concertation/contribution-input.ts'
 import type {
 	Actor,
 	ContributionChange,

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { templateSchema } from '../template/template-schema.ts'
-import type { Contribution, CreateContributionInput } from './contribution.ts'
-import { createContributionSchema, editContributionSchema } from './contribution.ts'
+import type { Contribution } from './contribution.ts'
+import type { CreateContributionInput } from './contribution-input.ts'
+import { createContributionSchema, editContributionSchema } from './contribution-input.ts'
 import {
 	type Actor,
 	type ContributionChange,

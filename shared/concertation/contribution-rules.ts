@@ -2,14 +2,8 @@ import type { Result } from '../result.ts'
 import { err, ok } from '../result.ts'
 import type { TemplateZone } from '../template/template-schema.ts'
 import type { Role } from '../workshop/roles.ts'
-import type {
-	AuthorMode,
-	Contribution,
-	CreateContributionInput,
-	DetailField,
-	EditContributionInput,
-	MoveContributionInput,
-} from './contribution.ts'
+import type { AuthorMode, Contribution, DetailField } from './contribution.ts'
+import type { CreateContributionInput, EditContributionInput, MoveContributionInput } from './contribution-input.ts'
 import { detailFields } from './contribution.ts'
 
 /**

@@ -1,0 +1,254 @@
+import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
+import type { Contribution } from '../../shared/concertation/contribution.ts'
+import type { PlacedZone } from '../../shared/template/zone-layout.ts'
+import { presenceColor } from '../../shared/workshop/presence.ts'
+import { takeTokenFromFragment, type WorkshopView } from '../api.ts'
+import { ConnectionIndicator } from '../components/connection-indicator.tsx'
+import { LanguageSwitch } from '../components/language-switch.tsx'
+import { ContributionCard } from '../contributions/contribution-card.tsx'
+import { ContributionForm } from '../contributions/contribution-form.tsx'
+import {
+	type ContributionDraft,
+	draftOf,
+	newDraft,
+	queueChanges,
+	queueCreate,
+	queueDelete,
+} from '../contributions/contribution-intents.ts'
+import { MyContributions } from '../contributions/my-contributions.ts'
+import { OutboxList } from '../contributions/outbox-list.tsx'
+import { label, t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
+import { resolveSession } from '../session/resolve-session.ts'
+import type { WorkshopSession } from '../session/sessions.ts'
+import { ControlSync } from '../sync/control-sync.ts'
+import { Outbox } from '../sync/outbox.ts'
+
+/**
+ * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
+ * venue Wi-Fi: the zones, everyone's contributions live, and one's own to add, edit and delete.
+ * Contributions made here are the same contributions the board shows as cards.
+ */
+export function LightPage(props: { workshopId: string }) {
+	const fromLink = takeTokenFromFragment()
+	const [state] = createResource(async () => resolveSession(props.workshopId, fromLink))
+	return (
+		<>
+			<Show when={state.error}>
+				<main class="page narrow">
+					<p class="error" role="alert">
+						{(state.error as Error).message}
+					</p>
+				</main>
+			</Show>
+			<Show when={state()} keyed>
+				{(resolved) =>
+					resolved.kind === 'session' ? (
+						<LightView session={resolved.session} workshop={resolved.workshop} />
+					) : (
+						<main class="page narrow">
+							<h1>{t('board.noSession')}</h1>
+							<p>{t('board.joinFirst')}</p>
+						</main>
+					)
+				}
+			</Show>
+		</>
+	)
+}
+
+type Editing = { kind: 'new'; draft: ContributionDraft } | { kind: 'edit'; contribution: Contribution } | null
+
+function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) {
+	const { session, workshop } = props
+	const control = new ControlSync(workshop.id, session.token)
+	const outbox = new Outbox(workshop.id, session.participantId, session.token)
+	const mine = new MyContributions(workshop.id, session.participantId, session.token, outbox)
+	onCleanup(() => {
+		mine.destroy()
+		outbox.destroy()
+		control.destroy()
+	})
+	const writer = session.role !== 'observer'
+	const [editing, setEditing] = createSignal<Editing>(null)
+
+	// Presence on the control channel: this is how the others see that we are here.
+	createEffect(() => {
+		const entry = control.participants().get(session.participantId)
+		control.link.provider.awareness.setLocalStateField('user', {
+			participantId: session.participantId,
+			name: entry?.name ?? session.name,
+			role: session.role,
+			college: session.college,
+			color: presenceColor(session.role, session.college, workshop.colleges),
+		})
+	})
+	// Back online: send what waited.
+	createEffect(() => control.link.state() === 'connected' && outbox.flush())
+
+	const meta = () => control.meta()
+	const zones = (): readonly PlacedZone[] => meta()?.zones ?? workshop.zones ?? []
+	const writableZones = () => zones()
+	const themes = () => meta()?.themes ?? workshop.themes ?? []
+	const colleges = () => meta()?.colleges ?? workshop.colleges
+	const all = createMemo(() => [...control.contributions().values()])
+	const shown = createMemo(() =>
+		all()
+			.filter((contribution) => contribution.mergedInto === null)
+			.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+	)
+	const mergedCount = (id: string) => all().filter((contribution) => contribution.mergedInto === id).length
+	const canChange = (contribution: Contribution) =>
+		session.role === 'facilitator' || (session.role === 'participant' && mine.has(contribution.id))
+
+	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) => {
+		setEditing({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
+		queueMicrotask(() => document.getElementById('light-form')?.scrollIntoView({ block: 'start' }))
+	}
+	const submit = (draft: ContributionDraft) => {
+		const current = editing()
+		if (current?.kind === 'new') queueCreate(outbox, draft)
+		else if (current?.kind === 'edit') queueChanges(outbox, current.contribution, draft)
+		setEditing(null)
+	}
+	const remove = (contribution: Contribution) => {
+		if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
+	}
+	const card = (contribution: Contribution, place?: string) => (
+		<li>
+			<ContributionCard
+				place={place}
+				contribution={contribution}
+				colleges={colleges()}
+				themes={themes()}
+				mergedCount={mergedCount(contribution.id)}
+				mine={mine.has(contribution.id)}
+				canChange={canChange(contribution)}
+				onEdit={() => setEditing({ kind: 'edit', contribution })}
+				onDelete={() => remove(contribution)}
+			/>
+		</li>
+	)
+
+	return (
+		<div class="light-page">
+			<header class="board-bar">
+				<h1 class="board-title">{meta()?.title ?? workshop.title}</h1>
+				<ConnectionIndicator link={control.link} />
+				<nav class="board-actions">
+					<a
+						href={`/b/${workshop.id}`}
+						onClick={(event) => {
+							event.preventDefault()
+							navigate(`/b/${workshop.id}`)
+						}}
+					>
+						{t('light.openBoard')}
+					</a>
+					<LanguageSwitch />
+				</nav>
+			</header>
+			<main class="light-main">
+				<Show when={session.role === 'observer'}>
+					<p class="readonly-banner" role="note">
+						{t('board.readonly')}
+					</p>
+				</Show>
+				<OutboxList outbox={outbox} />
+				<Show when={editing()} keyed>
+					{(current) => (
+						<section id="light-form" class="light-form" aria-label={t('board.newContribution')}>
+							<h2>{current.kind === 'new' ? t('board.newContribution') : t('board.editContribution')}</h2>
+							<ContributionForm
+								zones={writableZones().filter((zone) =>
+									current.kind === 'new' ? true : zone.contributionTypes.includes(current.contribution.type),
+								)}
+								themes={themes()}
+								initial={current.kind === 'new' ? current.draft : draftOf(current.contribution)}
+								allowPlaceChange
+								submitLabel={t('contribution.save')}
+								onSubmit={submit}
+								onCancel={() => setEditing(null)}
+							/>
+						</section>
+					)}
+				</Show>
+				<For each={zones()}>
+					{(zone) => {
+						const inZone = () => shown().filter((contribution) => contribution.zone === zone.id)
+						const groups = () =>
+							zone.kind === 'grid'
+								? (zone.rows ?? []).map((row) => ({
+										id: row,
+										row,
+										column: null,
+										title: label(themes().find((theme) => theme.id === row)?.label ?? { fr: row, en: row }),
+										items: inZone().filter((contribution) => contribution.row === row),
+									}))
+								: zone.kind === 'columns'
+									? (zone.columns ?? []).map((column) => ({
+											id: column.id,
+											row: null,
+											column: column.id,
+											title: label(column.label),
+											items: inZone().filter((contribution) => contribution.column === column.id),
+										}))
+									: [{ id: zone.id, row: null, column: null, title: null, items: inZone() }]
+						const columnLabel = (id: string | null) =>
+							zone.kind === 'grid'
+								? label(zone.columns?.find((column) => column.id === id)?.label ?? { fr: '', en: '' })
+								: ''
+						return (
+							<section class="light-zone" data-zone={zone.id}>
+								<details open={inZone().length > 0}>
+									<summary>
+										<h2>{label(zone.label)}</h2>
+										<span class="count">{t('contribution.count', { count: inZone().length })}</span>
+									</summary>
+									<p class="help">{label(zone.instructions)}</p>
+									<Show when={writer}>
+										<button type="button" class="primary" onClick={() => startNew(zone)}>
+											{t('contribution.add')}
+										</button>
+									</Show>
+									<For each={groups()}>
+										{(group) => (
+											<div class="light-group">
+												<Show when={group.title}>
+													<h3>
+														{group.title}
+														<Show when={writer}>
+															<button
+																type="button"
+																class="link-button"
+																onClick={() => startNew(zone, group.row, group.column)}
+															>
+																{t('contribution.addHere')}
+															</button>
+														</Show>
+													</h3>
+												</Show>
+												<Show
+													when={group.items.length > 0}
+													fallback={<p class="help empty">{t('contribution.empty')}</p>}
+												>
+													<ul class="contribution-list">
+														<For each={group.items}>
+															{(contribution) =>
+																card(contribution, zone.kind === 'grid' ? columnLabel(contribution.column) : undefined)
+															}
+														</For>
+													</ul>
+												</Show>
+											</div>
+										)}
+									</For>
+								</details>
+							</section>
+						)
+					}}
+				</For>
+			</main>
+		</div>
+	)
+}
