@@ -221,6 +221,16 @@ describe('contribution intents', () => {
 		watcher.destroy()
 	})
 
+	test('intents write under one server client id: the control document does not grow a client per intent', async () => {
+		for (let i = 0; i < 10; i++) await create(alice.token, { ...proposal, text: `Proposition ${i}` })
+		const file = path.join(server.config.dataDir, 'workshops', `${workshop.id}.json`)
+		const record = JSON.parse(await readFile(file, 'utf8')) as { control: string }
+		const doc = new Y.Doc()
+		Y.applyUpdate(doc, Buffer.from(record.control, 'base64'))
+		// Creation (one id) and the joins and intents of this server run (one more).
+		expect(Y.decodeStateVector(Y.encodeStateVector(doc)).size).toBeLessThanOrEqual(2)
+	})
+
 	test('[K5] moves check the zone; [K6] deletes remove the contribution and its author link', async () => {
 		const made = await create(alice.token, need)
 		const moved = await call(`/contributions/${made.id}/move`, alice.token, {

@@ -155,6 +155,18 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					</p>
 				</Show>
 				<OutboxList outbox={outbox} />
+				<Show when={writer && !editing()}>
+					<button
+						type="button"
+						class="primary add-contribution"
+						onClick={() => {
+							const first = zones()[0]
+							if (first) startNew(first)
+						}}
+					>
+						{t('contribution.add')}
+					</button>
+				</Show>
 				<Show when={editing()} keyed>
 					{(current) => (
 						<section id="light-form" class="light-form" aria-label={t('board.newContribution')}>

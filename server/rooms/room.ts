@@ -1,3 +1,4 @@
+import { getRandomValues } from 'node:crypto'
 import * as Y from 'yjs'
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
@@ -61,6 +62,8 @@ export class WorkshopRoom {
 	readonly controlDraft: Y.Doc
 
 	private linkGeneration: number
+	/** The Yjs client id under which the server writes the control document (see writerOf). */
+	private readonly controlWriter: number
 	/** Kept by the server, published to nobody (record v3); replaced whole by each intent. */
 	private serverOnlyState: ServerOnlyState
 	/** The board's state at the last save (or load) that became the base; see rebaseBoard. */
@@ -104,6 +107,7 @@ export class WorkshopRoom {
 		this.controlDraft = new Y.Doc({ gc: true })
 		const controlState = Buffer.from(record.control, 'base64')
 		Y.applyUpdate(this.controlDraft, controlState)
+		this.controlWriter = writerOf(this.controlDraft)
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
 		this.control = new Channel('control', published, channelOptions)
@@ -204,12 +208,14 @@ export class WorkshopRoom {
 	 */
 	async commitControl<T>(change: (doc: Y.Doc, serverOnly: ServerOnlyState) => T): Promise<T> {
 		const draft = this.controlDraft
-		// Compute the change on a copy with the server's client id; intents are serialized, so
-		// no two copies ever write the same ids.
+		// Compute the change on a copy, always with the same writer id (none of the room's
+		// documents has it as its own); intents are serialized, so no two copies write the same ids.
 		const copy = new Y.Doc({ gc: true })
-		copy.clientID = draft.clientID
 		const current = Y.encodeStateAsUpdate(draft)
 		Y.applyUpdate(copy, current)
+		// Set after loading: Yjs gives a document a new id when a received update already holds
+		// structs of its own id, which would add one client to the state vector per intent.
+		copy.clientID = this.controlWriter
 		const before = Y.encodeStateVector(draft)
 		const serverOnly = structuredClone(this.serverOnlyState)
 		let value: T
@@ -417,4 +423,18 @@ interface PendingIntent {
 function needsMigration(control: Y.Doc): boolean {
 	const version = controlStructures(control).meta.get('controlLayout')
 	return typeof version === 'number' && version < CONTROL_LAYOUT_VERSION
+}
+
+/**
+ * The client id the server keeps writing the control document with. The server is its only
+ * writer (one process per DATA_DIR, one room per workshop, intents one at a time), so it reuses
+ * the highest id already there, and the document holds a handful of client ids instead of one
+ * per room load.
+ */
+function writerOf(control: Y.Doc): number {
+	const ids = [...Y.decodeStateVector(Y.encodeStateVector(control)).keys()]
+	const writer = ids.length > 0 ? Math.max(...ids) : (getRandomValues(new Uint32Array(1))[0] ?? 1)
+	// The draft must never hold the writer id as its own (see commitControl).
+	if (control.clientID === writer) control.clientID = writer === 1 ? 2 : writer - 1
+	return writer
 }
