@@ -33,7 +33,7 @@ const PAGE_ID = 'page:page' as TLPageId
  * A record that fails tldraw's validation (a modified client can write anything into the
  * board) is skipped and reported, never allowed to break the canvas for everyone.
  */
-export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boolean; onInvalid: (id: string) => void }) {
+export function bindStore(store: TLStore, doc: Y.Doc, options: BindOptions) {
 	const { records, tldraw: meta } = boardStructures(doc)
 
 	loadInitial(store, records, meta, options)
@@ -41,10 +41,11 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boole
 	const stopListening = store.listen(
 		({ changes }) => {
 			if (!options.canWrite) return
+			const shared = (record: TLRecord) => !options.localOnly(record)
 			doc.transact(() => {
-				for (const record of Object.values(changes.added)) records.set(record.id, record)
-				for (const [, record] of Object.values(changes.updated)) records.set(record.id, record)
-				for (const record of Object.values(changes.removed)) records.delete(record.id)
+				for (const record of Object.values(changes.added)) if (shared(record)) records.set(record.id, record)
+				for (const [, record] of Object.values(changes.updated)) if (shared(record)) records.set(record.id, record)
+				for (const record of Object.values(changes.removed)) if (shared(record)) records.delete(record.id)
 			}, LOCAL)
 		},
 		{ source: 'user', scope: 'document' },
@@ -58,9 +59,12 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boole
 			if (change.action === 'delete') toRemove.push(id as TLRecord['id'])
 			else toPut.push(records.get(id) as TLRecord)
 		})
+		// A modified client could write a local-only record (a card) into the board: ignore it.
+		const remote = (record: TLRecord) => !options.localOnly(record)
 		store.mergeRemoteChanges(() => {
-			if (toRemove.length > 0) store.remove(toRemove.filter((id) => store.has(id)))
-			putEach(store, toPut, options.onInvalid)
+			const removable = toRemove.filter((id) => store.has(id) && remote(store.get(id) as TLRecord))
+			if (removable.length > 0) store.remove(removable)
+			putEach(store, toPut.filter(remote), options.onInvalid)
 		})
 	}
 	records.observe(onRemote)
@@ -71,12 +75,14 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: { canWrite: boole
 	}
 }
 
-function loadInitial(
-	store: TLStore,
-	records: Y.Map<unknown>,
-	meta: Y.Map<unknown>,
-	options: { canWrite: boolean; onInvalid: (id: string) => void },
-) {
+interface BindOptions {
+	canWrite: boolean
+	onInvalid: (id: string) => void
+	/** Records that live only in the local store (contribution cards): never written, never read. */
+	localOnly: (record: TLRecord) => boolean
+}
+
+function loadInitial(store: TLStore, records: Y.Map<unknown>, meta: Y.Map<unknown>, options: BindOptions) {
 	const current = store.schema.serialize()
 	if (records.size === 0) {
 		const initial = [
@@ -93,7 +99,9 @@ function loadInitial(
 		return
 	}
 	const snapshot = {
-		store: Object.fromEntries(records.entries()) as Record<string, TLRecord>,
+		store: Object.fromEntries(
+			[...records.entries()].filter(([, record]) => !options.localOnly(record as TLRecord)),
+		) as Record<string, TLRecord>,
 		schema: (meta.get('schema') as typeof current | undefined) ?? current,
 	}
 	try {

@@ -22,6 +22,16 @@ import type * as Y from 'yjs'
 import type { Template } from '../../shared/template/template-schema.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { bindPresence, bindStore, type PresenceIdentity } from './board-binding.ts'
+import {
+	bindCards,
+	CARD_TYPE,
+	type CardCallbacks,
+	type CardsState,
+	cardShapeId,
+	composeOverrides,
+	createCardShapeUtil,
+	createComposeTool,
+} from './contribution-cards.tsx'
 import { createZonesLayer, type ZonesState } from './zones-layer.tsx'
 
 /**
@@ -40,12 +50,18 @@ export interface CanvasOptions {
 	zones: PlacedZone[]
 	themes: Template['themes']
 	onInvalidRecord: (id: string) => void
+	/** Contribution cards: what they show, and what the person does with them. */
+	cards: Omit<CardsState, 'zones' | 'themes' | 'locale'>
+	cardCallbacks: CardCallbacks
 }
 
 export interface CanvasHandle {
 	setLocale(locale: 'fr' | 'en'): void
 	setOnline(online: boolean): void
 	setIdentity(me: PresenceIdentity): void
+	setCards(cards: Omit<CardsState, 'zones' | 'themes' | 'locale'>): void
+	/** Shows a card (after a refused move, for instance). */
+	focusCard(cid: string): void
 	editor(): Editor | null
 	unmount(): void
 }
@@ -66,25 +82,39 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 	})
 	const zonesState = atom<ZonesState>('zones', { zones: options.zones, themes: options.themes, locale: options.locale })
 	const components = { OnTheCanvas: createZonesLayer(zonesState) }
+	const cardsState = atom<CardsState>('cards', {
+		...options.cards,
+		zones: options.zones,
+		themes: options.themes,
+		locale: options.locale,
+	})
+	const shapeUtils = [...defaultShapeUtils, createCardShapeUtil(cardsState, options.cardCallbacks)]
+	const tools = [createComposeTool(cardsState, options.cardCallbacks)]
 	const user = createTLCurrentUser({
 		userPreferences: preferences,
 		setUserPreferences: (next) => preferences.set(next),
 	})
 
 	const store = createTLStore({
-		shapeUtils: defaultShapeUtils,
+		shapeUtils,
 		bindingUtils: defaultBindingUtils,
 		collaboration: { status, mode },
 		assets: {
 			upload: async (_asset: TLAsset, file: File) => ({ src: await options.uploadAsset(file) }),
 		},
 	})
-	const unbindStore = bindStore(store, options.doc, { canWrite: !options.readonly, onInvalid: options.onInvalidRecord })
+	const unbindStore = bindStore(store, options.doc, {
+		canWrite: !options.readonly,
+		onInvalid: options.onInvalidRecord,
+		localOnly: (record) => (record as { type?: unknown } | null)?.type === CARD_TYPE,
+	})
+	let unbindCards: (() => void) | null = null
 	const unbindPresence = bindPresence(store, options.awareness, me)
 
 	let editor: Editor | null = null
 	const onMount = (mounted: Editor) => {
 		editor = mounted
+		unbindCards = bindCards(mounted, options.doc, cardsState, options.cardCallbacks)
 		if (options.readonly) mounted.updateInstanceState({ isReadonly: true })
 		// A new board opens on its first zone.
 		const first = options.zones[0]
@@ -111,6 +141,9 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 				licenseKey={options.licenseKey ?? undefined}
 				onMount={onMount}
 				components={components}
+				shapeUtils={shapeUtils}
+				tools={tools}
+				overrides={options.readonly ? undefined : composeOverrides}
 			/>
 		</StrictMode>,
 	)
@@ -119,14 +152,24 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 		setLocale: (locale) => {
 			preferences.update((current) => ({ ...current, locale }))
 			zonesState.update((current) => ({ ...current, locale }))
+			cardsState.update((current) => ({ ...current, locale }))
 		},
 		setOnline: (online) => status.set(online ? 'online' : 'offline'),
 		setIdentity: (next) => {
 			me.set(next)
 			preferences.update((current) => ({ ...current, name: next.name, color: next.color }))
 		},
+		setCards: (cards) => cardsState.update((current) => ({ ...current, ...cards })),
+		focusCard: (cid) => {
+			const shape = editor?.getShape(cardShapeId(cid))
+			if (editor && shape) {
+				editor.select(shape.id)
+				editor.zoomToSelection({ animation: { duration: 200 } })
+			}
+		},
 		editor: () => editor,
 		unmount: () => {
+			unbindCards?.()
 			root.unmount()
 			unbindPresence()
 			unbindStore()

@@ -2,7 +2,7 @@
 import { type Atom, useValue } from '@tldraw/tldraw'
 import type { Label } from '../../shared/concertation/labels.ts'
 import type { Template } from '../../shared/template/template-schema.ts'
-import type { PlacedZone } from '../../shared/template/zone-layout.ts'
+import { CELL_GAP, COLUMN_HEAD, type PlacedZone, ROW_HEAD, zoneRegions } from '../../shared/template/zone-layout.ts'
 
 export interface ZonesState {
 	zones: PlacedZone[]
@@ -32,41 +32,51 @@ export function createZonesLayer(state: Atom<ZonesState>) {
 							<h2>{text(zone.label)}</h2>
 							<p>{text(zone.instructions)}</p>
 						</header>
-						{zone.kind === 'grid' && (
-							<div
-								className="tablee-zone__grid"
-								style={{ gridTemplateColumns: `minmax(0, 1.2fr) repeat(${zone.columns?.length ?? 0}, minmax(0, 2fr))` }}
-							>
-								<div />
-								{zone.columns?.map((column) => (
-									<div key={column.id} className="tablee-zone__colhead">
-										{text(column.label)}
-									</div>
-								))}
-								{zone.rows?.map((row) => (
-									<div key={row} className="tablee-zone__row" style={{ display: 'contents' }}>
-										<div className="tablee-zone__rowhead">
-											{text(themes.find((theme) => theme.id === row)?.label ?? { fr: row, en: row })}
+						{zoneRegions(zone).map((region) => {
+							const box = {
+								left: region.x - zone.x,
+								top: region.y - zone.y,
+								width: region.w,
+								height: region.h,
+							}
+							if (zone.kind === 'area') return null
+							const column = zone.columns?.find((candidate) => candidate.id === region.column)
+							const firstRow = region.row === (zone.rows?.[0] ?? null)
+							const firstColumn = region.column === zone.columns?.[0]?.id
+							return (
+								<div key={`${region.row}:${region.column}`}>
+									{firstRow && column && (
+										<div
+											className="tablee-zone__colhead"
+											style={{
+												...box,
+												top: box.top - COLUMN_HEAD - (zone.kind === 'grid' ? CELL_GAP : 0),
+												height: COLUMN_HEAD,
+											}}
+										>
+											{text(column.label)}
 										</div>
-										{zone.columns?.map((column) => (
-											<div key={column.id} className="tablee-zone__cell" data-cell={`${row}:${column.id}`} />
-										))}
-									</div>
-								))}
-							</div>
-						)}
-						{zone.kind === 'columns' && (
-							<div
-								className="tablee-zone__columns"
-								style={{ gridTemplateColumns: `repeat(${zone.columns?.length ?? 1}, 1fr)` }}
-							>
-								{zone.columns?.map((column) => (
-									<div key={column.id} className="tablee-zone__column" data-column={column.id}>
-										<div className="tablee-zone__colhead">{text(column.label)}</div>
-									</div>
-								))}
-							</div>
-						)}
+									)}
+									{zone.kind === 'grid' && firstColumn && region.row && (
+										<div
+											className="tablee-zone__rowhead"
+											style={{ ...box, left: box.left - ROW_HEAD - CELL_GAP, width: ROW_HEAD }}
+										>
+											{text(
+												themes.find((theme) => theme.id === region.row)?.label ?? { fr: region.row, en: region.row },
+											)}
+										</div>
+									)}
+									<div
+										className={zone.kind === 'grid' ? 'tablee-zone__cell' : 'tablee-zone__column'}
+										{...(zone.kind === 'grid'
+											? { 'data-cell': `${region.row}:${region.column}` }
+											: { 'data-column': region.column ?? '' })}
+										style={box}
+									/>
+								</div>
+							)
+						})}
 					</section>
 				))}
 			</div>

@@ -47,19 +47,33 @@ export function queueChanges(outbox: Outbox, current: Contribution, draft: Contr
 	}
 	const summary = summaryOf(draft.text.trim() || current.text)
 	if (Object.keys(patch).length > 0) {
-		outbox.send({ method: 'PATCH', path: `/contributions/${current.id}`, body: patch, summary })
+		outbox.send({
+			method: 'PATCH',
+			path: `/contributions/${current.id}`,
+			body: patch,
+			summary,
+			contribution: current.id,
+		})
 	}
 	if (draft.zone !== current.zone || draft.row !== current.row || draft.column !== current.column) {
 		queueMove(outbox, current, draft)
 	}
 }
 
-export function queueMove(outbox: Outbox, current: Contribution, place: Place): QueuedIntent {
+/** `from`: where the card was on the board, to put it back if the move is refused. */
+export function queueMove(
+	outbox: Outbox,
+	current: Contribution,
+	place: Place,
+	from?: { x: number; y: number },
+): QueuedIntent {
 	return outbox.send({
 		method: 'POST',
 		path: `/contributions/${current.id}/move`,
 		body: { zone: place.zone, row: place.row, column: place.column },
 		summary: summaryOf(current.title ?? current.text),
+		contribution: current.id,
+		place: from,
 	})
 }
 
@@ -68,6 +82,7 @@ export function queueDelete(outbox: Outbox, current: Contribution): QueuedIntent
 		method: 'DELETE',
 		path: `/contributions/${current.id}`,
 		body: undefined,
+		contribution: current.id,
 		summary: summaryOf(current.title ?? current.text),
 	})
 }

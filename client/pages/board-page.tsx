@@ -11,6 +11,26 @@ import { resolveSession } from '../session/resolve-session.ts'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import { WorkshopSync } from '../sync/workshop-sync.ts'
+import type { Contribution } from '../../shared/concertation/contribution.ts'
+import { type ContributionType, contributionTypes } from '../../shared/template/template-schema.ts'
+import type { PlacedZone } from '../../shared/template/zone-layout.ts'
+import { boardStructures } from '../../shared/workshop/board-document.ts'
+import type { CardCallbacks } from '../canvas/contribution-cards.tsx'
+import { ContributionCard } from '../contributions/contribution-card.tsx'
+import { ContributionForm } from '../contributions/contribution-form.tsx'
+import {
+	type ContributionDraft,
+	draftOf,
+	newDraft,
+	queueChanges,
+	queueCreate,
+	queueDelete,
+	queueMove,
+} from '../contributions/contribution-intents.ts'
+import { MyContributions } from '../contributions/my-contributions.ts'
+import { OutboxList, refusalText } from '../contributions/outbox-list.tsx'
+import type { MessageKey } from '../i18n/messages-fr.ts'
+import { Outbox } from '../sync/outbox.ts'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -46,10 +66,96 @@ export function BoardPage(props: { workshopId: string }) {
 	)
 }
 
+type Composer =
+	| { kind: 'new'; draft: ContributionDraft; at: { x: number; y: number } }
+	| { kind: 'edit'; contribution: Contribution }
+	| null
+
 function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const sync = new WorkshopSync(props.workshop.id, props.session.token)
 	const link = sync.boardLink
-	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu'>('none')
+	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card'>('none')
+	const outbox = new Outbox(props.workshop.id, props.session.participantId, props.session.token)
+	const mine = new MyContributions(props.workshop.id, props.session.participantId, props.session.token, outbox)
+	const control = sync.controlSync
+	const [composer, setComposer] = createSignal<Composer>(null)
+	const [selected, setSelected] = createSignal<string | null>(null)
+	const [notice, setNotice] = createSignal<string | null>(null)
+	const cards = boardStructures(sync.board).cards
+	createEffect(() => control.link.state() === 'connected' && outbox.flush())
+	const zones = (): PlacedZone[] => control.meta()?.zones ?? props.workshop.zones ?? []
+	const themes = () => control.meta()?.themes ?? props.workshop.themes ?? []
+	const canChange = (cid: string) =>
+		props.session.role === 'facilitator' || (props.session.role === 'participant' && mine.has(cid))
+	const say = (message: string) => {
+		setNotice(message)
+		setTimeout(() => setNotice((current) => (current === message ? null : current)), 6000)
+	}
+	// A created contribution's card goes where the note was put; a refused move goes back.
+	const stopAccepted = outbox.onAccepted(({ intent, body }) => {
+		const created = (body as { contribution?: { id?: string } } | null)?.contribution?.id
+		if (intent.method === 'POST' && intent.path === '/contributions' && created && intent.place) {
+			cards.set(created, intent.place)
+		}
+	})
+	const stopRefused = outbox.onRefused((intent) => {
+		if (intent.path.endsWith('/move') && intent.contribution && intent.place)
+			cards.set(intent.contribution, intent.place)
+		say(t('board.cardMoveRefused', { reason: refusalText(intent) }))
+	})
+	const cardCallbacks: CardCallbacks = {
+		onCompose: (point, place) => {
+			if (readonly) return
+			const zone = place && zones().find((candidate) => candidate.id === place.zone)
+			if (!zone || !place) return say(t('board.outside'))
+			setComposer({ kind: 'new', draft: newDraft(zone, place), at: point })
+			setPanel('compose')
+		},
+		onOpen: (cid) => {
+			setSelected(cid)
+			const contribution = control.contributions().get(cid)
+			if (contribution && canChange(cid)) {
+				setComposer({ kind: 'edit', contribution })
+				setPanel('compose')
+			} else setPanel('card')
+		},
+		onDrop: (cid, place, from) => {
+			const contribution = control.contributions().get(cid)
+			if (!contribution) return
+			const same =
+				place?.zone === contribution.zone && place.row === contribution.row && place.column === contribution.column
+			if (same) return
+			if (!place || !canChange(cid)) {
+				cards.set(cid, from)
+				return say(place ? t('intent.not_your_contribution') : t('board.outside'))
+			}
+			queueMove(outbox, contribution, place, from)
+		},
+		onDelete: (cid) => {
+			const contribution = control.contributions().get(cid)
+			if (!contribution) return
+			if (!canChange(cid)) return say(t('intent.not_your_contribution'))
+			queueDelete(outbox, contribution)
+		},
+		onSelect: (cid) => {
+			setSelected(cid)
+			if (cid) setPanel('card')
+			else if (panel() === 'card') setPanel('none')
+		},
+	}
+	const cardsView = () => ({
+		contributions: control.contributions(),
+		colleges: control.meta()?.colleges ?? props.workshop.colleges,
+		mine: mine.ids(),
+		labels: {
+			types: Object.fromEntries(
+				contributionTypes.map((type) => [type, t(`contribution.type.${type}` as MessageKey)]),
+			) as Record<ContributionType, string>,
+			facilitator: t('contribution.facilitator'),
+			mine: t('contribution.mine'),
+			merged: (count: number) => t('contribution.merged', { count }),
+		},
+	})
 	const [canvasError, setCanvasError] = createSignal<string | null>(null)
 	const [canvasReady, setCanvasReady] = createSignal(false)
 	const [name, setName] = createSignal(props.session.name)
@@ -93,9 +199,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				online: link.state() === 'connected',
 				licenseKey: config.tldrawLicenseKey,
 				uploadAsset: (file) => api.uploadAsset(props.workshop.id, props.session.token, file),
-				zones: props.workshop.zones ?? [],
-				themes: props.workshop.themes ?? [],
+				zones: zones(),
+				themes: themes(),
 				onInvalidRecord: (id) => console.warn(`Tablée: skipped an invalid board record (${id})`),
+				cards: cardsView(),
+				cardCallbacks,
 			})
 			setCanvasReady(true)
 		} catch (failure) {
@@ -103,6 +211,10 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		}
 	})
 	createEffect(() => canvasReady() && canvas?.setLocale(language()))
+	createEffect(() => {
+		const view = cardsView()
+		if (canvasReady()) canvas?.setCards(view)
+	})
 	createEffect(() => canvasReady() && canvas?.setOnline(link?.state() === 'connected'))
 	createEffect(() => {
 		const me = presence()
@@ -110,8 +222,23 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	})
 	onCleanup(() => {
 		canvas?.unmount()
+		stopAccepted()
+		stopRefused()
+		mine.destroy()
+		outbox.destroy()
 		sync.destroy()
 	})
+	const submitComposer = (draft: ContributionDraft) => {
+		const current = composer()
+		if (current?.kind === 'new') queueCreate(outbox, draft, current.at)
+		else if (current?.kind === 'edit') queueChanges(outbox, current.contribution, draft)
+		setComposer(null)
+		setPanel('none')
+	}
+	const selectedContribution = () => {
+		const cid = selected()
+		return cid ? (control.contributions().get(cid) ?? null) : null
+	}
 
 	const personalLink = () => `${location.origin}/b/${props.workshop.id}#token=${props.session.token}`
 	const toggle = (which: 'people' | 'menu') => setPanel(panel() === which ? 'none' : which)
@@ -156,6 +283,66 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 						</p>
 					</Show>
 				</div>
+				<div class="board-overlay">
+					<Show when={notice()}>
+						<p class="notice board-notice" role="alert">
+							{notice()}
+						</p>
+					</Show>
+					<OutboxList outbox={outbox} />
+				</div>
+				<Show when={panel() === 'compose' && composer()} keyed>
+					{(current) => (
+						<SidePanel
+							id="panel-compose"
+							title={current.kind === 'new' ? t('board.newContribution') : t('board.editContribution')}
+							onClose={() => {
+								setComposer(null)
+								setPanel('none')
+							}}
+						>
+							<ContributionForm
+								zones={zones()}
+								themes={themes()}
+								initial={current.kind === 'new' ? current.draft : draftOf(current.contribution)}
+								allowPlaceChange
+								submitLabel={t('contribution.save')}
+								onSubmit={submitComposer}
+								onCancel={() => {
+									setComposer(null)
+									setPanel('none')
+								}}
+							/>
+						</SidePanel>
+					)}
+				</Show>
+				<Show when={panel() === 'card' && selectedContribution()} keyed>
+					{(contribution) => (
+						<SidePanel
+							id="panel-card"
+							title={t(`contribution.type.${contribution.type}` as MessageKey)}
+							onClose={() => setPanel('none')}
+						>
+							<ContributionCard
+								contribution={contribution}
+								colleges={control.meta()?.colleges ?? props.workshop.colleges}
+								themes={themes()}
+								mergedCount={
+									[...control.contributions().values()].filter((other) => other.mergedInto === contribution.id).length
+								}
+								mine={mine.has(contribution.id)}
+								canChange={canChange(contribution.id)}
+								onEdit={() => {
+									setComposer({ kind: 'edit', contribution })
+									setPanel('compose')
+								}}
+								onDelete={() => {
+									if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
+								}}
+							/>
+						</SidePanel>
+					)}
+				</Show>
 				<Show when={panel() === 'people'}>
 					<SidePanel id="panel-people" title={t('board.participants')} onClose={() => setPanel('none')}>
 						<ParticipantList sync={sync} colleges={props.workshop.colleges} me={props.session.participantId} />

@@ -10,8 +10,10 @@ export interface QueuedIntent {
 	body: unknown
 	/** What it is about, shown to its author while it waits or after a refusal. */
 	summary: string
-	/** Where the board should put the card once created (board only). */
+	/** Board only: where to put the card once created, or back where it was if a move is refused. */
 	place?: { x: number; y: number }
+	/** The contribution it is about (edits, moves, deletions). */
+	contribution?: string
 	queuedAt: string
 	state: 'pending' | 'refused'
 	refusal?: { status: number; code: string; message: string }
@@ -31,6 +33,7 @@ export class Outbox {
 	private readonly setItems: (items: QueuedIntent[]) => void
 	private readonly storageKey: string
 	private readonly listeners = new Set<(accepted: Accepted) => void>()
+	private readonly refusedListeners = new Set<(refused: QueuedIntent) => void>()
 	private sending = false
 	private attempt = 0
 	private timer: ReturnType<typeof setTimeout> | null = null
@@ -65,6 +68,12 @@ export class Outbox {
 		return () => this.listeners.delete(listener)
 	}
 
+	/** Called with each intent the server refused (it stays listed until dismissed). */
+	onRefused(listener: (refused: QueuedIntent) => void): () => void {
+		this.refusedListeners.add(listener)
+		return () => this.refusedListeners.delete(listener)
+	}
+
 	/** Forgets a refused intent (its author has read the reason). */
 	dismiss(key: string): void {
 		this.write(this.read().filter((item) => item.key !== key || item.state !== 'refused'))
@@ -83,6 +92,7 @@ export class Outbox {
 		window.removeEventListener('online', this.onOnline)
 		window.removeEventListener('storage', this.onStorage)
 		this.listeners.clear()
+		this.refusedListeners.clear()
 	}
 
 	private async drain(): Promise<void> {
@@ -131,7 +141,9 @@ export class Outbox {
 			code: body?.error?.code ?? 'unknown',
 			message: body?.error?.message ?? response.statusText,
 		}
-		this.write(this.read().map((item) => (item.key === intent.key ? { ...item, state: 'refused', refusal } : item)))
+		const refused: QueuedIntent = { ...intent, state: 'refused', refusal }
+		this.write(this.read().map((item) => (item.key === intent.key ? refused : item)))
+		for (const listener of this.refusedListeners) listener(refused)
 		return 'done'
 	}
 

@@ -17,3 +17,106 @@ export function layoutZones(zones: readonly TemplateZone[]): PlacedZone[] {
 		return placed
 	})
 }
+
+/**
+ * Geometry inside a zone, in canvas units: one source for drawing the zones (client/canvas) and
+ * for knowing where a card sits (placeAt) or where a new card goes (cardSlot).
+ */
+export const ZONE_PADDING = 32
+/** Height of a zone's title and instructions. */
+export const ZONE_HEAD = 150
+/** Height of the column headings of grid and columns zones. */
+export const COLUMN_HEAD = 56
+/** Width of a grid's row headings (the themes). */
+export const ROW_HEAD = 260
+export const CELL_GAP = 6
+export const CARD_WIDTH = 240
+export const CARD_HEIGHT = 150
+const CARD_GAP = 12
+
+/** A place in a zone where contributions go: the whole area, one column, or one grid cell. */
+export interface ZoneRegion {
+	zone: string
+	row: string | null
+	column: string | null
+	x: number
+	y: number
+	w: number
+	h: number
+}
+
+export function zoneRegions(zone: PlacedZone): ZoneRegion[] {
+	const x = zone.x + ZONE_PADDING
+	const y = zone.y + ZONE_PADDING + ZONE_HEAD
+	const w = zone.width - 2 * ZONE_PADDING
+	const h = zone.height - 2 * ZONE_PADDING - ZONE_HEAD
+	const columns = zone.columns ?? []
+	if (zone.kind === 'area' || columns.length === 0) return [{ zone: zone.id, row: null, column: null, x, y, w, h }]
+	if (zone.kind === 'columns') {
+		const width = (w - (columns.length - 1) * CELL_GAP) / columns.length
+		return columns.map((column, i) => ({
+			zone: zone.id,
+			row: null,
+			column: column.id,
+			x: x + i * (width + CELL_GAP),
+			y: y + COLUMN_HEAD,
+			w: width,
+			h: h - COLUMN_HEAD,
+		}))
+	}
+	const rows = zone.rows ?? []
+	const width = (w - ROW_HEAD - columns.length * CELL_GAP) / columns.length
+	const height = (h - COLUMN_HEAD - rows.length * CELL_GAP) / Math.max(rows.length, 1)
+	return rows.flatMap((row, r) =>
+		columns.map((column, c) => ({
+			zone: zone.id,
+			row,
+			column: column.id,
+			x: x + ROW_HEAD + CELL_GAP + c * (width + CELL_GAP),
+			y: y + COLUMN_HEAD + CELL_GAP + r * (height + CELL_GAP),
+			w: width,
+			h: height,
+		})),
+	)
+}
+
+/**
+ * The zone and place under a point (a card's centre), or null outside every zone. Inside a zone
+ * but between its regions (headings, gaps), the nearest region counts.
+ */
+export function placeAt(
+	zones: readonly PlacedZone[],
+	point: { x: number; y: number },
+): Pick<ZoneRegion, 'zone' | 'row' | 'column'> | null {
+	const zone = zones.find(
+		(candidate) =>
+			point.x >= candidate.x &&
+			point.x <= candidate.x + candidate.width &&
+			point.y >= candidate.y &&
+			point.y <= candidate.y + candidate.height,
+	)
+	if (!zone) return null
+	let best: ZoneRegion | null = null
+	let bestDistance = Number.POSITIVE_INFINITY
+	for (const region of zoneRegions(zone)) {
+		const dx = Math.max(region.x - point.x, 0, point.x - (region.x + region.w))
+		const dy = Math.max(region.y - point.y, 0, point.y - (region.y + region.h))
+		const distance = dx * dx + dy * dy
+		if (distance < bestDistance) {
+			best = region
+			bestDistance = distance
+		}
+	}
+	return best && { zone: best.zone, row: best.row, column: best.column }
+}
+
+/** The top-left corner of the `index`-th card laid out in a region (rows of cards, then overflow below). */
+export function cardSlot(region: ZoneRegion, index: number): { x: number; y: number } {
+	const perRow = Math.max(1, Math.floor((region.w - CARD_GAP) / (CARD_WIDTH + CARD_GAP)))
+	const column = index % perRow
+	const row = Math.floor(index / perRow)
+	return {
+		x: region.x + CARD_GAP + column * (CARD_WIDTH + CARD_GAP),
+		y: region.y + CARD_GAP + row * (CARD_HEIGHT + CARD_GAP),
+	}
+}
