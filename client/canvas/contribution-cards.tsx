@@ -13,6 +13,7 @@ import {
 	type TLShapeId,
 	type TLShapePartial,
 	type TLUiOverrides,
+	unsafe__withoutCapture,
 	useValue,
 } from '@tldraw/tldraw'
 import type * as Y from 'yjs'
@@ -69,8 +70,11 @@ type Place = Pick<ZoneRegion, 'zone' | 'row' | 'column'>
 export interface CardCallbacks {
 	/** Double-click on a card. */
 	onOpen(cid: string): void
-	/** A card was dropped; `place` is null outside every zone; `from` is where it was. */
-	onDrop(cid: string, place: Place | null, from: CardPlace): void
+	/**
+	 * A card was dropped; `place` is null outside every zone; `from` is where it was. Returns
+	 * false to put the card back at once (a move the person may not make).
+	 */
+	onDrop(cid: string, place: Place | null, from: CardPlace): boolean
 	/** The person deleted a card. */
 	onDelete(cid: string): void
 	/** The note tool was used at `point` (in `place`, or outside every zone). */
@@ -133,9 +137,13 @@ export function createCardShapeUtil(state: Atom<CardsState>, callbacks: CardCall
 			callbacks.onOpen(shape.props.cid)
 		}
 
-		override onTranslateEnd(initial: CardShape, current: CardShape) {
+		override onTranslateEnd(initial: CardShape, current: CardShape): TLShapePartial<CardShape> | void {
 			const centre = { x: current.x + current.props.w / 2, y: current.y + current.props.h / 2 }
-			callbacks.onDrop(current.props.cid, placeAt(state.get().zones, centre), { x: initial.x, y: initial.y })
+			const from = { x: initial.x, y: initial.y }
+			// Returned as part of the drag, so the put-back is the card's final position everywhere.
+			if (!callbacks.onDrop(current.props.cid, placeAt(state.get().zones, centre), from)) {
+				return { id: current.id, type: CARD_TYPE, ...from }
+			}
 		}
 	}
 }
@@ -248,6 +256,8 @@ export function bindCards(editor: Editor, doc: Y.Doc, state: Atom<CardsState>, c
 				wanted.set(cardShapeId(contribution.id), { cid: contribution.id, ...slot })
 			})
 		}
+		// Cards under the person's pointer move with it; their stored position catches up.
+		const dragged = new Set(editor.isIn('select.translating') ? editor.getSelectedShapeIds() : [])
 		const existing = editor.getCurrentPageShapes().filter(isCard)
 		const toRemove = existing.filter((shape) => !wanted.has(shape.id)).map((shape) => shape.id)
 		const toCreate: TLShapePartial<CardShape>[] = []
@@ -256,7 +266,7 @@ export function bindCards(editor: Editor, doc: Y.Doc, state: Atom<CardsState>, c
 			const shape = editor.getShape<CardShape>(id)
 			if (!shape) {
 				toCreate.push({ id, type: CARD_TYPE, x: card.x, y: card.y, props: { cid: card.cid } })
-			} else if (shape.x !== card.x || shape.y !== card.y) {
+			} else if ((shape.x !== card.x || shape.y !== card.y) && !dragged.has(id)) {
 				toMove.push({ id, type: CARD_TYPE, x: card.x, y: card.y })
 			}
 		}
@@ -311,9 +321,11 @@ export function bindCards(editor: Editor, doc: Y.Doc, state: Atom<CardsState>, c
 		if (transaction.origin !== origin) reconcile()
 	}
 	cards.observe(onCards)
+	// Only the cards' state is a dependency: reconcile reads shapes too, and re-running on every
+	// shape change would snap a card back before the person's move reached the `cards` map.
 	const stopReacting = react('tablee cards', () => {
 		state.get()
-		reconcile()
+		unsafe__withoutCapture(reconcile)
 	})
 	const stopSelection = react('tablee card selection', () => {
 		const only = editor.getOnlySelectedShape()

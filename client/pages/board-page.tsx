@@ -121,15 +121,16 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		},
 		onDrop: (cid, place, from) => {
 			const contribution = control.contributions().get(cid)
-			if (!contribution) return
+			if (!contribution) return true
 			const same =
 				place?.zone === contribution.zone && place.row === contribution.row && place.column === contribution.column
-			if (same) return
+			if (same) return true
 			if (!place || !canChange(cid)) {
-				cards.set(cid, from)
-				return say(place ? t('intent.not_your_contribution') : t('board.outside'))
+				say(place ? t('intent.not_your_contribution') : t('board.outside'))
+				return false
 			}
 			queueMove(outbox, contribution, place, from)
+			return true
 		},
 		onDelete: (cid) => {
 			const contribution = control.contributions().get(cid)
@@ -137,9 +138,10 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 			if (!canChange(cid)) return say(t('intent.not_your_contribution'))
 			queueDelete(outbox, contribution)
 		},
+		// Selecting a card shows it in the card panel only if that panel is open (a double-click
+		// opens it): opening a panel on every click would resize the canvas under a drag.
 		onSelect: (cid) => {
-			setSelected(cid)
-			if (cid) setPanel('card')
+			if (cid) setSelected(cid)
 			else if (panel() === 'card') setPanel('none')
 		},
 	}

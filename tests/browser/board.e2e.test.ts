@@ -66,16 +66,19 @@ async function joinAs(
 	await page.goto(link)
 	await page.getByLabel('Votre nom ou prénom').fill(name)
 	if (college) await page.getByLabel(college).check()
+	// Narrow screens are offered the light view first; these people want the board.
+	await page.getByLabel('Tableau complet').check()
 	await page.getByRole('button', { name: 'Entrer' }).click()
 	await page.waitForURL(/\/b\//)
 	await page.locator('.tl-container').waitFor({ timeout: 30_000 })
 	return page
 }
 
+/** Free annotation (a text shape): shared through the board document like any drawing. */
 async function addNote(page: Page, text: string, at: { x: number; y: number }) {
-	await page.getByTestId('tools.note').click()
+	await page.getByTestId('tools.text').click()
 	await page.mouse.click(at.x, at.y)
-	// Type once the note's editor has focus, or the first keys go elsewhere.
+	// Type once the text's editor has focus, or the first keys go elsewhere.
 	await page.locator('.tl-shape [contenteditable="true"]:focus').waitFor()
 	await page.keyboard.type(text)
 	await page.keyboard.press('Escape')
@@ -124,7 +127,7 @@ describe('board client', () => {
 		await bob.getByRole('button', { name: 'Fermer' }).click()
 	})
 
-	test('[U3] a note drawn by one participant appears for the other', async () => {
+	test('[U3] an annotation drawn by one participant appears for the other', async () => {
 		await addNote(alice, 'Financement pluriannuel', { x: 300, y: 350 })
 		await shapeWithText(alice, 'Financement pluriannuel').waitFor()
 		await shapeWithText(bob, 'Financement pluriannuel').waitFor({ state: 'attached', timeout: 10_000 })
@@ -133,9 +136,9 @@ describe('board client', () => {
 	})
 
 	test('[U4] live cursors carry the participant’s name', async () => {
-		// Within the phone's narrow viewport, so Bob can see it.
-		await alice.mouse.move(120, 300)
-		await alice.mouse.move(140, 320)
+		// Both boards open on the first zone: the middle of Alice's view is within the phone's.
+		await alice.mouse.move(600, 380)
+		await alice.mouse.move(640, 400, { steps: 4 })
 		await bob.locator('.tl-collaborator__cursor', { hasText: 'Alice' }).waitFor({ state: 'attached', timeout: 10_000 })
 	})
 
@@ -209,8 +212,10 @@ describe('board client', () => {
 			await page.keyboard.press('Shift+1')
 			const image = page.locator('.tl-shape img')
 			await image.first().waitFor({ state: 'attached', timeout: 15_000 })
-			const src = (await image.first().getAttribute('src')) ?? ''
-			expect(src).toMatch(/\/assets\/[a-z0-9]+\/[a-z0-9]{26}\.png$/)
+			// The uploader may show a local preview (blob:) until the upload has finished.
+			await expect
+				.poll(async () => (await image.first().getAttribute('src')) ?? '', { timeout: 15_000 })
+				.toMatch(/\/assets\/[a-z0-9]+\/[a-z0-9]{26}\.png$/)
 		}
 		await screenshot(bob, 'image-phone')
 	})
@@ -244,6 +249,105 @@ describe('board client', () => {
 		await alice.goto(`${base}/b/${new URL(links.participant).pathname.split('/').at(-1)}`)
 		await alice.locator('.tl-container').waitFor({ timeout: 30_000 })
 		await shapeWithText(bob, 'Gardé sur l’appareil').waitFor({ state: 'attached', timeout: 30_000 })
+	})
+
+	test('[K14] a contribution from the light view is a card in its zone on the board, and one from the board is in the light view', async () => {
+		// A phone joins: the light view is offered first.
+		const carole = await person({ width: 390, height: 844 })
+		await carole.goto(links.participant)
+		await carole.getByLabel('Votre nom ou prénom').fill('Carole')
+		await carole.getByLabel('Protection sociale (CAF, MSA)').check()
+		expect(await carole.getByLabel('Vue légère (téléphone)').isChecked()).toBe(true)
+		await carole.getByRole('button', { name: 'Entrer' }).click()
+		await carole.waitForURL(/\/p\//)
+		await carole.locator('.light-zone').first().waitFor()
+		expect(await carole.locator('.tl-container').count()).toBe(0)
+
+		await carole.getByRole('button', { name: 'Ajouter une contribution' }).first().click()
+		const form = carole.locator('#light-form')
+		await form.getByLabel('Zone').selectOption('grille-besoins')
+		await form.getByLabel('Thème (ligne)').selectOption('r2')
+		await form.getByLabel('Colonne').selectOption('c1')
+		await form.getByLabel('Votre contribution').fill('Peu de fonds propres pour investir')
+		await form.getByRole('button', { name: 'Enregistrer' }).click()
+		const caroleCard = carole.locator('.light-zone[data-zone="grille-besoins"] .contribution-card', {
+			hasText: 'Peu de fonds propres',
+		})
+		await caroleCard.waitFor()
+		expect(await caroleCard.textContent()).toContain('la vôtre')
+		await screenshot(carole, 'light-view')
+
+		// On Alice's board: a card with Carole's college, inside the r2 × c1 cell.
+		const card = alice.locator('.tablee-card', { hasText: 'Peu de fonds propres' })
+		await card.waitFor({ state: 'attached', timeout: 15_000 })
+		expect(await card.textContent()).toContain('Protection sociale (CAF, MSA)')
+		await alice.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
+		await alice.keyboard.press('Shift+1')
+		// Zoom to fit is animated: let it finish before looking.
+		await alice.waitForTimeout(800)
+		await card.waitFor({ state: 'visible' })
+		const cell = alice.locator('.tablee-zone__cell[data-cell="r2:c1"]')
+		const inside = async () => {
+			const [cardBox, cellBox] = [await card.boundingBox(), await cell.boundingBox()]
+			if (!cardBox || !cellBox) return false
+			const centre = { x: cardBox.x + cardBox.width / 2, y: cardBox.y + cardBox.height / 2 }
+			return (
+				centre.x > cellBox.x &&
+				centre.x < cellBox.x + cellBox.width &&
+				centre.y > cellBox.y &&
+				centre.y < cellBox.y + cellBox.height
+			)
+		}
+		expect(await inside()).toBe(true)
+
+		// Alice cannot move Carole’s card to another cell: it comes back, with the reason.
+		const cardBox = await card.boundingBox()
+		const target = await alice.locator('.tablee-zone__cell[data-cell="r3:c1"]').boundingBox()
+		if (!cardBox || !target) throw new Error('card or cell not on screen')
+		await alice.mouse.move(cardBox.x + cardBox.width / 2, cardBox.y + cardBox.height / 2)
+		await alice.mouse.down()
+		await alice.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 })
+		await alice.mouse.up()
+		await alice.locator('.board-notice', { hasText: 'seule la personne qui l’a écrite' }).waitFor()
+		await alice.waitForTimeout(800)
+
+		await alice.waitForTimeout(800)
+		expect(await inside()).toBe(true)
+
+		// Alice writes on the board with the note tool, in the r3 × c1 cell: it is a contribution.
+		await alice.getByTestId('tools.note').click()
+		await alice.mouse.click(target.x + target.width / 2, target.y + target.height / 3)
+		const compose = alice.locator('#panel-compose')
+		await compose.waitFor()
+		expect(await compose.getByLabel('Thème (ligne)').inputValue()).toBe('r3')
+		await compose.getByLabel('Votre contribution').fill('Le bénévolat s’essouffle')
+		await compose.getByRole('button', { name: 'Enregistrer' }).click()
+		await alice.locator('.tablee-card', { hasText: 'Le bénévolat s’essouffle' }).waitFor({ state: 'attached' })
+		await screenshot(alice, 'board-cards')
+		const fromBoard = carole.locator('.light-zone[data-zone="grille-besoins"] .contribution-card', {
+			hasText: 'Le bénévolat s’essouffle',
+		})
+		await fromBoard.waitFor({ timeout: 10_000 })
+		expect(await fromBoard.textContent()).toContain('Associations – dirigeant·es bénévoles')
+		expect(await fromBoard.textContent()).not.toContain('la vôtre')
+		// Alice moves her own card to the r4 row: the server accepts, the light view follows.
+		const own = alice.locator('.tablee-card', { hasText: 'Le bénévolat s’essouffle' })
+		await own.waitFor({ state: 'visible' })
+		const ownBox = await own.boundingBox()
+		const r4 = await alice.locator('.tablee-zone__cell[data-cell="r4:c1"]').boundingBox()
+		if (!ownBox || !r4) throw new Error('card or cell not on screen')
+		await alice.mouse.move(ownBox.x + ownBox.width / 2, ownBox.y + ownBox.height / 2)
+		await alice.mouse.down()
+		await alice.mouse.move(r4.x + r4.width / 2, r4.y + r4.height / 2, { steps: 8 })
+		await alice.mouse.up()
+		await carole
+			.locator('.light-group', { hasText: 'Santé & bien-être des dirigeant·es' })
+			.locator('.contribution-card', { hasText: 'Le bénévolat s’essouffle' })
+			.waitFor({ timeout: 10_000 })
+		await screenshot(alice, 'board-cards-moved')
+		// The same contribution, once: nothing was duplicated between the two views.
+		expect(await carole.locator('.contribution-card', { hasText: 'Le bénévolat s’essouffle' }).count()).toBe(1)
+		expect(await alice.locator('.tablee-card', { hasText: 'Le bénévolat s’essouffle' }).count()).toBe(1)
 	})
 
 	test('[U9] no request left this machine and no page raised an uncaught error', () => {
