@@ -23,6 +23,7 @@ export interface WorkshopView {
 	themes?: Template['themes']
 	zones?: PlacedZone[]
 	agenda?: TemplatePhase[]
+	authorMode?: 'pseudonymous' | 'named'
 	you: { kind: 'link'; role: 'participant' | 'observer' } | PersonalIdentity
 	participantCount?: number
 	tokens?: { participant: string; observer: string }
@@ -42,11 +43,14 @@ export interface CreatedWorkshop {
 	links: { facilitator: string; participant: string; observer: string }
 }
 
-async function call<T>(path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+async function call<T>(
+	path: string,
+	init: { token?: string; body?: unknown; headers?: Record<string, string>; method?: string } = {},
+) {
 	let response: Response
 	try {
 		response = await fetch(path, {
-			method: init.body === undefined ? 'GET' : 'POST',
+			method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
 			headers: {
 				...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
 				...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
@@ -69,7 +73,14 @@ export const api = {
 		call<{ templates: { id: string; title: Label; description: Label; colleges: College[] }[] }>('/api/templates'),
 	clientConfig: () => call<{ tldrawLicenseKey: string | null; maxUploadBytes: number }>('/api/client-config'),
 	createWorkshop: (
-		body: { title: string; territory?: string; date?: string; facilitatorName?: string; templateId?: string },
+		body: {
+			title: string
+			territory?: string
+			date?: string
+			facilitatorName?: string
+			templateId?: string
+			authorMode?: 'pseudonymous' | 'named'
+		},
 		organizerKey?: string,
 	) =>
 		call<CreatedWorkshop>('/api/workshops', {
@@ -82,6 +93,12 @@ export const api = {
 			`/api/workshops/${id}/join`,
 			{ token: linkToken, body },
 		),
+	setAuthorMode: (id: string, token: string, authorMode: 'pseudonymous' | 'named') =>
+		call<{ authorMode: 'pseudonymous' | 'named' }>(`/api/workshops/${id}/settings`, {
+			token,
+			body: { authorMode },
+			method: 'PATCH',
+		}),
 	regenerateLinks: (id: string, token: string) =>
 		call<{ tokens: { participant: string; observer: string }; links: { participant: string; observer: string } }>(
 			`/api/workshops/${id}/links/regenerate`,

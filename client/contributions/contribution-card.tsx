@@ -1,15 +1,15 @@
 import { For, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import type { College, Template } from '../../shared/template/template-schema.ts'
-import { label, t } from '../i18n/i18n.ts'
+import { label, language, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 
 export interface ContributionCardProps {
 	contribution: Contribution
 	colleges: readonly College[]
 	themes: Template['themes']
-	/** How many duplicates are merged into it. */
-	mergedCount: number
+	/** The duplicates merged into it: its trail, shown under it. */
+	duplicates: readonly Contribution[]
 	mine: boolean
 	/** Where it sits, when the surrounding list does not say (a grid cell's column). */
 	place?: string
@@ -72,13 +72,28 @@ export function ContributionCard(props: ContributionCardProps) {
 					<Show when={c().authorName}>{(name) => <> · {name()}</>}</Show>
 					<Show when={props.mine}> · {t('contribution.mine')}</Show>
 				</span>
-				<Show when={props.mergedCount > 0}>
-					<span class="merged">{t('contribution.merged', { count: props.mergedCount })}</span>
-				</Show>
+
 				<Show when={c().sources.length > 0}>
 					<span class="merged">{t('contribution.groups', { count: c().sources.length })}</span>
 				</Show>
 			</footer>
+			<Show when={props.duplicates.length > 0}>
+				<details class="trail">
+					<summary>{t('contribution.trail', { count: props.duplicates.length })}</summary>
+					<ul>
+						<For each={props.duplicates}>
+							{(duplicate) => (
+								<li>
+									<q>{duplicate.title ?? duplicate.text}</q>
+									{' — '}
+									{props.colleges.find((college) => college.id === duplicate.college)?.label[language()] ??
+										t('contribution.facilitator')}
+								</li>
+							)}
+						</For>
+					</ul>
+				</details>
+			</Show>
 			<Show when={props.canChange && (props.onEdit || props.onDelete)}>
 				<div class="card-actions">
 					<Show when={props.onEdit}>

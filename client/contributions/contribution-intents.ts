@@ -112,3 +112,41 @@ export function newDraft(zone: PlacedZone, place: Partial<Place> = {}): Contribu
 	}
 	return { type, zone: zone.id, row, column, text: '', details }
 }
+
+/** Facilitator: merges `duplicate` into `target` (SPEC K7). */
+export function queueMerge(outbox: Outbox, target: Contribution, duplicate: Contribution): QueuedIntent {
+	return outbox.send({
+		method: 'POST',
+		path: `/contributions/${target.id}/merge`,
+		body: { sources: [duplicate.id] },
+		summary: summaryOf(duplicate.title ?? duplicate.text),
+		contribution: duplicate.id,
+	})
+}
+
+/** Facilitator: the duplicate stands on its own again (SPEC K7). */
+export function queueUnmerge(outbox: Outbox, duplicate: Contribution): QueuedIntent {
+	return outbox.send({
+		method: 'POST',
+		path: `/contributions/${duplicate.id}/unmerge`,
+		body: undefined,
+		summary: summaryOf(duplicate.title ?? duplicate.text),
+		contribution: duplicate.id,
+	})
+}
+
+/** Facilitator: the proposals a recommendation groups (SPEC K8). */
+export function queueGrouping(outbox: Outbox, recommendation: Contribution, sources: string[]): QueuedIntent {
+	return outbox.send({
+		method: 'PATCH',
+		path: `/contributions/${recommendation.id}`,
+		body: { sources },
+		summary: summaryOf(recommendation.title ?? recommendation.text),
+		contribution: recommendation.id,
+	})
+}
+
+/** A short line naming a contribution in lists and menus. */
+export function shortLabel(contribution: Contribution): string {
+	return summaryOf(contribution.title ?? contribution.text)
+}

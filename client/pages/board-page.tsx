@@ -27,6 +27,7 @@ import {
 	queueDelete,
 	queueMove,
 } from '../contributions/contribution-intents.ts'
+import { FacilitationTools } from '../contributions/facilitation-tools.tsx'
 import { MyContributions } from '../contributions/my-contributions.ts'
 import { OutboxList, refusalText } from '../contributions/outbox-list.tsx'
 import type { MessageKey } from '../i18n/messages-fr.ts'
@@ -329,9 +330,9 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 								contribution={contribution}
 								colleges={control.meta()?.colleges ?? props.workshop.colleges}
 								themes={themes()}
-								mergedCount={
-									[...control.contributions().values()].filter((other) => other.mergedInto === contribution.id).length
-								}
+								duplicates={[...control.contributions().values()].filter(
+									(other) => other.mergedInto === contribution.id,
+								)}
 								mine={mine.has(contribution.id)}
 								canChange={canChange(contribution.id)}
 								onEdit={() => {
@@ -342,6 +343,13 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 									if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
 								}}
 							/>
+							<Show when={props.session.role === 'facilitator'}>
+								<FacilitationTools
+									contribution={contribution}
+									contributions={control.contributions()}
+									outbox={outbox}
+								/>
+							</Show>
 						</SidePanel>
 					)}
 				</Show>

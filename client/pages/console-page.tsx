@@ -43,6 +43,18 @@ export function ConsolePage(props: { workshopId: string }) {
 		}
 	}
 
+	const hideNames = async () => {
+		const current = token()
+		if (!current || !window.confirm(t('authorMode.switchConfirm'))) return
+		try {
+			const answer = await api.setAuthorMode(props.workshopId, current, 'pseudonymous')
+			const previous = view()
+			if (previous) mutate({ ...previous, authorMode: answer.authorMode })
+		} catch (failure) {
+			setNotice(t('common.error', { message: (failure as Error).message }))
+		}
+	}
+
 	const facilitatorLink = () => `${location.origin}/w/${props.workshopId}#token=${token() ?? ''}`
 
 	return (
@@ -102,6 +114,19 @@ export function ConsolePage(props: { workshopId: string }) {
 							</button>
 						</div>
 						<CopyField label={t('console.facilitatorLink')} value={facilitatorLink()} />
+						<h2>{t('authorMode.label')}</h2>
+						<p data-author-mode={workshop().authorMode ?? 'pseudonymous'}>
+							{t('authorMode.current', {
+								mode:
+									workshop().authorMode === 'named' ? t('authorMode.namedShort') : t('authorMode.pseudonymousShort'),
+							})}
+						</p>
+						<Show when={workshop().authorMode === 'named'}>
+							<button type="button" onClick={hideNames}>
+								{t('authorMode.switchToPseudonymous')}
+							</button>
+						</Show>
+						<p class="help">{t('authorMode.help')}</p>
 						<Show when={(workshop().agenda ?? []).length > 0}>
 							<h2>{t('console.agenda')}</h2>
 							<ol class="agenda">

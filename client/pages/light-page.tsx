@@ -97,7 +97,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 			.filter((contribution) => contribution.mergedInto === null)
 			.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
 	)
-	const mergedCount = (id: string) => all().filter((contribution) => contribution.mergedInto === id).length
+	const duplicatesOf = (id: string) => all().filter((contribution) => contribution.mergedInto === id)
 	const canChange = (contribution: Contribution) =>
 		session.role === 'facilitator' || (session.role === 'participant' && mine.has(contribution.id))
 
@@ -121,7 +121,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				contribution={contribution}
 				colleges={colleges()}
 				themes={themes()}
-				mergedCount={mergedCount(contribution.id)}
+				duplicates={duplicatesOf(contribution.id)}
 				mine={mine.has(contribution.id)}
 				canChange={canChange(contribution)}
 				onEdit={() => setEditing({ kind: 'edit', contribution })}

@@ -28,6 +28,7 @@ export function LobbyPage() {
 					...(text('date') ? { date: text('date') } : {}),
 					...(facilitatorName ? { facilitatorName } : {}),
 					...(text('templateId') ? { templateId: text('templateId') } : {}),
+					authorMode: text('authorMode') === 'named' ? 'named' : 'pseudonymous',
 				},
 				text('organizerKey') || undefined,
 			)
@@ -79,6 +80,18 @@ export function LobbyPage() {
 					</select>
 					<Show when={chosen()}>{(template) => <span class="help">{label(template().description)}</span>}</Show>
 				</label>
+				<fieldset class="view-choice">
+					<legend>{t('authorMode.label')}</legend>
+					<label>
+						<input type="radio" name="authorMode" value="pseudonymous" checked />
+						{t('authorMode.pseudonymous')}
+					</label>
+					<label>
+						<input type="radio" name="authorMode" value="named" />
+						{t('authorMode.named')}
+					</label>
+					<span class="help">{t('authorMode.help')}</span>
+				</fieldset>
 				<Show when={needsKey()}>
 					<label>
 						{t('lobby.field.organizerKey')}
