@@ -68,7 +68,7 @@ export interface CardLabels {
 type Place = Pick<ZoneRegion, 'zone' | 'row' | 'column'>
 
 export interface CardCallbacks {
-	/** Double-click on a card. */
+	/** The person opened a card (double-click, or Enter on a selected card). */
 	onOpen(cid: string): void
 	/**
 	 * A card was dropped; `place` is null outside every zone; `from` is where it was. Returns
@@ -99,8 +99,14 @@ export function createCardShapeUtil(state: Atom<CardsState>, callbacks: CardCall
 			return new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: true })
 		}
 
+		// "Editing" a card (double-click, or Enter on a selected card) opens it in the page's
+		// panel: bindCards turns the editing state into onOpen. Observers may open it too.
 		override canEdit() {
-			return false
+			return true
+		}
+
+		override canEditInReadonly() {
+			return true
 		}
 
 		override canResize() {
@@ -131,10 +137,6 @@ export function createCardShapeUtil(state: Atom<CardsState>, callbacks: CardCall
 			const path = new Path2D()
 			path.rect(0, 0, shape.props.w, shape.props.h)
 			return path
-		}
-
-		override onDoubleClick(shape: CardShape) {
-			callbacks.onOpen(shape.props.cid)
 		}
 
 		override onTranslateEnd(initial: CardShape, current: CardShape): TLShapePartial<CardShape> | void {
@@ -327,6 +329,14 @@ export function bindCards(editor: Editor, doc: Y.Doc, state: Atom<CardsState>, c
 		state.get()
 		unsafe__withoutCapture(reconcile)
 	})
+	const stopEditing = react('tablee card opening', () => {
+		const editing = editor.getEditingShape()
+		if (!editing || !isCard(editing)) return
+		unsafe__withoutCapture(() => {
+			editor.setEditingShape(null)
+			callbacks.onOpen(editing.props.cid)
+		})
+	})
 	const stopSelection = react('tablee card selection', () => {
 		const only = editor.getOnlySelectedShape()
 		callbacks.onSelect(only && isCard(only) ? only.props.cid : null)
@@ -336,6 +346,7 @@ export function bindCards(editor: Editor, doc: Y.Doc, state: Atom<CardsState>, c
 		stopListening()
 		stopReacting()
 		stopSelection()
+		stopEditing()
 		cards.unobserve(onCards)
 	}
 }

@@ -14,7 +14,7 @@ export function OutboxList(props: { outbox: Outbox }) {
 	return (
 		<Show when={items().length > 0}>
 			<section class="outbox" aria-live="polite">
-				<h3>{t('outbox.title')}</h3>
+				<h3>{items().some((item) => item.state === 'pending') ? t('outbox.title') : t('outbox.refusedTitle')}</h3>
 				<ul>
 					<For each={items()}>
 						{(item) => (

@@ -112,13 +112,10 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 			setComposer({ kind: 'new', draft: newDraft(zone, place), at: point })
 			setPanel('compose')
 		},
+		// A double-click shows the card in full, with what the person may do with it.
 		onOpen: (cid) => {
 			setSelected(cid)
-			const contribution = control.contributions().get(cid)
-			if (contribution && canChange(cid)) {
-				setComposer({ kind: 'edit', contribution })
-				setPanel('compose')
-			} else setPanel('card')
+			setPanel('card')
 		},
 		onDrop: (cid, place, from) => {
 			const contribution = control.contributions().get(cid)

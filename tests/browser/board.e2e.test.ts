@@ -1,7 +1,7 @@
 import jsQRModule from 'jsqr'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { freePort } from '../helpers/server-process.ts'
 import type { TestServer } from '../helpers/test-server.ts'
 import { startTestServer } from '../helpers/test-server.ts'
@@ -91,6 +91,16 @@ describe('board client', () => {
 	let facilitator: Page
 	let alice: Page
 	let bob: Page
+	let carole: Page
+
+	// A failed step leaves a picture of every person's screen in test-artifacts/screenshots.
+	afterEach(async (context) => {
+		if (context.task.result?.state !== 'fail') return
+		const people = { facilitator, alice, bob, carole }
+		for (const [name, page] of Object.entries(people)) {
+			if (page && !page.isClosed()) await screenshot(page, `failed-${name}`).catch(() => undefined)
+		}
+	})
 
 	test('[U1] the facilitator creates a workshop and gets scannable QR codes of the join links', async () => {
 		facilitator = await person()
@@ -253,7 +263,7 @@ describe('board client', () => {
 
 	test('[K14] a contribution from the light view is a card in its zone on the board, and one from the board is in the light view', async () => {
 		// A phone joins: the light view is offered first.
-		const carole = await person({ width: 390, height: 844 })
+		carole = await person({ width: 390, height: 844 })
 		await carole.goto(links.participant)
 		await carole.getByLabel('Votre nom ou prénom').fill('Carole')
 		await carole.getByLabel('Protection sociale (CAF, MSA)').check()
@@ -348,10 +358,118 @@ describe('board client', () => {
 		// The same contribution, once: nothing was duplicated between the two views.
 		expect(await carole.locator('.contribution-card', { hasText: 'Le bénévolat s’essouffle' }).count()).toBe(1)
 		expect(await alice.locator('.tablee-card', { hasText: 'Le bénévolat s’essouffle' }).count()).toBe(1)
-	})
+	}, 90_000)
+
+	test('[K7][K15] the facilitator merges two similar contributions on the board; the trail shows in the light view; the merge is undone', async () => {
+		// The facilitator opens the board from the console (personal link kept on this device).
+		await facilitator.goto(facilitator.url().replace(/#.*$/, ''))
+		await facilitator.getByRole('button', { name: 'Ouvrir le tableau' }).click()
+		await facilitator.waitForURL(/\/b\//)
+		await facilitator.locator('.tl-container').waitFor({ timeout: 30_000 })
+		const duplicate = facilitator.locator('.tablee-card', { hasText: 'Peu de fonds propres' })
+		await duplicate.waitFor({ state: 'attached', timeout: 15_000 })
+		await facilitator.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
+		await facilitator.keyboard.press('Shift+1')
+		await facilitator.waitForTimeout(800)
+		await duplicate.dblclick({ position: { x: 12, y: 12 } })
+		const panel = facilitator.locator('#panel-card')
+		await panel.waitFor()
+		await panel.getByLabel('Fusionner cette contribution dans…').selectOption({ label: 'Le bénévolat s’essouffle' })
+		await panel.getByRole('button', { name: 'Fusionner' }).click()
+		// The duplicate's card goes; the target's card says so; the light view shows the trail.
+		await duplicate.waitFor({ state: 'detached', timeout: 10_000 })
+		const target = carole.locator('.contribution-card', { hasText: 'Le bénévolat s’essouffle' })
+		await target.locator('.trail summary').waitFor({ timeout: 10_000 })
+		await target.locator('.trail summary').click()
+		expect(await target.locator('.trail').textContent()).toContain('Peu de fonds propres pour investir')
+		// Its own card is gone from the list (it lives on in the target's trail).
+		const ownCard = carole
+			.locator('.contribution-card', { hasText: 'Peu de fonds propres' })
+			.filter({ hasNotText: 'Le bénévolat' })
+		expect(await ownCard.count()).toBe(0)
+		await screenshot(carole, 'light-view-trail')
+
+		// Undo, from the target's panel.
+		await facilitator
+			.locator('.tablee-card', { hasText: 'Le bénévolat s’essouffle' })
+			.dblclick({ position: { x: 12, y: 12 } })
+		await panel.getByRole('button', { name: 'Défaire la fusion' }).click()
+		await duplicate.waitFor({ state: 'attached', timeout: 10_000 })
+		await ownCard.waitFor({ timeout: 10_000 })
+		expect(await target.locator('.trail').count()).toBe(0)
+		await screenshot(facilitator, 'facilitator-card-panel')
+	}, 90_000)
+
+	test('[K11][K16] a contribution written offline in the light view waits on the device, then is sent once', async () => {
+		const { dataDir } = server.config
+		await server.close()
+		await carole.locator('.connection:not([data-state="connected"])').waitFor({ timeout: 10_000 })
+		await carole.getByRole('button', { name: 'Ajouter une contribution' }).first().click()
+		const form = carole.locator('#light-form')
+		await form.getByLabel('Zone').selectOption('parking')
+		await form.getByLabel('Votre contribution').fill('Revoir le calendrier des appels à projets')
+		await form.getByRole('button', { name: 'Enregistrer' }).click()
+		const waiting = carole.locator('.outbox li[data-outbox-state="pending"]', { hasText: 'Revoir le calendrier' })
+		await waiting.waitFor()
+		await screenshot(carole, 'light-view-offline')
+		// Closing the page keeps it: the outbox is on the device, sent when the page opens again.
+		const lightUrl = carole.url()
+		const context = carole.context()
+		await carole.close()
+		server = await startServer(dataDir)
+		carole = await context.newPage()
+		await carole.goto(lightUrl)
+		await carole.locator('.light-zone').first().waitFor()
+		await carole
+			.locator('.outbox li[data-outbox-state="pending"]', { hasText: 'Revoir le calendrier' })
+			.waitFor({ state: 'detached', timeout: 30_000 })
+		const sent = carole.locator('.light-zone[data-zone="parking"] .contribution-card', {
+			hasText: 'Revoir le calendrier',
+		})
+		await sent.waitFor({ timeout: 15_000 })
+		await alice.locator('.tablee-card', { hasText: 'Revoir le calendrier' }).waitFor({ state: 'attached' })
+		await alice.waitForTimeout(500)
+		expect(await carole.locator('.contribution-card', { hasText: 'Revoir le calendrier' }).count()).toBe(1)
+		expect(await alice.locator('.tablee-card', { hasText: 'Revoir le calendrier' }).count()).toBe(1)
+	}, 90_000)
+
+	test('[K16] an intent refused on arrival stays visible to its author with the reason', async () => {
+		const { dataDir } = server.config
+		const mine = carole.locator('.light-zone[data-zone="parking"] .contribution-card', {
+			hasText: 'Revoir le calendrier',
+		})
+		await server.close()
+		await carole.locator('.connection:not([data-state="connected"])').waitFor({ timeout: 10_000 })
+		// Carole edits her contribution offline…
+		await mine.getByRole('button', { name: 'Modifier' }).click()
+		await carole.locator('#light-form').getByLabel('Votre contribution').fill('Revoir tout le calendrier')
+		await carole.locator('#light-form').getByRole('button', { name: 'Enregistrer' }).click()
+		await carole.locator('.outbox li[data-outbox-state="pending"]').waitFor()
+		// …while the facilitator deletes it (through the API, as the console would).
+		server = await startServer(dataDir)
+		const facilitatorToken = (await facilitator.evaluate(() =>
+			Object.entries(localStorage)
+				.filter(([key]) => key.startsWith('tablee:session:'))
+				.map(([, value]) => (JSON.parse(value) as { token: string }).token)
+				.at(0),
+		)) as string
+		const id = await mine.getAttribute('data-contribution')
+		const workshop = new URL(links.participant).pathname.split('/').at(-1)
+		const deleted = await fetch(`${base}/api/workshops/${workshop}/contributions/${id}`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${facilitatorToken}` },
+		})
+		expect(deleted.status).toBe(200)
+		const refused = carole.locator('.outbox li[data-outbox-state="refused"]', { hasText: 'Revoir tout le calendrier' })
+		await refused.waitFor({ timeout: 30_000 })
+		expect(await refused.textContent()).toContain('cette contribution n’existe plus')
+		await screenshot(carole, 'light-view-refused')
+		await refused.getByRole('button', { name: 'J’ai compris' }).click()
+		await refused.waitFor({ state: 'detached' })
+	}, 90_000)
 
 	test('[U9] no request left this machine and no page raised an uncaught error', () => {
 		expect(watch.externalRequests).toEqual([])
-		expect(watch.pageErrors).toEqual([])
+		expect(watch.pageErrors.map(String)).toEqual([])
 	})
 })
