@@ -11,6 +11,8 @@ import { sameSecret } from './auth/same-secret.ts'
 import { ApiError, apiErrorHandler } from './http/api-error.ts'
 import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
 import { contributionRoutes } from './http/contribution-routes.ts'
+import { sessionRoutes } from './http/session-routes.ts'
+import { voteRoutes } from './http/vote-routes.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
@@ -93,6 +95,8 @@ export function createApp(deps: AppDeps) {
 		}),
 	)
 
+	// Server time, so clients show the shared timer and vote deadlines in step whatever their clock.
+	app.get('/api/time', (c) => c.json({ now: Date.now() }))
 	app.get('/api/client-config', (c) =>
 		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),
 	)
@@ -113,6 +117,8 @@ export function createApp(deps: AppDeps) {
 	)
 
 	app.route('/api/workshops', contributionRoutes({ registry, secret }))
+	app.route('/api/workshops', sessionRoutes({ registry, secret }))
+	app.route('/api/workshops', voteRoutes({ registry, secret }))
 
 	app.route('/assets', assetFileRoutes(assets))
 

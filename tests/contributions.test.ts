@@ -112,8 +112,8 @@ describe('contribution intents', () => {
 		expect(readContributions(facilitatorView.doc).get(made.id)?.authorName).toBeNull()
 		expect((await storedRecord()).serverOnly.authors[made.id]).toBe(alice.participantId)
 		const mine = await call('/contributions/mine', alice.token)
-		expect(mine.body).toEqual({ ids: [made.id] })
-		expect((await call('/contributions/mine', bob.token)).body).toEqual({ ids: [] })
+		expect(mine.body).toEqual({ ids: [made.id], drafts: [] })
+		expect((await call('/contributions/mine', bob.token)).body).toEqual({ ids: [], drafts: [] })
 		facilitatorView.destroy()
 	})
 
@@ -214,7 +214,7 @@ describe('contribution intents', () => {
 		store.failSaves = 1
 		const failed = await call('/contributions', alice.token, proposal, { key: 'outbox-fail1' })
 		expect(failed).toMatchObject({ status: 503, body: { error: { code: 'storage_unavailable' } } })
-		expect((await call('/contributions/mine', alice.token)).body).toEqual({ ids: [] })
+		expect((await call('/contributions/mine', alice.token)).body).toEqual({ ids: [], drafts: [] })
 		// The retry with the same key is a fresh attempt (nothing was remembered) and succeeds.
 		expect((await call('/contributions', alice.token, proposal, { key: 'outbox-fail1' })).status).toBe(201)
 		await waitFor(() => readContributions(watcher.doc).size === 1, 'one contribution, not two')

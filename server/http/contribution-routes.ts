@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import * as v from 'valibot'
-import { authorModes } from '../../shared/concertation/contribution.ts'
+import { authorModes, type Contribution } from '../../shared/concertation/contribution.ts'
 import {
 	createContributionSchema,
 	editContributionSchema,
@@ -25,22 +25,14 @@ import {
 	unmergeContribution,
 } from '../../shared/concertation/contribution-rules.ts'
 import type { Result } from '../../shared/result.ts'
-import {
-	controlStructures,
-	readContributions,
-	readMeta,
-	readParticipants,
-	writeContributions,
-} from '../../shared/workshop/control-document.ts'
+import { controlStructures, writeContributions } from '../../shared/workshop/control-document.ts'
 import { randomId } from '../auth/random-id.ts'
-import type { PersonalClaims } from '../auth/tokens.ts'
-import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { ServerOnlyState } from '../store/workshop-store.ts'
 import { ApiError } from './api-error.ts'
+import { actorOf, contributionStateOf, draftsOf, personalClaims } from './intent-context.ts'
 import { parseBody } from './parse-body.ts'
 import { stored, withRoom } from './with-room.ts'
-import { workshopClaims } from './workshop-claims.ts'
 
 export interface ContributionRoutesOptions {
 	registry: RoomRegistry
@@ -66,18 +58,10 @@ type Decide = (state: ContributionState, actor: Actor, now: string) => Result<De
  * of the workshop runs meanwhile), and answers only once the change is durably stored.
  */
 export function contributionRoutes({ registry, secret }: ContributionRoutesOptions) {
-	const personalClaims = (c: Context, workshop: string): PersonalClaims => {
-		const claims = workshopClaims(c, secret, workshop)
-		if (claims.kind !== 'personal') {
-			throw new ApiError(403, 'personal_token_required', 'join the workshop first: intents need a personal token')
-		}
-		return claims
-	}
-
 	/** Runs one intent: idempotency, rules, durable commit, answer. */
 	const intent = async (c: Context, input: unknown, decide: Decide) => {
 		const workshop = c.req.param('workshop') as string
-		const claims = personalClaims(c, workshop)
+		const claims = personalClaims(c, secret, workshop)
 		const key = idempotencyKey(c)
 		const fingerprint = createHash('sha256')
 			.update(`${c.req.method} ${c.req.path}\n${JSON.stringify(input ?? null)}`)
@@ -101,12 +85,34 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 				}
 				const actor = actorOf(room, claims)
 				const now = new Date().toISOString()
-				const decided = decide(stateOf(room), actor, now)
+				const state = contributionStateOf(room, actor)
+				const decided = decide(state, actor, now)
 				if (!decided.ok) throw new ApiError(decided.error.status, decided.error.code, decided.error.message)
-				const { change, status, body } = decided.value
+				const { change, status } = decided.value
+				// F1: during private writing a participant's new contributions, and its drafts, stay
+				// on the server until the facilitator reveals them.
+				const drafts = draftsOf(room.serverOnly)
+				const isDraft = (contribution: Contribution) =>
+					contribution.id in drafts ||
+					(state.phase?.privateWriting === true &&
+						actor.role === 'participant' &&
+						!state.contributions.has(contribution.id))
+				const privatePut = change.put.filter(isDraft)
+				const publicPut = change.put.filter((contribution) => !isDraft(contribution))
+				const body =
+					privatePut.length > 0 && typeof decided.value.body === 'object'
+						? { ...(decided.value.body as object), private: true }
+						: decided.value.body
 				await stored(
 					room.commitControl((doc, serverOnly) => {
-						writeContributions(doc, change.put, change.remove)
+						writeContributions(
+							doc,
+							publicPut,
+							change.remove.filter((id) => !(id in drafts)),
+						)
+						const kept = serverOnly.drafts
+						for (const contribution of privatePut) kept[contribution.id] = contribution
+						for (const id of change.remove) delete kept[id]
 						for (const [id, participant] of change.authors.set) serverOnly.authors[id] = participant
 						for (const id of change.authors.remove) delete serverOnly.authors[id]
 						if (key !== null) remember(serverOnly, scope, { fingerprint, status, body, at: now })
@@ -128,12 +134,13 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 	return new Hono()
 		.get('/:workshop/contributions/mine', async (c) => {
 			const workshop = c.req.param('workshop')
-			const claims = personalClaims(c, workshop)
+			const claims = personalClaims(c, secret, workshop)
 			return withRoom(registry, workshop, (room) => {
 				const ids = Object.entries(room.serverOnly.authors)
 					.filter(([, participant]) => participant === claims.participant)
 					.map(([id]) => id)
-				return c.json({ ids })
+				const drafts = Object.values(draftsOf(room.serverOnly)).filter((draft) => ids.includes(draft.id))
+				return c.json({ ids, drafts })
 			})
 		})
 		.post('/:workshop/contributions', async (c) => {
@@ -185,12 +192,12 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 		.patch('/:workshop/settings', async (c) => {
 			const input = await parseBody(c, settingsSchema)
 			const workshop = c.req.param('workshop')
-			const claims = personalClaims(c, workshop)
+			const claims = personalClaims(c, secret, workshop)
 			return withRoom(registry, workshop, (room) =>
 				room.exclusive(async () => {
 					const actor = actorOf(room, claims)
 					const now = new Date().toISOString()
-					const result = setAuthorMode(stateOf(room), actor, input.authorMode, now)
+					const result = setAuthorMode(contributionStateOf(room, actor), actor, input.authorMode, now)
 					if (!result.ok) throw new ApiError(result.error.status, result.error.code, result.error.message)
 					await stored(
 						room.commitControl((doc) => {
@@ -228,22 +235,4 @@ function remember(serverOnly: ServerOnlyState, scope: string, answer: ServerOnly
 	if (scopes.length <= MAX_REMEMBERED_INTENTS) return
 	const oldest = scopes.sort((a, b) => (serverOnly.intents[a]?.at ?? '').localeCompare(serverOnly.intents[b]?.at ?? ''))
 	for (const old of oldest.slice(0, scopes.length - MAX_REMEMBERED_INTENTS)) delete serverOnly.intents[old]
-}
-
-function stateOf(room: WorkshopRoom): ContributionState {
-	const meta = readMeta(room.controlDraft)
-	if (!meta) throw new ApiError(503, 'workshop_unavailable', 'this workshop has no settings')
-	return {
-		zones: meta.zones ?? [],
-		themes: meta.themes ?? [],
-		authorMode: meta.authorMode ?? 'pseudonymous',
-		contributions: readContributions(room.controlDraft),
-		authors: new Map(Object.entries(room.serverOnly.authors)),
-	}
-}
-
-function actorOf(room: WorkshopRoom, claims: PersonalClaims): Actor {
-	const entry = readParticipants(room.controlDraft).get(claims.participant)
-	if (!entry) throw new ApiError(403, 'unknown_participant', 'this participant is not part of the workshop')
-	return { role: claims.role, participantId: claims.participant, college: claims.college, name: entry.name }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
+import type { Contribution } from '../../shared/concertation/contribution.ts'
 import type { Result } from '../../shared/result.ts'
 
 /**
@@ -57,12 +58,45 @@ export const serverOnlySchema = v.object({
 	authors: v.record(v.string(), v.string()),
 	/** `<participant>:<key>` → the answer given (SPEC K11). */
 	intents: v.record(v.string(), rememberedIntentSchema),
+	/** Contributions written during private writing, shown to their author only until revealed (F1). */
+	drafts: v.optional(
+		v.record(
+			v.string(),
+			v.custom<Contribution>((value) => typeof value === 'object' && value !== null && 'id' in value),
+		),
+		{},
+	),
+	/** Participant → their dot-vote allocation (V2); anonymous ballots never leave the server. */
+	ballots: v.optional(
+		v.record(
+			v.string(),
+			v.object({ allocation: v.record(v.string(), v.number()), proxy: v.boolean(), at: v.string() }),
+		),
+		{},
+	),
+	/** Participant → their consensus-check answers (V9), never published one by one. */
+	answers: v.optional(
+		v.record(
+			v.string(),
+			v.record(
+				v.string(),
+				v.object({ answer: v.picklist(['agree', 'disagree', 'unsure']), why: v.nullable(v.string()) }),
+			),
+		),
+		{},
+	),
 })
 
 export type ServerOnlyState = v.InferOutput<typeof serverOnlySchema>
 export type RememberedIntent = v.InferOutput<typeof rememberedIntentSchema>
 
-export const emptyServerOnly = (): ServerOnlyState => ({ authors: {}, intents: {} })
+export const emptyServerOnly = (): ServerOnlyState => ({
+	authors: {},
+	intents: {},
+	drafts: {},
+	ballots: {},
+	answers: {},
+})
 
 const recordV2Schema = v.object({
 	...recordV1Schema.entries,
@@ -138,7 +172,9 @@ export function parseRecord(data: unknown, id: string): Result<WorkshopRecord, S
 		const parsed = v.safeParse(workshopRecordSchema, data)
 		if (!parsed.success) return corrupt(issueText(parsed.issues))
 		record = parsed.output
-		if (record.checksum !== checksumOf(record.board, record.control, record.serverOnly)) {
+		// The checksum covers serverOnly as stored (the parsed copy gains defaults for newer keys).
+		const storedServerOnly = (data as { serverOnly: ServerOnlyState }).serverOnly
+		if (record.checksum !== checksumOf(record.board, record.control, storedServerOnly)) {
 			return corrupt('checksum mismatch')
 		}
 	}

@@ -315,3 +315,34 @@ function expectOk(result: ReturnType<typeof unmergeContribution>): ContributionC
 function codeOf(result: ReturnType<typeof unmergeContribution>): string {
 	return result.ok ? 'accepted' : result.error.code
 }
+
+describe('F2–F3 phase limits on contributions', () => {
+	it('F2 a locked zone takes nothing from participants; the facilitator may still tidy it', () => {
+		const workshop = new Workshop()
+		const made = workshop.create(alice)
+		const locked = { ...workshop.state, lockedZones: ['propositions'] }
+		expect(codeOf(createContribution(locked, bob, proposal, 'c44444444', NOW))).toBe('zone_locked')
+		expect(codeOf(editContribution(locked, alice, made.id, { text: 'x' }, LATER))).toBe('zone_locked')
+		expect(codeOf(deleteContribution(locked, alice, made.id))).toBe('zone_locked')
+		expect(codeOf(editContribution(locked, facilitator, made.id, { text: 'x' }, LATER))).toBe('accepted')
+		const finding = workshop.create(alice, need)
+		const gridLocked = { ...workshop.state, lockedZones: ['propositions', 'grille-besoins'] }
+		expect(
+			codeOf(
+				moveContribution(gridLocked, alice, finding.id, { zone: 'grille-besoins', row: 'r2', column: 'c1' }, LATER),
+			),
+		).toBe('zone_locked')
+	})
+
+	it('F3 during a vote proposals are frozen for everyone; other contributions are not', () => {
+		const workshop = new Workshop()
+		const [a, b] = [workshop.create(alice), workshop.create(bob)]
+		const finding = workshop.create(alice, need)
+		const voting = { ...workshop.state, phase: { privateWriting: false, proposalsFrozen: true } }
+		expect(codeOf(editContribution(voting, alice, a.id, { text: 'x' }, LATER))).toBe('proposals_frozen')
+		expect(codeOf(editContribution(voting, facilitator, a.id, { text: 'x' }, LATER))).toBe('proposals_frozen')
+		expect(codeOf(deleteContribution(voting, alice, a.id))).toBe('proposals_frozen')
+		expect(codeOf(mergeContributions(voting, facilitator, a.id, [b.id], LATER))).toBe('proposals_frozen')
+		expect(codeOf(editContribution(voting, alice, finding.id, { text: 'x' }, LATER))).toBe('accepted')
+	})
+})

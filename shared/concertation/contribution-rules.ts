@@ -2,12 +2,13 @@ import type { Result } from '../result.ts'
 import { err, ok } from '../result.ts'
 import type { TemplateZone } from '../template/template-schema.ts'
 import type { Role } from '../workshop/roles.ts'
+import type { PhaseRules } from './session.ts'
 import type { AuthorMode, Contribution, DetailField } from './contribution.ts'
 import type { CreateContributionInput, EditContributionInput, MoveContributionInput } from './contribution-input.ts'
 import { detailFields } from './contribution.ts'
 
 /**
- * The contribution rules (SPEC K1–K10), as pure functions: each takes the workshop's state and
+ * The contribution rules (SPEC K1–K10, with the phase limits F2–F3), as pure functions: each takes the workshop's state and
  * an intent, and returns the change to make or the reason for refusing. The server runs them on
  * every intent; the clients use the same functions to know what to offer.
  */
@@ -27,6 +28,10 @@ export interface ContributionState {
 	authorMode: AuthorMode
 	contributions: ReadonlyMap<string, Contribution>
 	authors: ReadonlyMap<string, string>
+	/** F1–F3: what the current phase allows (none of its limits when absent). */
+	phase?: PhaseRules
+	/** F2: zones that take no contribution from participants now. */
+	lockedZones?: readonly string[]
 }
 
 /** What an accepted intent changes: contributions written or removed, author links set or dropped. */
@@ -80,6 +85,29 @@ function findOwn(state: ContributionState, actor: Actor, id: string): Result<Con
 function facilitatorOnly(actor: Actor, what: string): Result<void, Refusal> {
 	if (actor.role !== 'facilitator') return refuse(403, 'facilitator_only', `only the facilitator can ${what}`)
 	return ok(undefined)
+}
+
+/** F2: participants add nothing to, and change nothing in, a locked zone. */
+function checkUnlocked(state: ContributionState, actor: Actor, zone: string): Result<void, Refusal> {
+	if (actor.role !== 'facilitator' && (state.lockedZones ?? []).includes(zone)) {
+		return refuse(409, 'zone_locked', `zone "${zone}" is locked by the facilitator`)
+	}
+	return ok(undefined)
+}
+
+/** F3: while a vote or a consensus check is on, proposals stay as they are (for everyone). */
+function checkNotFrozen(state: ContributionState, contribution: Contribution): Result<void, Refusal> {
+	if (state.phase?.proposalsFrozen && contribution.type === 'proposition') {
+		return refuse(409, 'proposals_frozen', 'proposals cannot change while a vote or a consensus check is on')
+	}
+	return ok(undefined)
+}
+
+/** F2–F3 for changes to an existing contribution. */
+function checkChangeable(state: ContributionState, actor: Actor, contribution: Contribution): Result<void, Refusal> {
+	const frozen = checkNotFrozen(state, contribution)
+	if (!frozen.ok) return frozen
+	return checkUnlocked(state, actor, contribution.zone)
 }
 
 /** K2: where a contribution may sit: a zone that accepts its type, in a cell or column of it. */
@@ -181,6 +209,8 @@ export function createContribution(
 	if (!writer.ok) return writer
 	const place = checkPlace(state, input.type, input)
 	if (!place.ok) return place
+	const unlocked = checkUnlocked(state, actor, place.value.zone)
+	if (!unlocked.ok) return unlocked
 	const details = checkDetails(state, input.type, input)
 	if (!details.ok) return details
 	const sources = input.sources ?? []
@@ -230,6 +260,8 @@ export function editContribution(
 	const found = findOwn(state, actor, id)
 	if (!found.ok) return found
 	const current = found.value
+	const changeable = checkChangeable(state, actor, current)
+	if (!changeable.ok) return changeable
 	const details = checkDetails(state, current.type, input)
 	if (!details.ok) return details
 	if (input.sources !== undefined) {
@@ -257,8 +289,12 @@ export function moveContribution(
 	if (current.mergedInto !== null) {
 		return refuse(409, 'merged', `this contribution is merged into "${current.mergedInto}": it moves with it`)
 	}
+	const changeable = checkChangeable(state, actor, current)
+	if (!changeable.ok) return changeable
 	const place = checkPlace(state, current.type, input)
 	if (!place.ok) return place
+	const unlocked = checkUnlocked(state, actor, place.value.zone)
+	if (!unlocked.ok) return unlocked
 	const moved = { ...current, ...place.value, updatedAt: now }
 	moved.theme = themeOf(state, moved, current.theme)
 	return ok(change([moved]))
@@ -273,6 +309,8 @@ export function deleteContribution(
 	const found = findOwn(state, actor, id)
 	if (!found.ok) return found
 	const current = found.value
+	const changeable = checkChangeable(state, actor, current)
+	if (!changeable.ok) return changeable
 	if (current.mergedInto !== null) {
 		return refuse(409, 'merged', `this contribution is merged into "${current.mergedInto}"; unmerge it first`)
 	}
@@ -303,6 +341,8 @@ export function mergeContributions(
 	if (!facilitator.ok) return facilitator
 	const target = find(state, targetId)
 	if (!target.ok) return target
+	const frozen = checkNotFrozen(state, target.value)
+	if (!frozen.ok) return frozen
 	if (target.value.mergedInto !== null) {
 		return refuse(409, 'merged', `the target is itself merged into "${target.value.mergedInto}"`)
 	}
@@ -343,6 +383,8 @@ export function unmergeContribution(
 	if (!found.ok) return found
 	const target = found.value.mergedInto
 	if (target === null) return refuse(409, 'not_merged', 'this contribution is not merged into another')
+	const frozen = checkNotFrozen(state, found.value)
+	if (!frozen.ok) return frozen
 	const put: Contribution[] = [{ ...found.value, mergedInto: null, updatedAt: now }]
 	const holder = state.contributions.get(target)
 	if (holder) put.push({ ...holder, updatedAt: now })

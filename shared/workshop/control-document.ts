@@ -1,5 +1,8 @@
 import type * as Y from 'yjs'
 import type { AuthorMode, Contribution } from '../concertation/contribution.ts'
+import { initialSession, type SessionState } from '../concertation/session.ts'
+import type { Tally } from '../concertation/tally.ts'
+import { type ConsensusState, idleConsensus, idleVote, type VoteState } from '../concertation/vote.ts'
 import type { College, Template, TemplatePhase } from '../template/template-schema.ts'
 import type { PlacedZone } from '../template/zone-layout.ts'
 import type { Role } from './roles.ts'
@@ -8,15 +11,21 @@ import type { Role } from './roles.ts'
  * The control document: written by the server alone, read live by every client (DESIGN §4).
  * This module is the only place that names its top-level structures (STYLE §2).
  *
- * Layout version 2 (docs/document-schema.md):
+ * Layout version 3 (docs/document-schema.md):
  * - `meta` (Y.Map): workshop settings — see {@link WorkshopMeta}, one key per field, including
  *   the template's colleges, themes, zones (placed on the canvas) and agenda.
  * - `participants` (Y.Map): participant id → {@link ParticipantEntry}.
  * - `contributions` (Y.Map): contribution id → {@link Contribution}, replaced whole on change.
+ * - `session` (Y.Map): the facilitation state, one key per field of {@link SessionState}.
+ * - `vote`, `consensus` (Y.Map): the polls, one key per field of {@link VoteState} /
+ *   {@link ConsensusState}.
+ * - `results` (Y.Map): `tally` (a {@link Tally}, only once a poll is revealed) and `ballots` (named
+ *   votes only, once revealed).
  *
- * Version 1 had no `contributions` and no `meta.authorMode`; {@link migrateControl} upgrades it.
+ * Version 1 had no `contributions` and no `meta.authorMode`; version 2 no session, polls or
+ * results (absent maps read as their initial state). {@link migrateControl} upgrades them.
  */
-export const CONTROL_LAYOUT_VERSION = 2
+export const CONTROL_LAYOUT_VERSION = 3
 
 export interface WorkshopMeta {
 	controlLayout: number
@@ -40,6 +49,8 @@ export interface ParticipantEntry {
 	role: Role
 	college: string | null
 	joinedAt: string
+	/** Takes part on paper: the facilitator records this person's votes (proxy votes). */
+	paper?: boolean
 }
 
 /** Typed handles on the control document's top-level structures. */
@@ -48,6 +59,10 @@ export function controlStructures(doc: Y.Doc) {
 		meta: doc.getMap<unknown>('meta'),
 		participants: doc.getMap<ParticipantEntry>('participants'),
 		contributions: doc.getMap<Contribution>('contributions'),
+		session: doc.getMap<unknown>('session'),
+		vote: doc.getMap<unknown>('vote'),
+		consensus: doc.getMap<unknown>('consensus'),
+		results: doc.getMap<unknown>('results'),
 	}
 }
 
@@ -61,6 +76,7 @@ export function migrateControl(doc: Y.Doc): boolean {
 	if (typeof version !== 'number' || version >= CONTROL_LAYOUT_VERSION) return false
 	doc.transact(() => {
 		if (version < 2) meta.set('authorMode', 'pseudonymous' satisfies AuthorMode)
+		// 2 → 3: the new maps are read as their initial state while absent.
 		meta.set('controlLayout', CONTROL_LAYOUT_VERSION)
 	})
 	return true
@@ -104,3 +120,36 @@ export function writeContributions(doc: Y.Doc, put: readonly Contribution[], rem
 		for (const id of remove) contributions.delete(id)
 	})
 }
+
+/** Reads a map written field by field, with `initial` for fields not written yet. */
+function readFields<T extends object>(map: Y.Map<unknown>, initial: T): T {
+	const read = { ...initial } as Record<string, unknown>
+	for (const key of Object.keys(initial)) if (map.has(key)) read[key] = map.get(key)
+	return read as T
+}
+
+/** Writes the fields of `value` that differ from what the map holds (server side). */
+function writeFields(map: Y.Map<unknown>, value: object): void {
+	for (const [key, field] of Object.entries(value)) {
+		if (JSON.stringify(map.get(key)) !== JSON.stringify(field)) map.set(key, field)
+	}
+}
+
+export const readSession = (doc: Y.Doc): SessionState => readFields(controlStructures(doc).session, initialSession())
+export const writeSession = (doc: Y.Doc, session: SessionState) => writeFields(controlStructures(doc).session, session)
+export const readVote = (doc: Y.Doc): VoteState => readFields(controlStructures(doc).vote, idleVote())
+export const writeVote = (doc: Y.Doc, vote: VoteState) => writeFields(controlStructures(doc).vote, vote)
+export const readConsensus = (doc: Y.Doc): ConsensusState =>
+	readFields(controlStructures(doc).consensus, idleConsensus())
+export const writeConsensus = (doc: Y.Doc, consensus: ConsensusState) =>
+	writeFields(controlStructures(doc).consensus, consensus)
+
+/** Published results: the tally once a poll is revealed, and named ballots (named votes only). */
+export interface PublishedResults {
+	tally: Tally | null
+	ballots: { name: string; college: string | null; allocation: Record<string, number>; proxy: boolean }[] | null
+}
+export const readResults = (doc: Y.Doc): PublishedResults =>
+	readFields(controlStructures(doc).results, { tally: null, ballots: null } as PublishedResults)
+export const writeResults = (doc: Y.Doc, results: PublishedResults) =>
+	writeFields(controlStructures(doc).results, results)
