@@ -1,12 +1,13 @@
 import { createMemo, lazy, Match, Switch } from 'solid-js'
 import { LanguageSwitch } from './components/language-switch.tsx'
 import { language, t } from './i18n/i18n.ts'
-import { ConsolePage } from './pages/console-page.tsx'
 import { JoinPage } from './pages/join-page.tsx'
-import { LobbyPage } from './pages/lobby-page.tsx'
 import { NotFoundPage } from './pages/not-found-page.tsx'
 import { matchRoute, navigate, pathname } from './router.ts'
 
+// The facilitator's pages load when opened: a participant's phone never downloads them.
+const LobbyPage = lazy(() => import('./pages/lobby-page.tsx').then((module) => ({ default: module.LobbyPage })))
+const ConsolePage = lazy(() => import('./pages/console-page.tsx').then((module) => ({ default: module.ConsolePage })))
 // The board (Yjs, sync, then the canvas) loads only when a board is opened.
 const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
 // The light view: Solid and Yjs only — no canvas, no IndexedDB (SPEC K13).

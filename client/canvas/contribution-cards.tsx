@@ -54,6 +54,8 @@ export interface CardsState {
 	zones: readonly PlacedZone[]
 	locale: 'fr' | 'en'
 	mine: ReadonlySet<string>
+	/** The person's private drafts (private writing): shown as theirs only. */
+	privateIds: ReadonlySet<string>
 	labels: CardLabels
 }
 
@@ -63,6 +65,7 @@ export interface CardLabels {
 	facilitator: string
 	mine: string
 	merged: (count: number) => string
+	private: string
 }
 
 type Place = Pick<ZoneRegion, 'zone' | 'row' | 'column'>
@@ -154,7 +157,7 @@ function CardView(props: { cid: string; state: Atom<CardsState> }) {
 	const view = useValue(
 		'tablee card',
 		() => {
-			const { contributions, colleges, mine, labels } = props.state.get()
+			const { contributions, colleges, mine, privateIds, labels } = props.state.get()
 			const contribution = contributions.get(props.cid)
 			if (!contribution) return null
 			const merged = [...contributions.values()].filter((other) => other.mergedInto === props.cid).length
@@ -166,6 +169,7 @@ function CardView(props: { cid: string; state: Atom<CardsState> }) {
 				type: labels.types[contribution.type],
 				mine: mine.has(props.cid) ? labels.mine : null,
 				merged: merged > 0 ? labels.merged(merged) : null,
+				private: privateIds.has(props.cid) ? labels.private : null,
 			}
 		},
 		[props.cid, props.state],
@@ -174,12 +178,13 @@ function CardView(props: { cid: string; state: Atom<CardsState> }) {
 	const { contribution } = view
 	return (
 		<div
-			className="tablee-card"
+			className={view.private ? 'tablee-card tablee-card--private' : 'tablee-card'}
 			data-contribution={contribution.id}
 			data-type={contribution.type}
 			style={{ borderLeftColor: view.color }}
 		>
 			<div className="tablee-card__type">{view.type}</div>
+			{view.private && <div className="tablee-card__private">{view.private}</div>}
 			{contribution.title && <div className="tablee-card__title">{contribution.title}</div>}
 			<div className="tablee-card__text">{contribution.text}</div>
 			<div className="tablee-card__foot">

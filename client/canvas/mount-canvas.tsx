@@ -62,6 +62,8 @@ export interface CanvasHandle {
 	setCards(cards: Omit<CardsState, 'zones' | 'themes' | 'locale'>): void
 	/** Shows a card (after a refused move, for instance). */
 	focusCard(cid: string): void
+	/** Brings the view to a zone ("suivez-moi"). */
+	focusZone(zone: string): void
 	editor(): Editor | null
 	unmount(): void
 }
@@ -166,6 +168,14 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 				editor.select(shape.id)
 				editor.zoomToSelection({ animation: { duration: 200 } })
 			}
+		},
+		focusZone: (id) => {
+			const zone = zonesState.get().zones.find((candidate) => candidate.id === id)
+			if (!editor || !zone) return
+			editor.zoomToBounds(
+				{ x: zone.x, y: zone.y, w: zone.width, h: zone.height },
+				{ inset: 32, animation: { duration: 400 } },
+			)
 		},
 		editor: () => editor,
 		unmount: () => {

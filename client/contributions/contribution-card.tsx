@@ -13,6 +13,8 @@ export interface ContributionCardProps {
 	mine: boolean
 	/** Where it sits, when the surrounding list does not say (a grid cell's column). */
 	place?: string
+	/** A private draft: shown to its author only until the facilitator reveals it. */
+	private?: boolean
 	canChange: boolean
 	onEdit?: () => void
 	onDelete?: () => void
@@ -49,6 +51,9 @@ export function ContributionCard(props: ContributionCardProps) {
 				<Show when={theme()}>{(current) => <span class="theme-badge">{label(current().label)}</span>}</Show>
 				<Show when={props.place}>{(place) => <span class="theme-badge">{place()}</span>}</Show>
 			</header>
+			<Show when={props.private}>
+				<p class="private-badge">{t('contribution.private')}</p>
+			</Show>
 			<Show when={c().title}>
 				<h4>{c().title}</h4>
 			</Show>

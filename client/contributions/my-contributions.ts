@@ -1,34 +1,65 @@
 import { type Accessor, createSignal } from 'solid-js'
+import type { Contribution } from '../../shared/concertation/contribution.ts'
 import type { Outbox } from '../sync/outbox.ts'
 
 /**
  * Which contributions are this participant's. In pseudonymous mode the control document does not
  * say (SPEC K9): the server tells each participant its own (`GET …/contributions/mine`), and every
  * creation accepted through the outbox adds one. Kept on the device so it is known offline.
+ *
+ * It also holds the person's private drafts (written during private writing, SPEC F1): the server
+ * shows them to their author only, per request, until the facilitator reveals them.
  */
 export class MyContributions {
 	readonly ids: Accessor<ReadonlySet<string>>
+	readonly drafts: Accessor<ReadonlyMap<string, Contribution>>
 	private readonly setIds: (ids: ReadonlySet<string>) => void
+	private readonly setDrafts: (drafts: ReadonlyMap<string, Contribution>) => void
 	private readonly storageKey: string
 	private readonly stopListening: () => void
 
 	constructor(workshopId: string, participantId: string, token: string, outbox: Outbox) {
 		this.storageKey = `tablee:mine:${workshopId}:${participantId}`
 		const [ids, setIds] = createSignal<ReadonlySet<string>>(new Set(this.stored()))
+		const [drafts, setDrafts] = createSignal<ReadonlyMap<string, Contribution>>(new Map())
 		this.ids = ids
+		this.drafts = drafts
 		this.setIds = setIds
+		this.setDrafts = setDrafts
 		this.stopListening = outbox.onAccepted(({ intent, body }) => {
-			const created = (body as { contribution?: { id?: string } } | null)?.contribution?.id
+			const answer = body as { contribution?: Contribution; private?: boolean; deleted?: string } | null
+			const created = answer?.contribution?.id
 			if (intent.method === 'POST' && intent.path === '/contributions' && created) this.add(created)
+			const next = new Map(this.drafts())
+			if (answer?.private && answer.contribution) next.set(answer.contribution.id, answer.contribution)
+			if (answer?.deleted) next.delete(answer.deleted)
+			this.setDrafts(next)
 		})
 		fetch(`/api/workshops/${workshopId}/contributions/mine`, { headers: { authorization: `Bearer ${token}` } })
-			.then((response) => (response.ok ? (response.json() as Promise<{ ids: string[] }>) : null))
-			.then((answer) => answer && this.replace(answer.ids))
+			.then((response) =>
+				response.ok ? (response.json() as Promise<{ ids: string[]; drafts: Contribution[] }>) : null,
+			)
+			.then((answer) => {
+				if (!answer) return
+				this.replace([...new Set([...answer.ids, ...this.ids()])])
+				this.setDrafts(new Map(answer.drafts.map((draft) => [draft.id, draft])))
+			})
 			.catch(() => undefined) // offline: the stored list stands
 	}
 
 	has(id: string): boolean {
 		return this.ids().has(id)
+	}
+
+	/** The published contributions with this person's private drafts (those not revealed yet). */
+	withDrafts(published: ReadonlyMap<string, Contribution>): Map<string, Contribution> {
+		const all = new Map(published)
+		for (const [id, draft] of this.drafts()) if (!all.has(id)) all.set(id, draft)
+		return all
+	}
+
+	isDraft(id: string, published: ReadonlyMap<string, Contribution>): boolean {
+		return this.drafts().has(id) && !published.has(id)
 	}
 
 	destroy(): void {

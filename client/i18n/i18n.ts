@@ -1,13 +1,16 @@
 import { createSignal } from 'solid-js'
 import type { Language } from '../../shared/concertation/labels.ts'
-import { en } from './messages-en.ts'
 import { fr, type MessageKey } from './messages-fr.ts'
 
 /**
- * Every visible string comes from one catalogue per language. French is the default; the
- * choice is kept on the device. tldraw's locale follows {@link language}.
+ * Every visible string comes from one catalogue per language. French is the default and is
+ * bundled; other catalogues load when chosen (a phone on venue Wi-Fi downloads one language).
+ * The choice is kept on the device. tldraw's locale follows {@link language}.
  */
-const catalogues: Record<Language, Record<MessageKey, string>> = { fr, en }
+const [catalogues, setCatalogues] = createSignal<Partial<Record<Language, Record<MessageKey, string>>>>({ fr })
+const loaders: Record<Exclude<Language, 'fr'>, () => Promise<Record<MessageKey, string>>> = {
+	en: () => import('./messages-en.ts').then((module) => module.en),
+}
 const STORAGE_KEY = 'tablee:language'
 
 function initialLanguage(): Language {
@@ -15,18 +18,27 @@ function initialLanguage(): Language {
 	return stored === 'en' || stored === 'fr' ? stored : 'fr'
 }
 
-const [language, setLanguageSignal] = createSignal<Language>(initialLanguage())
+const [language, setLanguageSignal] = createSignal<Language>('fr')
 export { language }
 
-export function setLanguage(next: Language): void {
+/** Switches the interface language, once its catalogue is loaded. */
+export async function setLanguage(next: Language): Promise<void> {
+	if (next !== 'fr' && !catalogues()[next]) {
+		const loaded = await loaders[next]()
+		setCatalogues({ ...catalogues(), [next]: loaded })
+	}
 	setLanguageSignal(next)
 	safeStorage()?.setItem(STORAGE_KEY, next)
 	document.documentElement.lang = next
 }
 
+// The language chosen on an earlier visit (French shows until its catalogue has loaded).
+const chosen = initialLanguage()
+if (chosen !== 'fr') void setLanguage(chosen)
+
 /** The message for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-	const template = catalogues[language()][key]
+	const template = (catalogues()[language()] ?? fr)[key]
 	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 

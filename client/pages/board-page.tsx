@@ -12,6 +12,7 @@ import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import { WorkshopSync } from '../sync/workshop-sync.ts'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
+import { currentPhase, phaseRules } from '../../shared/concertation/session.ts'
 import { type ContributionType, contributionTypes } from '../../shared/template/template-schema.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { boardStructures } from '../../shared/workshop/board-document.ts'
@@ -32,6 +33,9 @@ import { MyContributions } from '../contributions/my-contributions.ts'
 import { OutboxList, refusalText } from '../contributions/outbox-list.tsx'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import { Outbox } from '../sync/outbox.ts'
+import { ServerClock } from '../sync/server-clock.ts'
+import { PhaseBar } from '../facilitation/phase-bar.tsx'
+import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -75,7 +79,8 @@ type Composer =
 function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const sync = new WorkshopSync(props.workshop.id, props.session.token)
 	const link = sync.boardLink
-	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card'>('none')
+	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card' | 'polls'>('none')
+	const clock = new ServerClock()
 	const outbox = new Outbox(props.workshop.id, props.session.participantId, props.session.token)
 	const mine = new MyContributions(props.workshop.id, props.session.participantId, props.session.token, outbox)
 	const control = sync.controlSync
@@ -86,8 +91,19 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	createEffect(() => control.link.state() === 'connected' && outbox.flush())
 	const zones = (): PlacedZone[] => control.meta()?.zones ?? props.workshop.zones ?? []
 	const themes = () => control.meta()?.themes ?? props.workshop.themes ?? []
-	const canChange = (cid: string) =>
-		props.session.role === 'facilitator' || (props.session.role === 'participant' && mine.has(cid))
+	const rules = () => phaseRules(currentPhase(control.meta()?.agenda ?? props.workshop.agenda ?? [], control.session()))
+	// What the server would refuse is not offered (F2–F3): the server still decides.
+	const canChange = (cid: string) => {
+		const contribution = mine.withDrafts(control.contributions()).get(cid)
+		const lockedZone =
+			props.session.role !== 'facilitator' && control.session().lockedZones.includes(contribution?.zone ?? '')
+		const frozen = rules().proposalsFrozen && contribution?.type === 'proposition'
+		return (
+			(props.session.role === 'facilitator' || (props.session.role === 'participant' && mine.has(cid))) &&
+			!lockedZone &&
+			!frozen
+		)
+	}
 	const say = (message: string) => {
 		setNotice(message)
 		setTimeout(() => setNotice((current) => (current === message ? null : current)), 6000)
@@ -124,7 +140,13 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				place?.zone === contribution.zone && place.row === contribution.row && place.column === contribution.column
 			if (same) return true
 			if (!place || !canChange(cid)) {
-				say(place ? t('intent.not_your_contribution') : t('board.outside'))
+				say(
+					!place
+						? t('board.outside')
+						: rules().proposalsFrozen && contribution.type === 'proposition'
+							? t('phase.frozen')
+							: t('intent.not_your_contribution'),
+				)
 				return false
 			}
 			queueMove(outbox, contribution, place, from)
@@ -144,7 +166,8 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		},
 	}
 	const cardsView = () => ({
-		contributions: control.contributions(),
+		contributions: mine.withDrafts(control.contributions()),
+		privateIds: new Set([...mine.drafts().keys()].filter((id) => !control.contributions().has(id))),
 		colleges: control.meta()?.colleges ?? props.workshop.colleges,
 		mine: mine.ids(),
 		labels: {
@@ -154,6 +177,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 			facilitator: t('contribution.facilitator'),
 			mine: t('contribution.mine'),
 			merged: (count: number) => t('contribution.merged', { count }),
+			private: t('contribution.private'),
 		},
 	})
 	const [canvasError, setCanvasError] = createSignal<string | null>(null)
@@ -211,6 +235,12 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		}
 	})
 	createEffect(() => canvasReady() && canvas?.setLocale(language()))
+	// "Suivez-moi": the facilitator brings everyone's view to a zone (asks made after this page opened).
+	const openedAt = new Date().toISOString()
+	createEffect(() => {
+		const follow = control.session().followMe
+		if (canvasReady() && follow && follow.at >= openedAt) canvas?.focusZone(follow.zone)
+	})
 	createEffect(() => {
 		const view = cardsView()
 		if (canvasReady()) canvas?.setCards(view)
@@ -224,6 +254,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		canvas?.unmount()
 		stopAccepted()
 		stopRefused()
+		clock.destroy()
 		mine.destroy()
 		outbox.destroy()
 		sync.destroy()
@@ -237,7 +268,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	}
 	const selectedContribution = () => {
 		const cid = selected()
-		return cid ? (control.contributions().get(cid) ?? null) : null
+		return cid ? (mine.withDrafts(control.contributions()).get(cid) ?? null) : null
 	}
 
 	const personalLink = () => `${location.origin}/b/${props.workshop.id}#token=${props.session.token}`
@@ -249,6 +280,17 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<h1 class="board-title">{props.workshop.title}</h1>
 				<Show when={link}>{(current) => <ConnectionIndicator link={current()} />}</Show>
 				<nav class="board-actions">
+					<Show when={pollsActive(control)}>
+						<button
+							type="button"
+							class="attention"
+							aria-expanded={panel() === 'polls'}
+							aria-controls="panel-polls"
+							onClick={() => setPanel(panel() === 'polls' ? 'none' : 'polls')}
+						>
+							{t('board.vote')}
+						</button>
+					</Show>
 					<button
 						type="button"
 						aria-expanded={panel() === 'people'}
@@ -267,6 +309,14 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 					</button>
 				</nav>
 			</header>
+			<PhaseBar
+				control={control}
+				clock={clock}
+				agenda={props.workshop.agenda ?? []}
+				role={props.session.role}
+				participantId={props.session.participantId}
+				outbox={outbox}
+			/>
 			<Show when={readonly}>
 				<p class="readonly-banner" role="note">
 					{t('board.readonly')}
@@ -349,6 +399,21 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							</Show>
 						</SidePanel>
 					)}
+				</Show>
+				<Show when={panel() === 'polls'}>
+					<SidePanel id="panel-polls" title={t('board.vote')} onClose={() => setPanel('none')}>
+						<PollsPanel
+							workshopId={props.workshop.id}
+							token={props.session.token}
+							participantId={props.session.participantId}
+							role={props.session.role}
+							control={control}
+							clock={clock}
+							outbox={outbox}
+							isMine={(id) => mine.has(id)}
+							colleges={control.meta()?.colleges ?? props.workshop.colleges}
+						/>
+					</SidePanel>
 				</Show>
 				<Show when={panel() === 'people'}>
 					<SidePanel id="panel-people" title={t('board.participants')} onClose={() => setPanel('none')}>

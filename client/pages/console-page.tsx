@@ -1,10 +1,15 @@
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
+
+// Live controls sync the control document (Yjs): loaded with the console's first render, not the shell.
+const FacilitatorPanel = lazy(() =>
+	import('../facilitation/facilitator-panel.tsx').then((module) => ({ default: module.FacilitatorPanel })),
+)
 
 /** `/w/<id>`: the facilitator console — join links as QR codes, copy, regenerate, open the board. */
 export function ConsolePage(props: { workshopId: string }) {
@@ -114,6 +119,9 @@ export function ConsolePage(props: { workshopId: string }) {
 							</button>
 						</div>
 						<CopyField label={t('console.facilitatorLink')} value={facilitatorLink()} />
+						<Show when={token()}>
+							{(current) => <FacilitatorPanel workshopId={props.workshopId} token={current()} />}
+						</Show>
 						<h2>{t('authorMode.label')}</h2>
 						<p data-author-mode={workshop().authorMode ?? 'pseudonymous'}>
 							{t('authorMode.current', {

@@ -1,5 +1,6 @@
 import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
+import { currentPhase, phaseRules } from '../../shared/concertation/session.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { presenceColor } from '../../shared/workshop/presence.ts'
 import { takeTokenFromFragment, type WorkshopView } from '../api.ts'
@@ -23,6 +24,9 @@ import { resolveSession } from '../session/resolve-session.ts'
 import type { WorkshopSession } from '../session/sessions.ts'
 import { ControlSync } from '../sync/control-sync.ts'
 import { Outbox } from '../sync/outbox.ts'
+import { ServerClock } from '../sync/server-clock.ts'
+import { PhaseBar } from '../facilitation/phase-bar.tsx'
+import { PollsPanel } from '../facilitation/polls-panel.tsx'
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -64,10 +68,23 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 	const control = new ControlSync(workshop.id, session.token)
 	const outbox = new Outbox(workshop.id, session.participantId, session.token)
 	const mine = new MyContributions(workshop.id, session.participantId, session.token, outbox)
+	const clock = new ServerClock()
 	onCleanup(() => {
+		clock.destroy()
 		mine.destroy()
 		outbox.destroy()
 		control.destroy()
+	})
+	// "Suivez-moi": open the zone the facilitator points at (asks made after this page opened).
+	const openedAt = new Date().toISOString()
+	const [followed, setFollowed] = createSignal<string | null>(null)
+	createEffect(() => {
+		const follow = control.session().followMe
+		if (!follow || follow.at < openedAt) return
+		setFollowed(follow.zone)
+		queueMicrotask(() =>
+			document.querySelector(`.light-zone[data-zone="${follow.zone}"]`)?.scrollIntoView({ block: 'start' }),
+		)
 	})
 	const writer = session.role !== 'observer'
 	const [editing, setEditing] = createSignal<Editing>(null)
@@ -91,15 +108,20 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 	const writableZones = () => zones()
 	const themes = () => meta()?.themes ?? workshop.themes ?? []
 	const colleges = () => meta()?.colleges ?? workshop.colleges
-	const all = createMemo(() => [...control.contributions().values()])
+	const all = createMemo(() => [...mine.withDrafts(control.contributions()).values()])
 	const shown = createMemo(() =>
 		all()
 			.filter((contribution) => contribution.mergedInto === null)
 			.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
 	)
 	const duplicatesOf = (id: string) => all().filter((contribution) => contribution.mergedInto === id)
+	const rules = () => phaseRules(currentPhase(meta()?.agenda ?? workshop.agenda ?? [], control.session()))
+	const locked = (zone: string) => session.role !== 'facilitator' && control.session().lockedZones.includes(zone)
+	// What the server would refuse is not offered (F2–F3): the server still decides.
 	const canChange = (contribution: Contribution) =>
-		session.role === 'facilitator' || (session.role === 'participant' && mine.has(contribution.id))
+		(session.role === 'facilitator' || (session.role === 'participant' && mine.has(contribution.id))) &&
+		!(rules().proposalsFrozen && contribution.type === 'proposition') &&
+		!locked(contribution.zone)
 
 	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) => {
 		setEditing({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
@@ -123,6 +145,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				themes={themes()}
 				duplicates={duplicatesOf(contribution.id)}
 				mine={mine.has(contribution.id)}
+				private={mine.isDraft(contribution.id, control.contributions())}
 				canChange={canChange(contribution)}
 				onEdit={() => setEditing({ kind: 'edit', contribution })}
 				onDelete={() => remove(contribution)}
@@ -154,7 +177,26 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 						{t('board.readonly')}
 					</p>
 				</Show>
+				<PhaseBar
+					control={control}
+					clock={clock}
+					agenda={workshop.agenda ?? []}
+					role={session.role}
+					participantId={session.participantId}
+					outbox={outbox}
+				/>
 				<OutboxList outbox={outbox} />
+				<PollsPanel
+					workshopId={workshop.id}
+					token={session.token}
+					participantId={session.participantId}
+					role={session.role}
+					control={control}
+					clock={clock}
+					outbox={outbox}
+					isMine={(id) => mine.has(id)}
+					colleges={colleges()}
+				/>
 				<Show when={writer && !editing()}>
 					<button
 						type="button"
@@ -212,13 +254,13 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 								: ''
 						return (
 							<section class="light-zone" data-zone={zone.id}>
-								<details open={inZone().length > 0}>
+								<details open={inZone().length > 0 || followed() === zone.id}>
 									<summary>
 										<h2>{label(zone.label)}</h2>
 										<span class="count">{t('contribution.count', { count: inZone().length })}</span>
 									</summary>
 									<p class="help">{label(zone.instructions)}</p>
-									<Show when={writer}>
+									<Show when={writer && !locked(zone.id)}>
 										<button type="button" class="primary" onClick={() => startNew(zone)}>
 											{t('contribution.add')}
 										</button>
@@ -229,7 +271,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 												<Show when={group.title}>
 													<h3>
 														{group.title}
-														<Show when={writer}>
+														<Show when={writer && !locked(zone.id)}>
 															<button
 																type="button"
 																class="link-button"
