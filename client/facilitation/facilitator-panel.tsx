@@ -58,9 +58,17 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 
 	// Private writing: how many each college wrote, polled while the phase lasts (F1).
 	const [privateCount, setPrivateCount] = createSignal(0)
+	const [privateByCollege, setPrivateByCollege] = createSignal<Record<string, number>>({})
 	const pollPrivate = async () => {
-		const counts = await get<{ total: number }>('/private-counts')
-		if (counts) setPrivateCount(counts.total)
+		const counts = await get<{ total: number; byCollege: Record<string, number> }>('/private-counts')
+		if (counts) {
+			setPrivateCount(counts.total)
+			setPrivateByCollege(counts.byCollege)
+		}
+	}
+	const collegeName = (id: string) => {
+		const college = meta()?.colleges.find((candidate) => candidate.id === id)
+		return college ? label(college.label) : t('contribution.facilitator')
 	}
 	// The tally before the reveal reaches the facilitator per request only (V4).
 	const [preview, setPreview] = createSignal<Tally | null>(null)
@@ -90,13 +98,29 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 			maxPerProposal: Number(data.get('maxPerProposal')),
 			banOwn: data.get('banOwn') === 'on',
 			anonymous: data.get('anonymous') === 'on',
+			equalWeight: data.get('equalWeight') === 'on',
 			minutes: duration === '' ? null : Number(duration),
 		})
 		void pollTally()
 	}
 	const openConsensus = async (event: SubmitEvent) => {
 		event.preventDefault()
-		await send('/consensus/open', { top: Number(form(event).get('top')) })
+		const data = form(event)
+		const chosen = data.getAll('proposal').map(String)
+		await send('/consensus/open', chosen.length > 0 ? { proposals: chosen } : { top: Number(data.get('top')) })
+	}
+	/** Proposals the consensus check can cover, the top of the vote first (pre-selected). */
+	const checkable = () => {
+		const ranked = (preview()?.proposals ?? []).filter((proposal) => proposal.dots > 0).map((proposal) => proposal.id)
+		const all = [...control.contributions().values()]
+			.filter((contribution) => contribution.type === 'proposition' && contribution.mergedInto === null)
+			.map((contribution) => contribution.id)
+		return [...ranked.filter((id) => all.includes(id)), ...all.filter((id) => !ranked.includes(id))].map(
+			(id, index) => ({
+				id,
+				top: index < 5 && ranked.includes(id),
+			}),
+		)
 	}
 	const addPaper = async (event: SubmitEvent) => {
 		event.preventDefault()
@@ -132,7 +156,7 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 			</Show>
 
 			<h3>{t('facilitate.phases')}</h3>
-			<ol class="agenda live-agenda">
+			<ol class="live-agenda">
 				<For each={agenda()}>
 					{(item, index) => (
 						<li data-current={index() === session().phaseIndex ? 'yes' : 'no'}>
@@ -163,7 +187,12 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 			</div>
 			<Show when={privateCount() > 0 || phase()?.kind === 'private-writing'}>
 				<p>
-					{t('facilitate.privateCount', { count: privateCount() })}{' '}
+					{t('facilitate.privateCount', { count: privateCount() })}
+					{Object.keys(privateByCollege()).length > 0
+						? ` (${Object.entries(privateByCollege())
+								.map(([college, count]) => `${collegeName(college)} : ${count}`)
+								.join(', ')})`
+						: ''}{' '}
 					<button
 						type="button"
 						disabled={busy() || privateCount() === 0}
@@ -269,6 +298,10 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 							<input name="anonymous" type="checkbox" checked />
 							{t('facilitate.anonymous')}
 						</label>
+						<label class="inline">
+							<input name="equalWeight" type="checkbox" />
+							{t('facilitate.equalWeight')}
+						</label>
 						<label>
 							{t('facilitate.voteMinutes')}
 							<input name="minutes" type="number" min="1" max="600" value="10" />
@@ -306,6 +339,17 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 				when={control.consensus().status === 'open'}
 				fallback={
 					<form class="stack compact" onSubmit={openConsensus}>
+						<fieldset class="grouping">
+							<legend>{t('facilitate.consensusChoose')}</legend>
+							<For each={checkable()}>
+								{(candidate) => (
+									<label>
+										<input type="checkbox" name="proposal" value={candidate.id} checked={candidate.top} />
+										{titleOf(candidate.id)}
+									</label>
+								)}
+							</For>
+						</fieldset>
 						<label>
 							{t('facilitate.top')}
 							<input name="top" type="number" min="1" max="100" value="5" required />

@@ -39,6 +39,7 @@ export function ResultsChart(props: {
 		<figure class="results-chart">
 			<figcaption>
 				{props.caption} — {t('results.voters', { count: props.tally.voters, proxy: props.tally.proxyVoters })}
+				{props.tally.equalWeight ? ` — ${t('results.rankedByWeight')}` : ''}
 			</figcaption>
 			<ul class="results-legend">
 				<For each={props.tally.groups}>

@@ -227,7 +227,7 @@ export const en: Record<MessageKey, string> = {
 	'results.preview': 'Facilitator preview (not published)',
 	'board.vote': 'Vote',
 	'facilitate.title': 'Live facilitation',
-	'facilitate.phases': 'Agenda',
+	'facilitate.phases': 'Running the agenda',
 	'facilitate.go': 'Go to this phase',
 	'facilitate.previous': 'Previous phase',
 	'facilitate.next': 'Next phase',
@@ -269,6 +269,9 @@ export const en: Record<MessageKey, string> = {
 	'facilitate.saved': 'Saved.',
 	'facilitate.votePhaseHint': 'Move to the vote phase so participants can vote.',
 	'facilitate.lock': 'lock',
+	'facilitate.equalWeight': 'Rank with equal weight per college (each college counts the same)',
+	'results.rankedByWeight': 'ranked with equal weight per college',
+	'facilitate.consensusChoose': 'Proposals to check (default: the top of the vote; with none ticked, the first N)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

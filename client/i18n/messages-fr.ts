@@ -229,7 +229,7 @@ export const fr = {
 	'results.preview': 'Aperçu pour l’animation (non publié)',
 	'board.vote': 'Vote',
 	'facilitate.title': 'Animation en direct',
-	'facilitate.phases': 'Déroulé',
+	'facilitate.phases': 'Conduite des phases',
 	'facilitate.go': 'Aller à cette phase',
 	'facilitate.previous': 'Phase précédente',
 	'facilitate.next': 'Phase suivante',
@@ -271,6 +271,9 @@ export const fr = {
 	'facilitate.saved': 'Enregistré.',
 	'facilitate.votePhaseHint': 'Passez à la phase de vote pour que les participant·es puissent voter.',
 	'facilitate.lock': 'verrouiller',
+	'facilitate.equalWeight': 'Classer à poids égal par collège (chaque collège compte autant)',
+	'results.rankedByWeight': 'classement à poids égal par collège',
+	'facilitate.consensusChoose': 'Propositions à tester (par défaut : la tête du vote ; sans choix, les N premières)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

@@ -50,6 +50,7 @@ const openVoteSchema = v.pipe(
 		maxPerProposal: count(50),
 		banOwn: v.boolean(),
 		anonymous: v.boolean(),
+		equalWeight: v.optional(v.boolean(), false),
 		minutes,
 		proposals: v.optional(v.pipe(v.array(idSchema), v.minLength(1), v.maxLength(500))),
 	}),
@@ -138,6 +139,7 @@ export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 						maxPerProposal: body.maxPerProposal,
 						banOwn: body.banOwn,
 						anonymous: body.anonymous,
+						equalWeight: body.equalWeight,
 					},
 					proposals: [...new Set(proposals)],
 					openedAt: new Date(now).toISOString(),
@@ -357,6 +359,7 @@ function currentTally(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>, all: bo
 		answers,
 		// Consensus-check answers are always anonymous; a named vote shows its colleges as they are.
 		anonymous: vote.settings?.anonymous !== false || answers.length > 0,
+		equalWeight: vote.settings?.equalWeight === true,
 	})
 }
 

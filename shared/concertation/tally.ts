@@ -54,6 +54,8 @@ export interface ProposalTally {
 }
 
 export interface Tally {
+	/** V7: ranked by the equal-weight share rather than by dots. */
+	equalWeight: boolean
 	voters: number
 	proxyVoters: number
 	groups: TallyGroup[]
@@ -78,6 +80,8 @@ export function tally(input: {
 	ballots: readonly Ballot[]
 	answers: readonly Answer[]
 	anonymous: boolean
+	/** V7: rank by the equal-weight share instead of the dots. */
+	equalWeight?: boolean
 }): Tally {
 	const sideOf = (college: string | null): CollegeSide =>
 		input.colleges.find((candidate) => candidate.id === college)?.side ?? 'other'
@@ -161,8 +165,15 @@ export function tally(input: {
 			reasons,
 		}
 	})
-	proposals.sort((a, b) => b.dots - a.dots || b.weightedShare - a.weightedShare || a.id.localeCompare(b.id))
+	const weighted = input.equalWeight === true
+	proposals.sort(
+		(a, b) =>
+			(weighted ? b.weightedShare - a.weightedShare : b.dots - a.dots) ||
+			(weighted ? b.dots - a.dots : b.weightedShare - a.weightedShare) ||
+			a.id.localeCompare(b.id),
+	)
 	return {
+		equalWeight: weighted,
 		voters: input.ballots.length,
 		proxyVoters: input.ballots.filter((ballot) => ballot.proxy).length,
 		groups: groups.list,

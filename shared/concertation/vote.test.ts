@@ -140,6 +140,29 @@ describe('V6–V9 tallies', () => {
 		expect(total).toBeCloseTo(1)
 	})
 
+	it('V7 with equal weights chosen, the ranking follows the weighted share', () => {
+		// p2 has fewer dots than p1 overall, but funders' dots weigh as much as associations'.
+		const weightedBallots = [
+			ballot('a1', 'assos', { p1: 3 }),
+			ballot('a2', 'assos', { p1: 3 }),
+			ballot('a3', 'assos', { p1: 2, p2: 1 }),
+			ballot('e1', 'etat', { p2: 2 }),
+		]
+		const byDots = tally({ proposals: ['p1', 'p2'], colleges, ballots: weightedBallots, answers: [], anonymous: false })
+		const byWeight = tally({
+			proposals: ['p1', 'p2'],
+			colleges,
+			ballots: weightedBallots,
+			answers: [],
+			anonymous: false,
+			equalWeight: true,
+		})
+		expect(byDots.proposals.map((proposal) => proposal.id)).toEqual(['p1', 'p2'])
+		// p1: (8/9 + 0) / 2 = 0.44; p2: (1/9 + 2/2) / 2 = 0.56.
+		expect(byWeight.proposals.map((proposal) => proposal.id)).toEqual(['p2', 'p1'])
+		expect(byWeight.equalWeight).toBe(true)
+	})
+
 	it('V9 from the vote: consensuel when both sides support it, clivant when far apart', () => {
 		// p1: 3 of 4 association voters, 2 of 3 funder voters.
 		expect(p('p1')?.consensus).toEqual({ score: 2 / 3, flag: 'consensuel', basis: 'vote' })

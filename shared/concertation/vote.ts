@@ -16,6 +16,8 @@ export interface VoteSettings {
 	banOwn: boolean
 	/** Anonymous: ballots are never published, tallies protect small colleges (V4). */
 	anonymous: boolean
+	/** V7: rank by the equal-weight share (each college counts the same) rather than by dots. */
+	equalWeight?: boolean
 }
 
 export type PollStatus = 'idle' | 'open' | 'closed'

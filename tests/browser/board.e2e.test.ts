@@ -293,7 +293,10 @@ describe('board client', () => {
 		expect(await card.textContent()).toContain('Protection sociale (CAF, MSA)')
 		await alice.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
 		await alice.keyboard.press('Shift+1')
-		// Zoom to fit is animated: let it finish before looking.
+		// Zoom to fit is animated: let it finish before looking. One step out keeps the cards clear
+		// of tldraw's style panel at the right of the view.
+		await alice.waitForTimeout(800)
+		await alice.keyboard.press('Minus')
 		await alice.waitForTimeout(800)
 		await card.waitFor({ state: 'visible' })
 		const cell = alice.locator('.tablee-zone__cell[data-cell="r2:c1"]')
@@ -314,7 +317,8 @@ describe('board client', () => {
 		const cardBox = await card.boundingBox()
 		const target = await alice.locator('.tablee-zone__cell[data-cell="r3:c1"]').boundingBox()
 		if (!cardBox || !target) throw new Error('card or cell not on screen')
-		await alice.mouse.move(cardBox.x + cardBox.width / 2, cardBox.y + cardBox.height / 2)
+		// Grab the card by its top-left corner: tldraw's style panel may cover the right of the view.
+		await alice.mouse.move(cardBox.x + 15, cardBox.y + 15)
 		await alice.mouse.down()
 		await alice.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 })
 		await alice.mouse.up()
@@ -346,7 +350,7 @@ describe('board client', () => {
 		const ownBox = await own.boundingBox()
 		const r4 = await alice.locator('.tablee-zone__cell[data-cell="r4:c1"]').boundingBox()
 		if (!ownBox || !r4) throw new Error('card or cell not on screen')
-		await alice.mouse.move(ownBox.x + ownBox.width / 2, ownBox.y + ownBox.height / 2)
+		await alice.mouse.move(ownBox.x + 15, ownBox.y + 15)
 		await alice.mouse.down()
 		await alice.mouse.move(r4.x + r4.width / 2, r4.y + r4.height / 2, { steps: 8 })
 		await alice.mouse.up()
