@@ -13,6 +13,7 @@ import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
 import { contributionRoutes } from './http/contribution-routes.ts'
 import { sessionRoutes } from './http/session-routes.ts'
 import { voteRoutes } from './http/vote-routes.ts'
+import { exportRoutes } from './http/export-routes.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', contributionRoutes({ registry, secret }))
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
+	app.route('/api/workshops', exportRoutes({ registry, secret }))
 
 	app.route('/assets', assetFileRoutes(assets))
 

@@ -272,6 +272,13 @@ export const en: Record<MessageKey, string> = {
 	'facilitate.equalWeight': 'Rank with equal weight per college (each college counts the same)',
 	'results.rankedByWeight': 'ranked with equal weight per college',
 	'facilitate.consensusChoose': 'Proposals to check (default: the top of the vote; with none ticked, the first N)',
+	'export.title': 'Export the consolidation',
+	'export.help':
+		'The workshop’s summary document: context, findings, recommendations with their support per college and their trail, disagreements, follow-up, and every contribution in the annex.',
+	'export.html': 'Printable document (HTML)',
+	'export.md': 'Markdown',
+	'export.csv': 'Spreadsheet (CSV)',
+	'export.json': 'National roll-up (JSON)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

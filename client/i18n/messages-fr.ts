@@ -274,6 +274,13 @@ export const fr = {
 	'facilitate.equalWeight': 'Classer à poids égal par collège (chaque collège compte autant)',
 	'results.rankedByWeight': 'classement à poids égal par collège',
 	'facilitate.consensusChoose': 'Propositions à tester (par défaut : la tête du vote ; sans choix, les N premières)',
+	'export.title': 'Exporter la consolidation',
+	'export.help':
+		'Le document de synthèse de l’atelier : contexte, constats, recommandations avec leur soutien par collège et leur traçabilité, désaccords, suites, et toutes les contributions en annexe.',
+	'export.html': 'Document imprimable (HTML)',
+	'export.md': 'Markdown',
+	'export.csv': 'Tableur (CSV)',
+	'export.json': 'Remontée nationale (JSON)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

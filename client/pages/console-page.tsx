@@ -2,7 +2,7 @@ import { createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { QrCode } from '../components/qr-code.tsx'
-import { label, t } from '../i18n/i18n.ts'
+import { label, language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
@@ -55,6 +55,28 @@ export function ConsolePage(props: { workshopId: string }) {
 			const answer = await api.setAuthorMode(props.workshopId, current, 'pseudonymous')
 			const previous = view()
 			if (previous) mutate({ ...previous, authorMode: answer.authorMode })
+		} catch (failure) {
+			setNotice(t('common.error', { message: (failure as Error).message }))
+		}
+	}
+
+	/** Downloads an export with the facilitator's token (a plain link could not carry it). */
+	const download = async (format: 'json' | 'md' | 'html' | 'csv') => {
+		const current = token()
+		if (!current) return
+		try {
+			const response = await fetch(`/api/workshops/${props.workshopId}/export?format=${format}&lang=${language()}`, {
+				headers: { authorization: `Bearer ${current}` },
+			})
+			if (!response.ok) throw new Error(response.statusText)
+			const name =
+				/filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `tablee.${format}`
+			const url = URL.createObjectURL(await response.blob())
+			const link = document.createElement('a')
+			link.href = url
+			link.download = name
+			link.click()
+			setTimeout(() => URL.revokeObjectURL(url), 10_000)
 		} catch (failure) {
 			setNotice(t('common.error', { message: (failure as Error).message }))
 		}
@@ -122,6 +144,22 @@ export function ConsolePage(props: { workshopId: string }) {
 						<Show when={token()}>
 							{(current) => <FacilitatorPanel workshopId={props.workshopId} token={current()} />}
 						</Show>
+						<h2>{t('export.title')}</h2>
+						<p class="help">{t('export.help')}</p>
+						<div class="actions export-actions">
+							<button type="button" onClick={() => download('html')}>
+								{t('export.html')}
+							</button>
+							<button type="button" onClick={() => download('md')}>
+								{t('export.md')}
+							</button>
+							<button type="button" onClick={() => download('csv')}>
+								{t('export.csv')}
+							</button>
+							<button type="button" onClick={() => download('json')}>
+								{t('export.json')}
+							</button>
+						</div>
 						<h2>{t('authorMode.label')}</h2>
 						<p data-author-mode={workshop().authorMode ?? 'pseudonymous'}>
 							{t('authorMode.current', {

@@ -329,7 +329,7 @@ function ownProposals(
 }
 
 /** The tally of what is revealed (`all`: everything, for the facilitator's preview). */
-function currentTally(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>, all: boolean): Tally {
+export function currentTally(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>, all: boolean): Tally {
 	const vote = readVote(doc)
 	const consensus = readConsensus(doc)
 	const showVote = all || vote.revealed

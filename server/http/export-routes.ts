@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import type { Language } from '../../shared/concertation/labels.ts'
+import { consolidate } from '../../shared/consolidation/model.ts'
+import { renderHtml } from '../../shared/consolidation/render-html.ts'
+import { renderCsv, renderMarkdown } from '../../shared/consolidation/render-text.ts'
+import { readContributions, readParticipants } from '../../shared/workshop/control-document.ts'
+import type { RoomRegistry } from '../rooms/room-registry.ts'
+import { ApiError } from './api-error.ts'
+import { facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
+import { currentTally } from './vote-routes.ts'
+import { withRoom } from './with-room.ts'
+
+export interface ExportRoutesOptions {
+	registry: RoomRegistry
+	secret: string
+}
+
+const formats = {
+	json: { type: 'application/json; charset=utf-8', extension: 'json' },
+	md: { type: 'text/markdown; charset=utf-8', extension: 'md' },
+	html: { type: 'text/html; charset=utf-8', extension: 'html' },
+	csv: { type: 'text/csv; charset=utf-8', extension: 'csv' },
+} as const
+type Format = keyof typeof formats
+
+/**
+ * `GET /api/workshops/<id>/export?format=json|md|html|csv&lang=fr|en` (facilitator): the
+ * consolidation model (SPEC E1–E4) rendered in one format, as a download. Private drafts not yet
+ * revealed are left out (their authors have not shared them); the tally follows the vote's
+ * anonymity rules (V8) whether or not it was revealed.
+ */
+export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
+	return new Hono().get('/:workshop/export', async (c) => {
+		const workshop = c.req.param('workshop')
+		const claims = personalClaims(c, secret, workshop)
+		facilitatorOnly(claims, 'export the workshop')
+		const format = (c.req.query('format') ?? 'json') as Format
+		if (!(format in formats)) {
+			throw new ApiError(400, 'unknown_format', `format must be one of: ${Object.keys(formats).join(', ')}`)
+		}
+		const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
+		return withRoom(registry, workshop, (room) => {
+			const tally = currentTally(room.controlDraft, room.serverOnly, true)
+			const model = consolidate({
+				meta: metaOf(room),
+				participants: readParticipants(room.controlDraft),
+				contributions: readContributions(room.controlDraft),
+				tally:
+					tally.voters > 0 || tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
+						? tally
+						: null,
+				generatedAt: new Date().toISOString(),
+			})
+			const body =
+				format === 'json'
+					? `${JSON.stringify(model, null, 2)}\n`
+					: format === 'md'
+						? renderMarkdown(model, language)
+						: format === 'html'
+							? renderHtml(model, language)
+							: renderCsv(model, language)
+			const name = `tablee-${
+				model.context.title
+					.normalize('NFD')
+					.replace(/[^a-zA-Z0-9]+/g, '-')
+					.replace(/^-|-$/g, '')
+					.toLowerCase() || workshop
+			}.${formats[format].extension}`
+			c.header('content-type', formats[format].type)
+			c.header('content-disposition', `attachment; filename="${name}"`)
+			c.header('cache-control', 'no-store')
+			return c.body(body)
+		})
+	})
+}
