@@ -1,0 +1,138 @@
+import type { Contribution } from '../shared/concertation/contribution.ts'
+import { tally } from '../shared/concertation/tally.ts'
+import { consolidate } from '../shared/consolidation/model.ts'
+import { renderHtml } from '../shared/consolidation/render-html.ts'
+import { renderCsv, renderMarkdown } from '../shared/consolidation/render-text.ts'
+import { fixtureMeta, fixtureParticipants } from '../tests/fixtures/workshop-fixture.ts'
+
+/**
+ * Export of a 1 000-contribution workshop to every format (issue #7: "in a few seconds"). The
+ * reference, measured in the same run, is plain `JSON.stringify` of the raw contributions: the
+ * least any export must do.
+ */
+export interface ExportBenchRow {
+	step: string
+	ms: number
+	ratio: number
+}
+
+const CONTRIBUTIONS = 1000
+
+function workshop() {
+	const zones = fixtureMeta.zones
+	const grid = zones.find((zone) => zone.kind === 'grid')
+	const colleges = fixtureMeta.colleges.map((college) => college.id)
+	const contributions = new Map<string, Contribution>()
+	const at = (i: number) => new Date(Date.UTC(2026, 11, 3, 9, 0, i)).toISOString()
+	for (let i = 0; i < CONTRIBUTIONS; i++) {
+		const id = `c${String(i).padStart(8, '0')}`
+		const kind = i % 10
+		const base: Contribution = {
+			id,
+			type: 'constat',
+			zone: grid?.id ?? 'grille-besoins',
+			row: grid?.rows?.[i % 7] ?? null,
+			column: grid?.columns?.[i % 5]?.id ?? null,
+			title: null,
+			text: `Contribution ${i} : les conventions annuelles fragilisent l’emploi <associatif> & "bénévole" ; =${i}`,
+			theme: grid?.rows?.[i % 7] ?? null,
+			target: null,
+			level: null,
+			effect: null,
+			caution: null,
+			who: null,
+			due: null,
+			college: colleges[i % colleges.length] ?? null,
+			authorRole: 'participant',
+			authorName: null,
+			createdAt: at(i),
+			updatedAt: at(i),
+			mergedInto: null,
+			sources: [],
+		}
+		if (kind >= 6) {
+			contributions.set(id, {
+				...base,
+				type: 'proposition',
+				zone: 'propositions',
+				row: null,
+				column: 'financeurs',
+				title: `Proposition ${i}`,
+				target: 'financeurs',
+				level: 'departemental',
+				caution: 'Selon le budget',
+				mergedInto: kind === 9 ? `c${String(i - 1).padStart(8, '0')}` : null,
+			})
+		} else contributions.set(id, base)
+	}
+	const proposals = [...contributions.values()].filter((c) => c.type === 'proposition' && c.mergedInto === null)
+	for (let r = 0; r < 20; r++) {
+		const id = `r${String(r).padStart(8, '0')}`
+		contributions.set(id, {
+			...(contributions.get('c00000000') as Contribution),
+			id,
+			type: 'recommandation',
+			zone: 'recommandations',
+			row: null,
+			column: null,
+			title: `Recommandation ${r}`,
+			college: null,
+			authorRole: 'facilitator',
+			sources: proposals.slice(r * 5, r * 5 + 5).map((p) => p.id),
+		})
+	}
+	const voters = [...fixtureParticipants.entries()].filter(([, entry]) => entry.role === 'participant')
+	const result = tally({
+		proposals: proposals.map((p) => p.id),
+		colleges: fixtureMeta.colleges,
+		ballots: Array.from({ length: 60 }, (_, v) => ({
+			voter: `v${v}`,
+			college: voters[v % voters.length]?.[1].college ?? null,
+			allocation: {
+				[proposals[v % proposals.length]?.id ?? '']: 2,
+				[proposals[(v * 7) % proposals.length]?.id ?? '']: 1,
+			},
+			proxy: false,
+		})),
+		answers: [],
+		anonymous: true,
+	})
+	return { meta: fixtureMeta, participants: fixtureParticipants, contributions, tally: result, generatedAt: at(0) }
+}
+
+function timed(run: () => unknown, repeat = 5): number {
+	run() // warm up
+	const start = performance.now()
+	for (let i = 0; i < repeat; i++) run()
+	return (performance.now() - start) / repeat
+}
+
+export function runExportBench(): ExportBenchRow[] {
+	const input = workshop()
+	const reference = timed(() => JSON.stringify([...input.contributions.values()]))
+	const model = consolidate(input)
+	const steps: [string, () => unknown][] = [
+		['consolidate', () => consolidate(input)],
+		['json', () => JSON.stringify(model, null, 2)],
+		['md', () => renderMarkdown(model, 'fr')],
+		['html', () => renderHtml(model, 'fr')],
+		['csv', () => renderCsv(model, 'fr')],
+		[
+			'all formats from the state',
+			() => {
+				const fresh = consolidate(input)
+				JSON.stringify(fresh)
+				renderMarkdown(fresh, 'fr')
+				renderHtml(fresh, 'fr')
+				renderCsv(fresh, 'fr')
+			},
+		],
+	]
+	return [
+		{ step: 'reference: JSON.stringify(contributions)', ms: reference, ratio: 1 },
+		...steps.map(([step, run]) => {
+			const ms = timed(run)
+			return { step, ms, ratio: ms / reference }
+		}),
+	]
+}
