@@ -3,6 +3,7 @@ import { tally } from '../shared/concertation/tally.ts'
 import { consolidate } from '../shared/consolidation/model.ts'
 import { renderHtml } from '../shared/consolidation/render-html.ts'
 import { renderCsv, renderMarkdown } from '../shared/consolidation/render-text.ts'
+import { renderDocx } from '../server/exports/render-docx.ts'
 import { fixtureMeta, fixtureParticipants } from '../tests/fixtures/workshop-fixture.ts'
 
 /**
@@ -107,7 +108,7 @@ function timed(run: () => unknown, repeat = 5): number {
 	return (performance.now() - start) / repeat
 }
 
-export function runExportBench(): ExportBenchRow[] {
+export async function runExportBench(): Promise<ExportBenchRow[]> {
 	const input = workshop()
 	const reference = timed(() => JSON.stringify([...input.contributions.values()]))
 	const model = consolidate(input)
@@ -128,11 +129,17 @@ export function runExportBench(): ExportBenchRow[] {
 			},
 		],
 	]
-	return [
+	const rows = [
 		{ step: 'reference: JSON.stringify(contributions)', ms: reference, ratio: 1 },
 		...steps.map(([step, run]) => {
 			const ms = timed(run)
 			return { step, ms, ratio: ms / reference }
 		}),
 	]
+	await renderDocx(model, 'fr') // warm up
+	const start = performance.now()
+	for (let i = 0; i < 3; i++) await renderDocx(model, 'fr')
+	const docx = (performance.now() - start) / 3
+	rows.push({ step: 'docx', ms: docx, ratio: docx / reference })
+	return rows
 }

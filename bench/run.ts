@@ -34,7 +34,7 @@ const kinds = selected.filter((kind): kind is 'light' | 'stock' => kind === 'lig
 const results: Partial<Record<'light' | 'stock', { tablee: StormResult; reference: StormResult }>> = {}
 for (const kind of kinds) results[kind] = await storm(kind)
 
-const exportRows = selected.includes('export') ? runExportBench() : []
+const exportRows = selected.includes('export') ? await runExportBench() : []
 if (exportRows.length > 0) {
 	process.stdout.write('\nExport of a 1 000-contribution workshop (mean of 5 runs, after a warm-up)\n')
 	for (const row of exportRows) {

@@ -1,4 +1,6 @@
+import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { renderDocx } from '../server/exports/render-docx.ts'
 import { consolidate } from '../shared/consolidation/model.ts'
 import { renderHtml } from '../shared/consolidation/render-html.ts'
 import { csvCell, renderCsv, renderMarkdown } from '../shared/consolidation/render-text.ts'
@@ -86,6 +88,40 @@ describe('[E6] hostile text stays text in every format', () => {
 	})
 })
 
+describe('[E9] Word document (docx)', () => {
+	test('a valid package with the section headings, the per-college table, page numbers and escaped text', async () => {
+		const files = unzipSync(new Uint8Array(await renderDocx(model, 'fr')))
+		expect(Object.keys(files)).toEqual(expect.arrayContaining(['[Content_Types].xml', 'word/document.xml']))
+		const document = strFromU8(files['word/document.xml'] as Uint8Array)
+		const headings = [...document.matchAll(/<w:pStyle w:val="Heading1"\/>.*?<\/w:p>/g)].map((match) =>
+			[...match[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((text) => text[1]).join(''),
+		)
+		expect(headings).toEqual([
+			'Contexte et méthode',
+			'Constats partagés (grille des besoins)',
+			'Recommandations prioritaires',
+			'Propositions classées par soutien',
+			'Engagements',
+			'Points de désaccord',
+			'Parking et suites',
+			'Annexe — toutes les contributions',
+		])
+		// The support table of the first recommendation: one row per college column with its dots.
+		const tables = [...document.matchAll(/<w:tbl>.*?<\/w:tbl>/g)].map((match) => match[0])
+		const support = tables.find(
+			(table) => table.includes('Têtes de réseau &amp; accompagnement') && table.includes('>Points<'),
+		)
+		expect(support).toBeDefined()
+		expect(support).toContain('>Associations – dirigeant·es bénévoles (2)<')
+		// Participants' text: escaped, never markup; no control character.
+		expect(document).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+		expect(document).not.toContain('<script>')
+		expect(document).not.toContain('\u0007')
+		const footer = Object.entries(files).find(([name]) => name.startsWith('word/footer'))
+		expect(footer && strFromU8(footer[1])).toMatch(/PAGE/)
+	})
+})
+
 /** A strict RFC 4180 reader (`;` separator) to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
 	const rows: string[][] = []
@@ -146,6 +182,9 @@ describe('export endpoint', () => {
 			)
 			expect(await response.text()).toContain('Une idée')
 		}
+		const docx = await get('?format=docx')
+		expect(docx.headers.get('content-type')).toContain('wordprocessingml')
+		expect(Object.keys(unzipSync(new Uint8Array(await docx.arrayBuffer())))).toContain('word/document.xml')
 		const json = (await (await get('?format=json')).json()) as { format: string; version: number }
 		expect(json).toMatchObject({ format: 'tablee-consolidation', version: 1 })
 		expect((await get('?format=pdf')).status).toBe(400)

@@ -279,6 +279,7 @@ export const en: Record<MessageKey, string> = {
 	'export.md': 'Markdown',
 	'export.csv': 'Spreadsheet (CSV)',
 	'export.json': 'National roll-up (JSON)',
+	'export.docx': 'Editable document (Word)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

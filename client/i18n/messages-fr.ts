@@ -281,6 +281,7 @@ export const fr = {
 	'export.md': 'Markdown',
 	'export.csv': 'Tableur (CSV)',
 	'export.json': 'Remontée nationale (JSON)',
+	'export.docx': 'Document modifiable (Word)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

@@ -61,7 +61,7 @@ export function ConsolePage(props: { workshopId: string }) {
 	}
 
 	/** Downloads an export with the facilitator's token (a plain link could not carry it). */
-	const download = async (format: 'json' | 'md' | 'html' | 'csv') => {
+	const download = async (format: 'json' | 'md' | 'html' | 'csv' | 'docx') => {
 		const current = token()
 		if (!current) return
 		try {
@@ -149,6 +149,9 @@ export function ConsolePage(props: { workshopId: string }) {
 						<div class="actions export-actions">
 							<button type="button" onClick={() => download('html')}>
 								{t('export.html')}
+							</button>
+							<button type="button" onClick={() => download('docx')}>
+								{t('export.docx')}
 							</button>
 							<button type="button" onClick={() => download('md')}>
 								{t('export.md')}

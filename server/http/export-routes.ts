@@ -9,6 +9,7 @@ import { ApiError } from './api-error.ts'
 import { facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
 import { currentTally } from './vote-routes.ts'
 import { withRoom } from './with-room.ts'
+import { renderDocx } from '../exports/render-docx.ts'
 
 export interface ExportRoutesOptions {
 	registry: RoomRegistry
@@ -20,11 +21,12 @@ const formats = {
 	md: { type: 'text/markdown; charset=utf-8', extension: 'md' },
 	html: { type: 'text/html; charset=utf-8', extension: 'html' },
 	csv: { type: 'text/csv; charset=utf-8', extension: 'csv' },
+	docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
 } as const
 type Format = keyof typeof formats
 
 /**
- * `GET /api/workshops/<id>/export?format=json|md|html|csv&lang=fr|en` (facilitator): the
+ * `GET /api/workshops/<id>/export?format=json|md|html|csv|docx&lang=fr|en` (facilitator): the
  * consolidation model (SPEC E1–E4) rendered in one format, as a download. Private drafts not yet
  * revealed are left out (their authors have not shared them); the tally follows the vote's
  * anonymity rules (V8) whether or not it was revealed.
@@ -39,7 +41,7 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 			throw new ApiError(400, 'unknown_format', `format must be one of: ${Object.keys(formats).join(', ')}`)
 		}
 		const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
-		return withRoom(registry, workshop, (room) => {
+		return withRoom(registry, workshop, async (room) => {
 			const tally = currentTally(room.controlDraft, room.serverOnly, true)
 			const model = consolidate({
 				meta: metaOf(room),
@@ -52,13 +54,15 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				generatedAt: new Date().toISOString(),
 			})
 			const body =
-				format === 'json'
-					? `${JSON.stringify(model, null, 2)}\n`
-					: format === 'md'
-						? renderMarkdown(model, language)
-						: format === 'html'
-							? renderHtml(model, language)
-							: renderCsv(model, language)
+				format === 'docx'
+					? new Uint8Array(await renderDocx(model, language))
+					: format === 'json'
+						? `${JSON.stringify(model, null, 2)}\n`
+						: format === 'md'
+							? renderMarkdown(model, language)
+							: format === 'html'
+								? renderHtml(model, language)
+								: renderCsv(model, language)
 			const name = `tablee-${
 				model.context.title
 					.normalize('NFD')
