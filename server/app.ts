@@ -114,6 +114,7 @@ export function createApp(deps: AppDeps) {
 			secret,
 			publicUrl: config.publicUrl,
 			organizerKey: config.organizerKey,
+			maxUploadBytes: config.maxUploadBytes,
 		}),
 	)
 
@@ -158,5 +159,7 @@ function mountClient(app: Hono, clientDir: string) {
 }
 
 function isUpload(method: string, pathname: string): boolean {
-	return method === 'POST' && /^\/api\/workshops\/[^/]+\/assets$/.test(pathname)
+	return (
+		method === 'POST' && (/^\/api\/workshops\/[^/]+\/assets$/.test(pathname) || pathname === '/api/workshops/import')
+	)
 }

@@ -280,6 +280,13 @@ export const en: Record<MessageKey, string> = {
 	'export.csv': 'Spreadsheet (CSV)',
 	'export.json': 'National roll-up (JSON)',
 	'export.docx': 'Editable document (Word)',
+	'export.archive': 'Download the full archive',
+	'export.archiveHelp':
+		'The archive holds the whole workshop (board, contributions, settings, results) to reopen it on another Tablée server. Anonymous votes are in it as totals only, and nothing in it ties a contribution to its author.',
+	'lobby.import': 'Import a workshop (Tablée archive)',
+	'lobby.importHelp': 'Reopens here a workshop archived on a Tablée server: it gets a new id and new links.',
+	'lobby.archiveFile': 'Archive file (.json)',
+	'lobby.importSubmit': 'Import',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

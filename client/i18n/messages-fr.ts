@@ -282,6 +282,14 @@ export const fr = {
 	'export.csv': 'Tableur (CSV)',
 	'export.json': 'Remontée nationale (JSON)',
 	'export.docx': 'Document modifiable (Word)',
+	'export.archive': 'Télécharger l’archive complète',
+	'export.archiveHelp':
+		'L’archive contient tout l’atelier (tableau, contributions, réglages, résultats) pour le rouvrir sur un autre serveur Tablée. Les votes anonymes n’y figurent que sous forme de totaux, et rien n’y relie une contribution à son auteur·rice.',
+	'lobby.import': 'Importer un atelier (archive Tablée)',
+	'lobby.importHelp':
+		'Rouvre ici un atelier archivé sur un serveur Tablée : il reçoit un nouvel identifiant et de nouveaux liens.',
+	'lobby.archiveFile': 'Fichier d’archive (.json)',
+	'lobby.importSubmit': 'Importer',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

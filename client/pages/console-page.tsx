@@ -61,11 +61,12 @@ export function ConsolePage(props: { workshopId: string }) {
 	}
 
 	/** Downloads an export with the facilitator's token (a plain link could not carry it). */
-	const download = async (format: 'json' | 'md' | 'html' | 'csv' | 'docx') => {
+	const download = async (format: 'json' | 'md' | 'html' | 'csv' | 'docx' | 'archive') => {
 		const current = token()
 		if (!current) return
+		const path = format === 'archive' ? 'archive' : `export?format=${format}&lang=${language()}`
 		try {
-			const response = await fetch(`/api/workshops/${props.workshopId}/export?format=${format}&lang=${language()}`, {
+			const response = await fetch(`/api/workshops/${props.workshopId}/${path}`, {
 				headers: { authorization: `Bearer ${current}` },
 			})
 			if (!response.ok) throw new Error(response.statusText)
@@ -163,6 +164,10 @@ export function ConsolePage(props: { workshopId: string }) {
 								{t('export.json')}
 							</button>
 						</div>
+						<p class="help">{t('export.archiveHelp')}</p>
+						<button type="button" onClick={() => download('archive')}>
+							{t('export.archive')}
+						</button>
 						<h2>{t('authorMode.label')}</h2>
 						<p data-author-mode={workshop().authorMode ?? 'pseudonymous'}>
 							{t('authorMode.current', {

@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api } from '../api.ts'
+import type { CreatedWorkshop } from '../api.ts'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { saveSession } from '../session/sessions.ts'
@@ -45,6 +46,38 @@ export function LobbyPage() {
 		} catch (failure) {
 			if (failure instanceof ApiFailure && failure.code === 'organizer_key_required') setNeedsKey(true)
 			setError(failure instanceof ApiFailure && failure.status === 0 ? t('error.network') : (failure as Error).message)
+		} finally {
+			setBusy(false)
+		}
+	}
+
+	const importArchive = async (event: SubmitEvent) => {
+		event.preventDefault()
+		const form = event.currentTarget as HTMLFormElement
+		const file = (form.elements.namedItem('archive') as HTMLInputElement).files?.[0]
+		const key = String(new FormData(form).get('organizerKey') ?? '').trim()
+		if (!file) return
+		setBusy(true)
+		setError(null)
+		try {
+			const response = await fetch('/api/workshops/import', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...(key ? { 'x-organizer-key': key } : {}) },
+				body: await file.text(),
+			})
+			const answer = (await response.json().catch(() => null)) as
+				(CreatedWorkshop & { error?: { code: string; message: string } }) | null
+			if (!response.ok || !answer?.id) {
+				if (answer?.error?.code === 'organizer_key_required') setNeedsKey(true)
+				throw new Error(answer?.error?.message ?? response.statusText)
+			}
+			const view = await api.workshop(answer.id, answer.tokens.facilitator)
+			if (view.you.kind === 'personal') {
+				saveSession({ ...view.you, workshopId: answer.id, token: answer.tokens.facilitator, name: 'Animation' })
+			}
+			navigate(`/w/${answer.id}`)
+		} catch (failure) {
+			setError((failure as Error).message)
 		} finally {
 			setBusy(false)
 		}
@@ -108,6 +141,25 @@ export function LobbyPage() {
 					{busy() ? t('lobby.creating') : t('lobby.create')}
 				</button>
 			</form>
+			<details class="import-archive">
+				<summary>{t('lobby.import')}</summary>
+				<form class="stack" onSubmit={importArchive}>
+					<p class="help">{t('lobby.importHelp')}</p>
+					<label>
+						{t('lobby.archiveFile')}
+						<input name="archive" type="file" accept="application/json,.json" required />
+					</label>
+					<Show when={needsKey()}>
+						<label>
+							{t('lobby.field.organizerKey')}
+							<input name="organizerKey" type="password" autocomplete="off" required />
+						</label>
+					</Show>
+					<button type="submit" disabled={busy()}>
+						{t('lobby.importSubmit')}
+					</button>
+				</form>
+			</details>
 		</main>
 	)
 }

@@ -9,6 +9,8 @@ import { ApiError } from './api-error.ts'
 import { facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
 import { currentTally } from './vote-routes.ts'
 import { withRoom } from './with-room.ts'
+import * as Y from 'yjs'
+import { createArchive } from '../store/archive.ts'
 import { renderDocx } from '../exports/render-docx.ts'
 
 export interface ExportRoutesOptions {
@@ -32,48 +34,67 @@ type Format = keyof typeof formats
  * anonymity rules (V8) whether or not it was revealed.
  */
 export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
-	return new Hono().get('/:workshop/export', async (c) => {
-		const workshop = c.req.param('workshop')
-		const claims = personalClaims(c, secret, workshop)
-		facilitatorOnly(claims, 'export the workshop')
-		const format = (c.req.query('format') ?? 'json') as Format
-		if (!(format in formats)) {
-			throw new ApiError(400, 'unknown_format', `format must be one of: ${Object.keys(formats).join(', ')}`)
-		}
-		const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
-		return withRoom(registry, workshop, async (room) => {
-			const tally = currentTally(room.controlDraft, room.serverOnly, true)
-			const model = consolidate({
-				meta: metaOf(room),
-				participants: readParticipants(room.controlDraft),
-				contributions: readContributions(room.controlDraft),
-				tally:
-					tally.voters > 0 || tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
-						? tally
-						: null,
-				generatedAt: new Date().toISOString(),
+	return new Hono()
+		.get('/:workshop/archive', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = personalClaims(c, secret, workshop)
+			facilitatorOnly(claims, 'download the archive')
+			return withRoom(registry, workshop, (room) => {
+				const tally = currentTally(room.controlDraft, room.serverOnly, true)
+				const archive = createArchive({
+					board: Y.encodeStateAsUpdate(room.board.doc),
+					control: Y.encodeStateAsUpdate(room.controlDraft),
+					serverOnly: room.serverOnly,
+					tally: tally.proposals.length > 0 ? tally : null,
+					exportedAt: new Date().toISOString(),
+				})
+				c.header('content-disposition', `attachment; filename="tablee-archive-${workshop}.json"`)
+				c.header('cache-control', 'no-store')
+				return c.json(archive)
 			})
-			const body =
-				format === 'docx'
-					? new Uint8Array(await renderDocx(model, language))
-					: format === 'json'
-						? `${JSON.stringify(model, null, 2)}\n`
-						: format === 'md'
-							? renderMarkdown(model, language)
-							: format === 'html'
-								? renderHtml(model, language)
-								: renderCsv(model, language)
-			const name = `tablee-${
-				model.context.title
-					.normalize('NFD')
-					.replace(/[^a-zA-Z0-9]+/g, '-')
-					.replace(/^-|-$/g, '')
-					.toLowerCase() || workshop
-			}.${formats[format].extension}`
-			c.header('content-type', formats[format].type)
-			c.header('content-disposition', `attachment; filename="${name}"`)
-			c.header('cache-control', 'no-store')
-			return c.body(body)
 		})
-	})
+		.get('/:workshop/export', async (c) => {
+			const workshop = c.req.param('workshop')
+			const claims = personalClaims(c, secret, workshop)
+			facilitatorOnly(claims, 'export the workshop')
+			const format = (c.req.query('format') ?? 'json') as Format
+			if (!(format in formats)) {
+				throw new ApiError(400, 'unknown_format', `format must be one of: ${Object.keys(formats).join(', ')}`)
+			}
+			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
+			return withRoom(registry, workshop, async (room) => {
+				const tally = currentTally(room.controlDraft, room.serverOnly, true)
+				const model = consolidate({
+					meta: metaOf(room),
+					participants: readParticipants(room.controlDraft),
+					contributions: readContributions(room.controlDraft),
+					tally:
+						tally.voters > 0 || tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
+							? tally
+							: null,
+					generatedAt: new Date().toISOString(),
+				})
+				const body =
+					format === 'docx'
+						? new Uint8Array(await renderDocx(model, language))
+						: format === 'json'
+							? `${JSON.stringify(model, null, 2)}\n`
+							: format === 'md'
+								? renderMarkdown(model, language)
+								: format === 'html'
+									? renderHtml(model, language)
+									: renderCsv(model, language)
+				const name = `tablee-${
+					model.context.title
+						.normalize('NFD')
+						.replace(/[^a-zA-Z0-9]+/g, '-')
+						.replace(/^-|-$/g, '')
+						.toLowerCase() || workshop
+				}.${formats[format].extension}`
+				c.header('content-type', formats[format].type)
+				c.header('content-disposition', `attachment; filename="${name}"`)
+				c.header('cache-control', 'no-store')
+				return c.body(body)
+			})
+		})
 }

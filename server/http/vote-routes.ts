@@ -330,6 +330,9 @@ function ownProposals(
 
 /** The tally of what is revealed (`all`: everything, for the facilitator's preview). */
 export function currentTally(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>, all: boolean): Tally {
+	// An imported workshop whose anonymous ballots stayed on its first server (E11).
+	const noBallots = Object.keys(serverOnly.ballots).length === 0 && Object.keys(serverOnly.answers).length === 0
+	if (noBallots && serverOnly.importedTally) return serverOnly.importedTally
 	const vote = readVote(doc)
 	const consensus = readConsensus(doc)
 	const showVote = all || vote.revealed

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import * as Y from 'yjs'
 import { authorModes } from '../../shared/concertation/contribution.ts'
@@ -18,6 +19,7 @@ import { sameSecret } from '../auth/same-secret.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
+import { readArchive } from '../store/archive.ts'
 import { createRecord } from '../store/workshop-store.ts'
 import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
@@ -32,6 +34,8 @@ export interface WorkshopRoutesOptions {
 	secret: string
 	publicUrl: string
 	organizerKey: string | null
+	/** Size limit of an imported archive. */
+	maxUploadBytes: number
 }
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max))
@@ -52,7 +56,7 @@ const joinSchema = v.strictObject({
 
 /** HTTP API of workshops: creation, reading, the join exchange and link regeneration. */
 export function workshopRoutes(options: WorkshopRoutesOptions) {
-	const { registry, templates, secret, publicUrl, organizerKey } = options
+	const { registry, templates, secret, publicUrl, organizerKey, maxUploadBytes } = options
 
 	const linkTokens = (workshop: string, generation: number) => {
 		const tokenFor = (role: LinkRole) => signToken(secret, { kind: 'link', workshop, role, generation })
@@ -63,6 +67,27 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 	const facilitatorLink = (workshop: string, token: string) => `${publicUrl}/w/${workshop}#token=${token}`
 
 	const claimsOf = (c: Context, workshop: string) => workshopClaims(c, secret, workshop)
+
+	/** The answer to a creation or an import: the facilitator's token, the shared links. */
+	const createdAnswer = (id: string, facilitator: string) => {
+		const facilitatorToken = signToken(secret, {
+			kind: 'personal',
+			workshop: id,
+			role: 'facilitator',
+			participant: facilitator,
+			college: null,
+		})
+		const shared = linkTokens(id, 0)
+		return {
+			id,
+			tokens: { facilitator: facilitatorToken, ...shared },
+			links: {
+				facilitator: facilitatorLink(id, facilitatorToken),
+				participant: joinLink(id, shared.participant),
+				observer: joinLink(id, shared.observer),
+			},
+		}
+	}
 
 	const withRoom = <T>(workshop: string, work: (room: WorkshopRoom) => Promise<T> | T) =>
 		withRoomOf(registry, workshop, work)
@@ -118,27 +143,59 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 					}),
 				),
 			)
-			const facilitatorToken = signToken(secret, {
-				kind: 'personal',
-				workshop: id,
-				role: 'facilitator',
-				participant: facilitator,
-				college: null,
-			})
-			const shared = linkTokens(id, 0)
-			return c.json(
-				{
-					id,
-					tokens: { facilitator: facilitatorToken, ...shared },
-					links: {
-						facilitator: facilitatorLink(id, facilitatorToken),
-						participant: joinLink(id, shared.participant),
-						observer: joinLink(id, shared.observer),
-					},
-				},
-				201,
-			)
+			return c.json(createdAnswer(id, facilitator), 201)
 		})
+		.post(
+			'/import',
+			bodyLimit({
+				maxSize: maxUploadBytes,
+				onError: () => {
+					throw new ApiError(413, 'archive_too_large', `archives are limited to ${maxUploadBytes} bytes`)
+				},
+			}),
+			async (c) => {
+				if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+					throw new ApiError(401, 'organizer_key_required', 'importing requires a valid X-Organizer-Key header')
+				}
+				let data: unknown
+				try {
+					data = JSON.parse(await c.req.text())
+				} catch {
+					throw new ApiError(400, 'invalid_archive', 'the archive is not valid JSON')
+				}
+				const imported = readArchive(data)
+				if (!imported.ok) throw new ApiError(400, 'invalid_archive', imported.error)
+				const id = randomId()
+				// The archive's facilitator comes back as this server's facilitator, with a new token.
+				const control = new Y.Doc()
+				Y.applyUpdate(control, imported.value.control)
+				let facilitator = [...readParticipants(control).entries()].find(
+					([, entry]) => entry.role === 'facilitator',
+				)?.[0]
+				if (!facilitator) {
+					facilitator = randomId()
+					writeParticipant(control, facilitator, {
+						name: 'Animation',
+						role: 'facilitator',
+						college: null,
+						joinedAt: new Date().toISOString(),
+					})
+				}
+				await stored(
+					registry.create(
+						createRecord({
+							id,
+							linkGeneration: 0,
+							board: imported.value.board,
+							control: Y.encodeStateAsUpdate(control),
+							serverOnly: imported.value.serverOnly,
+						}),
+					),
+				)
+				control.destroy()
+				return c.json(createdAnswer(id, facilitator), 201)
+			},
+		)
 		.get('/:workshop', async (c) => {
 			const workshop = c.req.param('workshop')
 			const claims = claimsOf(c, workshop)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
+import type { Tally } from '../../shared/concertation/tally.ts'
 import type { Result } from '../../shared/result.ts'
 
 /**
@@ -74,6 +75,11 @@ export const serverOnlySchema = v.object({
 		),
 		{},
 	),
+	/** The poll results of an imported archive, whose anonymous ballots did not travel (E11). */
+	importedTally: v.optional(
+		v.nullable(v.custom<Tally>((value) => typeof value === 'object' && value !== null && 'proposals' in value)),
+		null,
+	),
 	/** Participant → their consensus-check answers (V9), never published one by one. */
 	answers: v.optional(
 		v.record(
@@ -95,6 +101,7 @@ export const emptyServerOnly = (): ServerOnlyState => ({
 	intents: {},
 	drafts: {},
 	ballots: {},
+	importedTally: null,
 	answers: {},
 })
 
