@@ -4,6 +4,7 @@ import { consolidate } from '../shared/consolidation/model.ts'
 import { renderHtml } from '../shared/consolidation/render-html.ts'
 import { renderCsv, renderMarkdown } from '../shared/consolidation/render-text.ts'
 import { renderDocx } from '../server/exports/render-docx.ts'
+import { renderPdf } from '../server/exports/render-pdf.ts'
 import { fixtureMeta, fixtureParticipants } from '../tests/fixtures/workshop-fixture.ts'
 
 /**
@@ -141,5 +142,10 @@ export async function runExportBench(): Promise<ExportBenchRow[]> {
 	for (let i = 0; i < 3; i++) await renderDocx(model, 'fr')
 	const docx = (performance.now() - start) / 3
 	rows.push({ step: 'docx', ms: docx, ratio: docx / reference })
+	await renderPdf(model, 'fr') // warm up
+	const pdfStart = performance.now()
+	for (let i = 0; i < 3; i++) await renderPdf(model, 'fr')
+	const pdf = (performance.now() - pdfStart) / 3
+	rows.push({ step: 'pdf', ms: pdf, ratio: pdf / reference })
 	return rows
 }

@@ -1,6 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { renderDocx } from '../server/exports/render-docx.ts'
+import { renderPdf } from '../server/exports/render-pdf.ts'
 import { consolidate } from '../shared/consolidation/model.ts'
 import { renderHtml } from '../shared/consolidation/render-html.ts'
 import { csvCell, renderCsv, renderMarkdown } from '../shared/consolidation/render-text.ts'
@@ -122,6 +123,24 @@ describe('[E9] Word document (docx)', () => {
 	})
 })
 
+describe('[E13] PDF document', () => {
+	test('every recommendation and every contribution is in the text, hostile text as typed, pages numbered', async () => {
+		const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
+		const pdf = await getDocument({ data: new Uint8Array(await renderPdf(model, 'fr')), useSystemFonts: false }).promise
+		let text = ''
+		for (let page = 1; page <= pdf.numPages; page++) {
+			const content = await (await pdf.getPage(page)).getTextContent()
+			text += `${content.items.map((item) => ('str' in item ? item.str : '')).join(' ')}\n`
+		}
+		const flat = text.replace(/\s+/g, ' ')
+		for (const item of model.recommendations) expect(flat).toContain(item.recommendation.title ?? '')
+		for (const item of model.annex) expect(flat).toContain(item.text.split('\n')[0]?.slice(0, 30) ?? '')
+		expect(flat).toContain('<script>alert(1)</script>')
+		expect(flat).toContain('Recommandations prioritaires')
+		expect(flat).toContain(`1 / ${pdf.numPages}`)
+	})
+})
+
 /** A strict RFC 4180 reader (`;` separator) to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
 	const rows: string[][] = []
@@ -185,9 +204,16 @@ describe('export endpoint', () => {
 		const docx = await get('?format=docx')
 		expect(docx.headers.get('content-type')).toContain('wordprocessingml')
 		expect(Object.keys(unzipSync(new Uint8Array(await docx.arrayBuffer())))).toContain('word/document.xml')
+		const pdf = await get('?format=pdf')
+		expect(pdf.headers.get('content-type')).toBe('application/pdf')
+		expect(
+			Buffer.from(await pdf.arrayBuffer())
+				.subarray(0, 5)
+				.toString(),
+		).toBe('%PDF-')
 		const json = (await (await get('?format=json')).json()) as { format: string; version: number }
 		expect(json).toMatchObject({ format: 'tablee-consolidation', version: 1 })
-		expect((await get('?format=pdf')).status).toBe(400)
+		expect((await get('?format=odt')).status).toBe(400)
 		const refused = await get('?format=json', alice.token)
 		expect(refused.status).toBe(403)
 		expect(await refused.json()).toMatchObject({ error: { code: 'facilitator_only' } })

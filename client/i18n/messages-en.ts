@@ -287,6 +287,7 @@ export const en: Record<MessageKey, string> = {
 	'lobby.importHelp': 'Reopens here a workshop archived on a Tablée server: it gets a new id and new links.',
 	'lobby.archiveFile': 'Archive file (.json)',
 	'lobby.importSubmit': 'Import',
+	'export.pdf': 'PDF',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

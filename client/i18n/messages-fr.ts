@@ -290,6 +290,7 @@ export const fr = {
 		'Rouvre ici un atelier archivé sur un serveur Tablée : il reçoit un nouvel identifiant et de nouveaux liens.',
 	'lobby.archiveFile': 'Fichier d’archive (.json)',
 	'lobby.importSubmit': 'Importer',
+	'export.pdf': 'PDF',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

@@ -61,7 +61,7 @@ export function ConsolePage(props: { workshopId: string }) {
 	}
 
 	/** Downloads an export with the facilitator's token (a plain link could not carry it). */
-	const download = async (format: 'json' | 'md' | 'html' | 'csv' | 'docx' | 'archive') => {
+	const download = async (format: 'json' | 'md' | 'html' | 'csv' | 'docx' | 'pdf' | 'archive') => {
 		const current = token()
 		if (!current) return
 		const path = format === 'archive' ? 'archive' : `export?format=${format}&lang=${language()}`
@@ -150,6 +150,9 @@ export function ConsolePage(props: { workshopId: string }) {
 						<div class="actions export-actions">
 							<button type="button" onClick={() => download('html')}>
 								{t('export.html')}
+							</button>
+							<button type="button" onClick={() => download('pdf')}>
+								{t('export.pdf')}
 							</button>
 							<button type="button" onClick={() => download('docx')}>
 								{t('export.docx')}

@@ -12,6 +12,7 @@ import { withRoom } from './with-room.ts'
 import * as Y from 'yjs'
 import { createArchive } from '../store/archive.ts'
 import { renderDocx } from '../exports/render-docx.ts'
+import { renderPdf } from '../exports/render-pdf.ts'
 
 export interface ExportRoutesOptions {
 	registry: RoomRegistry
@@ -24,11 +25,12 @@ const formats = {
 	html: { type: 'text/html; charset=utf-8', extension: 'html' },
 	csv: { type: 'text/csv; charset=utf-8', extension: 'csv' },
 	docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
+	pdf: { type: 'application/pdf', extension: 'pdf' },
 } as const
 type Format = keyof typeof formats
 
 /**
- * `GET /api/workshops/<id>/export?format=json|md|html|csv|docx&lang=fr|en` (facilitator): the
+ * `GET /api/workshops/<id>/export?format=json|md|html|csv|docx|pdf&lang=fr|en` (facilitator): the
  * consolidation model (SPEC E1–E4) rendered in one format, as a download. Private drafts not yet
  * revealed are left out (their authors have not shared them); the tally follows the vote's
  * anonymity rules (V8) whether or not it was revealed.
@@ -77,13 +79,15 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				const body =
 					format === 'docx'
 						? new Uint8Array(await renderDocx(model, language))
-						: format === 'json'
-							? `${JSON.stringify(model, null, 2)}\n`
-							: format === 'md'
-								? renderMarkdown(model, language)
-								: format === 'html'
-									? renderHtml(model, language)
-									: renderCsv(model, language)
+						: format === 'pdf'
+							? new Uint8Array(await renderPdf(model, language))
+							: format === 'json'
+								? `${JSON.stringify(model, null, 2)}\n`
+								: format === 'md'
+									? renderMarkdown(model, language)
+									: format === 'html'
+										? renderHtml(model, language)
+										: renderCsv(model, language)
 				const name = `tablee-${
 					model.context.title
 						.normalize('NFD')
