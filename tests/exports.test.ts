@@ -125,13 +125,9 @@ describe('[E9] Word document (docx)', () => {
 
 describe('[E13] PDF document', () => {
 	test('every recommendation and every contribution is in the text, hostile text as typed, pages numbered', async () => {
-		const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
-		const pdf = await getDocument({ data: new Uint8Array(await renderPdf(model, 'fr')), useSystemFonts: false }).promise
-		let text = ''
-		for (let page = 1; page <= pdf.numPages; page++) {
-			const content = await (await pdf.getPage(page)).getTextContent()
-			text += `${content.items.map((item) => ('str' in item ? item.str : '')).join(' ')}\n`
-		}
+		const { extractText, getDocumentProxy } = await import('unpdf')
+		const pdf = await getDocumentProxy(new Uint8Array(await renderPdf(model, 'fr')))
+		const { text } = await extractText(pdf, { mergePages: true })
 		const flat = text.replace(/\s+/g, ' ')
 		for (const item of model.recommendations) expect(flat).toContain(item.recommendation.title ?? '')
 		for (const item of model.annex) expect(flat).toContain(item.text.split('\n')[0]?.slice(0, 30) ?? '')
