@@ -14,6 +14,8 @@ import { contributionRoutes } from './http/contribution-routes.ts'
 import { sessionRoutes } from './http/session-routes.ts'
 import { voteRoutes } from './http/vote-routes.ts'
 import { exportRoutes } from './http/export-routes.ts'
+import { synthesisRoutes } from './http/synthesis-routes.ts'
+import { SynthesisFiles } from './store/synthesis-files.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
@@ -122,6 +124,17 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
 	app.route('/api/workshops', exportRoutes({ registry, secret }))
+	app.route(
+		'/api/syntheses',
+		synthesisRoutes({
+			registry,
+			files: new SynthesisFiles(config.dataDir),
+			secret,
+			organizerKey: config.organizerKey,
+			publicUrl: config.publicUrl,
+			maxUploadBytes: config.maxUploadBytes,
+		}),
+	)
 
 	app.route('/assets', assetFileRoutes(assets))
 
@@ -160,6 +173,9 @@ function mountClient(app: Hono, clientDir: string) {
 
 function isUpload(method: string, pathname: string): boolean {
 	return (
-		method === 'POST' && (/^\/api\/workshops\/[^/]+\/assets$/.test(pathname) || pathname === '/api/workshops/import')
+		method === 'POST' &&
+		(/^\/api\/workshops\/[^/]+\/assets$/.test(pathname) ||
+			pathname === '/api/workshops/import' ||
+			pathname === '/api/syntheses')
 	)
 }

@@ -1,8 +1,10 @@
-import { describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Contribution } from '../shared/concertation/contribution.ts'
 import { type ConsolidationModel, consolidate } from '../shared/consolidation/model.ts'
 import { similarity, suggestGroups, synthesize } from '../shared/consolidation/synthesis.ts'
 import { fixtureContributions, fixtureInput } from './fixtures/workshop-fixture.ts'
+import type { CreatedWorkshop, TestServer } from './helpers/test-server.ts'
+import { createWorkshop, startTestServer } from './helpers/test-server.ts'
 
 /** Three territories from the fixture workshop, each with its own recommendation. */
 function territory(name: string, recommendation: Partial<Contribution>): ConsolidationModel {
@@ -72,5 +74,78 @@ describe('national synthesis', () => {
 		expect(alone?.byCollege.find((c) => c.college === 'assos-benevoles')?.dots).toBe(1)
 		// Links back to each territory's recommendation.
 		expect(alone?.members[0]?.ref).toEqual({ source: 2, recommendation: 'c08recommand0' })
+	})
+})
+
+describe('synthesis endpoints', () => {
+	let server: TestServer
+	beforeEach(async () => {
+		server = await startTestServer()
+	})
+	afterEach(async () => server.dispose())
+
+	const recommend = async (workshop: CreatedWorkshop, title: string, text: string) => {
+		const answer = await server.api(`/api/workshops/${workshop.id}/contributions`, {
+			token: workshop.tokens.facilitator,
+			body: { type: 'recommandation', zone: 'recommandations', title, text },
+		})
+		expect(answer.status).toBe(201)
+	}
+
+	test('[N5][N6] a synthesis of two workshops of this server and one uploaded export, saved, regrouped and reopened', async () => {
+		const limousin = await createWorkshop(server, { title: 'Concertation Limousin', territory: 'Limousin' })
+		const gironde = await createWorkshop(server, { title: 'Concertation Gironde', territory: 'Gironde' })
+		await recommend(limousin, 'Sécuriser les financements pluriannuels', 'Conventions de trois ans')
+		await recommend(gironde, 'Sécuriser les financements dans la durée', 'Conventions pluriannuelles')
+		const create = (body: unknown, headers: Record<string, string> = {}) =>
+			server.api('/api/syntheses', { body, headers })
+
+		// N6: a workshop of this server needs its facilitator token (or the organiser key).
+		const refused = await create({
+			title: 'Synthèse',
+			workshops: [{ id: limousin.id, token: limousin.tokens.participant }],
+		})
+		expect(refused.status).toBe(403)
+		expect(await refused.json()).toMatchObject({ error: { code: 'workshop_access' } })
+		expect((await create({ title: 'Synthèse', exports: [{ format: 'autre' }] })).status).toBe(400)
+		expect((await create({ title: 'Synthèse' })).status).toBe(400)
+
+		const created = await create({
+			title: 'Synthèse nationale',
+			workshops: [
+				{ id: limousin.id, token: limousin.tokens.facilitator },
+				{ id: gironde.id, token: gironde.tokens.facilitator },
+			],
+			exports: [hauteVienne],
+		})
+		expect(created.status).toBe(201)
+		const body = (await created.json()) as { id: string; suggestions: { members: unknown[] }[]; link: string }
+		expect(body.link).toBe(`http://tablee.test/s/${body.id}`)
+		// The two similar recommendations are suggested together.
+		expect(body.suggestions).toHaveLength(1)
+		const suggestion = body.suggestions[0] as {
+			id: string
+			label: string
+			members: { source: number; recommendation: string }[]
+		}
+
+		// Confirming the suggestion saves it; a recommendation in two groups is refused.
+		const put = (groups: unknown) => server.api(`/api/syntheses/${body.id}/groups`, { method: 'PUT', body: { groups } })
+		expect((await put([suggestion, { ...suggestion, id: 'twice' }])).status).toBe(400)
+		expect((await put([{ ...suggestion, members: [{ source: 7, recommendation: 'x' }] }])).status).toBe(400)
+		expect((await put([suggestion])).status).toBe(200)
+
+		// Reopened after a restart: the grouping is still there.
+		const { dataDir } = server.config
+		await server.close()
+		server = await startTestServer({ dataDir })
+		const reopened = (await (await server.api(`/api/syntheses/${body.id}`)).json()) as {
+			synthesis: { territories: unknown[]; groups: { supportedIn: number; territories: number; label: string }[] }
+		}
+		expect(reopened.synthesis.territories).toHaveLength(3)
+		expect(reopened.synthesis.groups[0]).toMatchObject({ supportedIn: 2, territories: 3 })
+		const markdown = await (await server.api(`/api/syntheses/${body.id}/export?format=md`)).text()
+		expect(markdown).toContain('Soutenue dans 2 territoire(s) sur 3')
+		expect((await server.api('/api/syntheses/nonexistent00')).status).toBe(404)
 	})
 })

@@ -4,6 +4,7 @@ import { consolidate } from '../../shared/consolidation/model.ts'
 import { renderHtml } from '../../shared/consolidation/render-html.ts'
 import { renderCsv, renderMarkdown } from '../../shared/consolidation/render-text.ts'
 import { readContributions, readParticipants } from '../../shared/workshop/control-document.ts'
+import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
 import { facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
@@ -65,17 +66,7 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 			}
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
 			return withRoom(registry, workshop, async (room) => {
-				const tally = currentTally(room.controlDraft, room.serverOnly, true)
-				const model = consolidate({
-					meta: metaOf(room),
-					participants: readParticipants(room.controlDraft),
-					contributions: readContributions(room.controlDraft),
-					tally:
-						tally.voters > 0 || tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
-							? tally
-							: null,
-					generatedAt: new Date().toISOString(),
-				})
+				const model = consolidationOf(room)
 				const body =
 					format === 'docx'
 						? new Uint8Array(await renderDocx(model, language))
@@ -101,4 +92,17 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				return c.body(body)
 			})
 		})
+}
+
+/** The consolidation of a loaded workshop (E1–E4): published contributions, the tally with V8. */
+export function consolidationOf(room: WorkshopRoom) {
+	const tally = currentTally(room.controlDraft, room.serverOnly, true)
+	const answered = tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
+	return consolidate({
+		meta: metaOf(room),
+		participants: readParticipants(room.controlDraft),
+		contributions: readContributions(room.controlDraft),
+		tally: tally.voters > 0 || answered ? tally : null,
+		generatedAt: new Date().toISOString(),
+	})
 }

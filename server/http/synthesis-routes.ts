@@ -1,0 +1,191 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import * as v from 'valibot'
+import type { Language } from '../../shared/concertation/labels.ts'
+import {
+	CONSOLIDATION_FORMAT,
+	CONSOLIDATION_VERSION,
+	type ConsolidationModel,
+} from '../../shared/consolidation/model.ts'
+import { renderSynthesisMarkdown } from '../../shared/consolidation/render-synthesis.ts'
+import { type ConfirmedGroup, suggestGroups, synthesize } from '../../shared/consolidation/synthesis.ts'
+import { randomId } from '../auth/random-id.ts'
+import { sameSecret } from '../auth/same-secret.ts'
+import { verifyToken } from '../auth/tokens.ts'
+import type { RoomRegistry } from '../rooms/room-registry.ts'
+import type { SynthesisFiles, SynthesisRecord } from '../store/synthesis-files.ts'
+import { ApiError } from './api-error.ts'
+import { consolidationOf } from './export-routes.ts'
+import { parseBody } from './parse-body.ts'
+import { withRoom } from './with-room.ts'
+
+export interface SynthesisRoutesOptions {
+	registry: RoomRegistry
+	files: SynthesisFiles
+	secret: string
+	organizerKey: string | null
+	publicUrl: string
+	maxUploadBytes: number
+}
+
+const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
+/** An uploaded territorial export: the consolidation format, checked on its frame. */
+const exportSchema = v.looseObject({
+	format: v.literal(CONSOLIDATION_FORMAT),
+	version: v.literal(CONSOLIDATION_VERSION),
+	context: v.looseObject({ title: v.string() }),
+	recommendations: v.array(v.looseObject({ recommendation: v.looseObject({ id: v.string() }) })),
+})
+const createSchema = v.strictObject({
+	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
+	workshops: v.optional(
+		v.pipe(v.array(v.strictObject({ id: idSchema, token: v.optional(v.string()) })), v.maxLength(100)),
+		[],
+	),
+	exports: v.optional(v.pipe(v.array(exportSchema), v.maxLength(100)), []),
+})
+const groupsSchema = v.strictObject({
+	groups: v.pipe(
+		v.array(
+			v.strictObject({
+				id: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
+				label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(300)),
+				members: v.pipe(
+					v.array(
+						v.strictObject({ source: v.pipe(v.number(), v.integer(), v.minValue(0)), recommendation: v.string() }),
+					),
+					v.minLength(1),
+				),
+			}),
+		),
+		v.maxLength(1000),
+	),
+})
+
+/**
+ * The national synthesis (SPEC N1–N6, docs/api.md §Syntheses). A synthesis combines territorial
+ * exports — uploaded JSON files and/or workshops of this server — and is saved with the groupings
+ * its authors confirm. Creating one that includes a workshop of this server needs that workshop's
+ * facilitator token, or the organiser key; the synthesis's own random id is the capability to
+ * reopen and edit it (like a workshop's join link).
+ */
+export function synthesisRoutes(options: SynthesisRoutesOptions) {
+	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes } = options
+
+	const load = async (id: string): Promise<SynthesisRecord> => {
+		let record: SynthesisRecord | null
+		try {
+			record = await files.load(id)
+		} catch {
+			throw new ApiError(503, 'synthesis_unavailable', 'this synthesis cannot be read right now')
+		}
+		if (!record) throw new ApiError(404, 'synthesis_not_found', 'no synthesis with this id')
+		return record
+	}
+	const view = (record: SynthesisRecord) => ({
+		id: record.id,
+		title: record.title,
+		createdAt: record.createdAt,
+		updatedAt: record.updatedAt,
+		synthesis: synthesize(record.title, record.sources, record.groups),
+		groups: record.groups,
+		suggestions: suggestGroups(record.sources),
+		link: `${publicUrl}/s/${record.id}`,
+	})
+	const save = async (record: SynthesisRecord) => {
+		try {
+			await files.save(record)
+		} catch {
+			throw new ApiError(503, 'storage_unavailable', 'the synthesis could not be stored; try again')
+		}
+	}
+
+	return new Hono()
+		.post(
+			'/',
+			bodyLimit({
+				maxSize: maxUploadBytes,
+				onError: () => {
+					throw new ApiError(413, 'body_too_large', `a synthesis request is limited to ${maxUploadBytes} bytes`)
+				},
+			}),
+			async (c) => {
+				const body = await parseBody(c, createSchema)
+				const organizer = organizerKey !== null && sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)
+				if (body.workshops.length + body.exports.length < 1) {
+					throw new ApiError(400, 'no_sources', 'a synthesis needs at least one territory')
+				}
+				const sources: ConsolidationModel[] = body.exports as unknown as ConsolidationModel[]
+				for (const workshop of body.workshops) {
+					// N6: a workshop of this server comes in with its facilitator token, or the organiser key.
+					const claims = workshop.token ? verifyToken(secret, workshop.token) : null
+					const facilitator =
+						claims?.ok &&
+						claims.value.workshop === workshop.id &&
+						claims.value.kind === 'personal' &&
+						claims.value.role === 'facilitator'
+					if (!facilitator && !organizer) {
+						throw new ApiError(
+							403,
+							'workshop_access',
+							`workshop ${workshop.id} needs its facilitator token or the organiser key`,
+						)
+					}
+					sources.push(await withRoom(registry, workshop.id, (room) => consolidationOf(room)))
+				}
+				const now = new Date().toISOString()
+				const record: SynthesisRecord = {
+					version: 1,
+					id: randomId(),
+					title: body.title,
+					createdAt: now,
+					updatedAt: now,
+					sources,
+					groups: [],
+				}
+				await save(record)
+				return c.json(view(record), 201)
+			},
+		)
+		.get('/:id', async (c) => c.json(view(await load(c.req.param('id')))))
+		.put('/:id/groups', async (c) => {
+			const record = await load(c.req.param('id'))
+			const { groups } = await parseBody(c, groupsSchema)
+			const seen = new Set<string>()
+			for (const group of groups) {
+				for (const member of group.members) {
+					const key = `${member.source}:${member.recommendation}`
+					const exists = record.sources[member.source]?.recommendations.some(
+						(item) => item.recommendation.id === member.recommendation,
+					)
+					if (!exists) throw new ApiError(400, 'unknown_recommendation', `no recommendation ${key} in this synthesis`)
+					if (seen.has(key)) throw new ApiError(400, 'grouped_twice', `recommendation ${key} is in two groups`)
+					seen.add(key)
+				}
+			}
+			const next: SynthesisRecord = {
+				...record,
+				groups: groups as ConfirmedGroup[],
+				updatedAt: new Date().toISOString(),
+			}
+			await save(next)
+			return c.json(view(next))
+		})
+		.get('/:id/export', async (c) => {
+			const record = await load(c.req.param('id'))
+			const format = c.req.query('format') ?? 'json'
+			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
+			const model = synthesize(record.title, record.sources, record.groups)
+			c.header('cache-control', 'no-store')
+			if (format === 'json') {
+				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.json"`)
+				return c.json(model)
+			}
+			if (format === 'md') {
+				c.header('content-type', 'text/markdown; charset=utf-8')
+				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.md"`)
+				return c.body(renderSynthesisMarkdown(model, language))
+			}
+			throw new ApiError(400, 'unknown_format', 'format must be json or md (other formats: issue #7)')
+		})
+}
