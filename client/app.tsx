@@ -7,6 +7,9 @@ import { matchRoute, navigate, pathname } from './router.ts'
 
 // The facilitator's pages load when opened: a participant's phone never downloads them.
 const LobbyPage = lazy(() => import('./pages/lobby-page.tsx').then((module) => ({ default: module.LobbyPage })))
+const SynthesisPage = lazy(() =>
+	import('./pages/synthesis-page.tsx').then((module) => ({ default: module.SynthesisPage })),
+)
 const ConsolePage = lazy(() => import('./pages/console-page.tsx').then((module) => ({ default: module.ConsolePage })))
 // The board (Yjs, sync, then the canvas) loads only when a board is opened.
 const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
@@ -47,6 +50,9 @@ export function App() {
 							</Match>
 							<Match when={current.page === 'console' && current}>
 								{(page) => <ConsolePage workshopId={page().workshopId} />}
+							</Match>
+							<Match when={current.page === 'synthesis' && current}>
+								{(page) => <SynthesisPage synthesisId={page().synthesisId} />}
 							</Match>
 							<Match when={current.page === 'join' && current}>
 								{(page) => <JoinPage workshopId={page().workshopId} />}

@@ -3,7 +3,7 @@ import { createSignal } from 'solid-js'
 /**
  * A tiny router: the app has four pages, so a pathname signal and `navigate` suffice.
  * `/` lobby · `/w/<id>` facilitator console · `/join/<id>` join · `/b/<id>` board ·
- * `/p/<id>` light participant view.
+ * `/p/<id>` light participant view · `/s/<id>` national synthesis.
  */
 const [pathname, setPathname] = createSignal(location.pathname)
 window.addEventListener('popstate', () => setPathname(location.pathname))
@@ -21,15 +21,17 @@ export type Route =
 	| { page: 'join'; workshopId: string }
 	| { page: 'board'; workshopId: string }
 	| { page: 'light'; workshopId: string }
+	| { page: 'synthesis'; synthesisId: string }
 	| { page: 'not-found' }
 
 export function matchRoute(path: string): Route {
 	if (path === '/' || path === '') return { page: 'lobby' }
-	const match = /^\/(w|join|b|p)\/([a-z0-9]{8,40})\/?$/.exec(path)
+	const match = /^\/(w|join|b|p|s)\/([a-z0-9]{8,40})\/?$/.exec(path)
 	if (!match?.[2]) return { page: 'not-found' }
 	const workshopId = match[2]
 	if (match[1] === 'w') return { page: 'console', workshopId }
 	if (match[1] === 'join') return { page: 'join', workshopId }
 	if (match[1] === 'p') return { page: 'light', workshopId }
+	if (match[1] === 's') return { page: 'synthesis', synthesisId: workshopId }
 	return { page: 'board', workshopId }
 }

@@ -83,6 +83,31 @@ export function LobbyPage() {
 		}
 	}
 
+	const createSynthesis = async (event: SubmitEvent) => {
+		event.preventDefault()
+		const form = event.currentTarget as HTMLFormElement
+		const data = new FormData(form)
+		const files = [...((form.elements.namedItem('exports') as HTMLInputElement).files ?? [])]
+		setBusy(true)
+		setError(null)
+		try {
+			const exports = await Promise.all(files.map(async (file) => JSON.parse(await file.text()) as unknown))
+			const key = String(data.get('organizerKey') ?? '').trim()
+			const response = await fetch('/api/syntheses', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...(key ? { 'x-organizer-key': key } : {}) },
+				body: JSON.stringify({ title: String(data.get('title') ?? '').trim(), exports }),
+			})
+			const answer = (await response.json().catch(() => null)) as { id?: string; error?: { message: string } } | null
+			if (!response.ok || !answer?.id) throw new Error(answer?.error?.message ?? response.statusText)
+			navigate(`/s/${answer.id}`)
+		} catch (failure) {
+			setError((failure as Error).message)
+		} finally {
+			setBusy(false)
+		}
+	}
+
 	return (
 		<main class="page narrow">
 			<h1>{t('lobby.title')}</h1>
@@ -141,6 +166,23 @@ export function LobbyPage() {
 					{busy() ? t('lobby.creating') : t('lobby.create')}
 				</button>
 			</form>
+			<details class="import-archive">
+				<summary>{t('synthesis.create')}</summary>
+				<form class="stack" onSubmit={createSynthesis}>
+					<p class="help">{t('synthesis.createHelp')}</p>
+					<label>
+						{t('synthesis.title')}
+						<input name="title" required maxLength={200} />
+					</label>
+					<label>
+						{t('synthesis.files')}
+						<input name="exports" type="file" accept="application/json,.json" multiple required />
+					</label>
+					<button type="submit" disabled={busy()}>
+						{t('synthesis.createSubmit')}
+					</button>
+				</form>
+			</details>
 			<details class="import-archive">
 				<summary>{t('lobby.import')}</summary>
 				<form class="stack" onSubmit={importArchive}>
