@@ -132,6 +132,12 @@ export function SynthesisPage(props: { synthesisId: string }) {
 							</For>
 						</ol>
 						<div class="actions">
+							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=html&lang=${language()}`}>
+								{t('export.html')}
+							</a>
+							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=csv&lang=${language()}`}>
+								{t('export.csv')}
+							</a>
 							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=md&lang=${language()}`}>
 								{t('export.md')}
 							</a>

@@ -7,7 +7,8 @@ import {
 	CONSOLIDATION_VERSION,
 	type ConsolidationModel,
 } from '../../shared/consolidation/model.ts'
-import { renderSynthesisMarkdown } from '../../shared/consolidation/render-synthesis.ts'
+import { htmlPage } from '../../shared/consolidation/render-html.ts'
+import { renderSynthesisCsv, renderSynthesisMarkdown } from '../../shared/consolidation/render-synthesis.ts'
 import { type ConfirmedGroup, suggestGroups, synthesize } from '../../shared/consolidation/synthesis.ts'
 import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
@@ -186,6 +187,15 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.md"`)
 				return c.body(renderSynthesisMarkdown(model, language))
 			}
-			throw new ApiError(400, 'unknown_format', 'format must be json or md (other formats: issue #7)')
+			if (format === 'html') {
+				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.html"`)
+				return c.html(htmlPage(renderSynthesisMarkdown(model, language), model.title, language))
+			}
+			if (format === 'csv') {
+				c.header('content-type', 'text/csv; charset=utf-8')
+				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.csv"`)
+				return c.body(renderSynthesisCsv(model, language))
+			}
+			throw new ApiError(400, 'unknown_format', 'format must be json, md, html or csv (docx and pdf: issue #7)')
 		})
 }

@@ -23,8 +23,13 @@ ul { padding-left: 1.3rem; }
  * already escaped, raw HTML included) turned into HTML by `marked`, in a page with print styles.
  */
 export function renderHtml(model: ConsolidationModel, language: Language): string {
-	const body = new Marked({ gfm: true, async: false }).parse(renderMarkdown(model, language)) as string
-	const title = model.context.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+	return htmlPage(renderMarkdown(model, language), model.context.title, language)
+}
+
+/** A print-ready HTML page from Markdown whose user text is already escaped (E6). */
+export function htmlPage(markdown: string, pageTitle: string, language: Language): string {
+	const body = new Marked({ gfm: true, async: false }).parse(markdown) as string
+	const title = pageTitle.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 	return `<!doctype html>
 <html lang="${language}">
 <head>

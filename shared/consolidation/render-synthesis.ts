@@ -1,5 +1,5 @@
 import type { Language } from '../concertation/labels.ts'
-import { markdownText } from './render-text.ts'
+import { csvCell, markdownText } from './render-text.ts'
 import type { SynthesisModel } from './synthesis.ts'
 
 const text = {
@@ -50,4 +50,24 @@ export function renderSynthesisMarkdown(model: SynthesisModel, language: Languag
 		out.push('')
 	})
 	return out.join('\n')
+}
+
+/** N5: one row per territory's recommendation, with its group (CSV rules of E7). */
+export function renderSynthesisCsv(model: SynthesisModel, language: Language): string {
+	const header =
+		language === 'fr'
+			? ['groupe', 'regroupement', 'territoires soutenant', 'territoires', 'territoire', 'recommandation', 'points']
+			: ['group', 'grouping', 'supporting territories', 'territories', 'territory', 'recommendation', 'dots']
+	const rows = model.groups.flatMap((group, index) =>
+		group.members.map((member) => [
+			index + 1,
+			group.label,
+			group.supportedIn,
+			group.territories,
+			member.territory,
+			member.title,
+			member.dots,
+		]),
+	)
+	return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(';')).join('\r\n')}\r\n`
 }
