@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Contribution } from '../shared/concertation/contribution.ts'
 import { type ConsolidationModel, consolidate } from '../shared/consolidation/model.ts'
@@ -154,6 +155,14 @@ describe('synthesis endpoints', () => {
 		const csv = bytes.subarray(3).toString('utf8')
 		expect(csv.startsWith('"groupe";"regroupement"')).toBe(true)
 		expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 3)
+		const docx = unzipSync(
+			new Uint8Array(await (await server.api(`/api/syntheses/${body.id}/export?format=docx`)).arrayBuffer()),
+		)
+		expect(strFromU8(docx['word/document.xml'] as Uint8Array)).toContain('Soutenue dans 2 territoire(s) sur 3')
+		const pdf = new Uint8Array(await (await server.api(`/api/syntheses/${body.id}/export?format=pdf`)).arrayBuffer())
+		const { extractText, getDocumentProxy } = await import('unpdf')
+		const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true })
+		expect(text.replace(/\s+/g, ' ')).toContain('Soutenue dans 2 territoire(s) sur 3')
 		expect((await server.api('/api/syntheses/nonexistent00')).status).toBe(404)
 	})
 })

@@ -302,6 +302,10 @@ export const en: Record<MessageKey, string> = {
 	'synthesis.title': 'Title of the synthesis',
 	'synthesis.files': 'Workshops’ JSON exports',
 	'synthesis.createSubmit': 'Create the synthesis',
+	'synthesis.mine': 'Your workshops on this device (you facilitate them)',
+	'synthesis.byTheme': 'By theme',
+	'synthesis.organizer': 'With the organiser key: other workshops of this server',
+	'synthesis.workshopIds': 'Workshop ids (one per line)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
 }

@@ -305,6 +305,10 @@ export const fr = {
 	'synthesis.title': 'Titre de la synthèse',
 	'synthesis.files': 'Exports JSON des ateliers',
 	'synthesis.createSubmit': 'Créer la synthèse',
+	'synthesis.mine': 'Vos ateliers sur cet appareil (vous en êtes l’animation)',
+	'synthesis.byTheme': 'Par thème',
+	'synthesis.organizer': 'Avec la clé d’organisation : d’autres ateliers de ce serveur',
+	'synthesis.workshopIds': 'Identifiants d’ateliers (un par ligne)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
 } as const

@@ -3,7 +3,7 @@ import { ApiFailure, api } from '../api.ts'
 import type { CreatedWorkshop } from '../api.ts'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
-import { saveSession } from '../session/sessions.ts'
+import { listSessions, saveSession } from '../session/sessions.ts'
 
 /** `/`: a facilitator creates a workshop and lands on its console. */
 export function LobbyPage() {
@@ -83,6 +83,20 @@ export function LobbyPage() {
 		}
 	}
 
+	// The workshops this device facilitates can be included directly (their facilitator tokens are here).
+	const [mine] = createResource(async () => {
+		const facilitated = listSessions().filter((session) => session.role === 'facilitator')
+		const found = await Promise.all(
+			facilitated.map((session) =>
+				api.workshop(session.workshopId, session.token).then(
+					(view) => ({ id: session.workshopId, token: session.token, title: view.title, territory: view.territory }),
+					() => null,
+				),
+			),
+		)
+		return found.filter((workshop): workshop is NonNullable<typeof workshop> => workshop !== null)
+	})
+
 	const createSynthesis = async (event: SubmitEvent) => {
 		event.preventDefault()
 		const form = event.currentTarget as HTMLFormElement
@@ -96,7 +110,20 @@ export function LobbyPage() {
 			const response = await fetch('/api/syntheses', {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', ...(key ? { 'x-organizer-key': key } : {}) },
-				body: JSON.stringify({ title: String(data.get('title') ?? '').trim(), exports }),
+				body: JSON.stringify({
+					title: String(data.get('title') ?? '').trim(),
+					exports,
+					workshops: [
+						...(mine() ?? [])
+							.filter((workshop) => data.getAll('workshop').includes(workshop.id))
+							.map((workshop) => ({ id: workshop.id, token: workshop.token })),
+						// With the organiser key, any workshop of this server by its id.
+						...String(data.get('workshopIds') ?? '')
+							.split(/[\s,]+/)
+							.filter((id) => /^[a-z0-9]{8,40}$/.test(id))
+							.map((id) => ({ id })),
+					],
+				}),
 			})
 			const answer = (await response.json().catch(() => null)) as { id?: string; error?: { message: string } } | null
 			if (!response.ok || !answer?.id) throw new Error(answer?.error?.message ?? response.statusText)
@@ -174,10 +201,35 @@ export function LobbyPage() {
 						{t('synthesis.title')}
 						<input name="title" required maxLength={200} />
 					</label>
+					<Show when={(mine() ?? []).length > 0}>
+						<fieldset class="grouping">
+							<legend>{t('synthesis.mine')}</legend>
+							<For each={mine()}>
+								{(workshop) => (
+									<label>
+										<input type="checkbox" name="workshop" value={workshop.id} />
+										{workshop.title}
+										{workshop.territory ? ` — ${workshop.territory}` : ''}
+									</label>
+								)}
+							</For>
+						</fieldset>
+					</Show>
 					<label>
 						{t('synthesis.files')}
-						<input name="exports" type="file" accept="application/json,.json" multiple required />
+						<input name="exports" type="file" accept="application/json,.json" multiple />
 					</label>
+					<details>
+						<summary>{t('synthesis.organizer')}</summary>
+						<label>
+							{t('lobby.field.organizerKey')}
+							<input name="organizerKey" type="password" autocomplete="off" />
+						</label>
+						<label>
+							{t('synthesis.workshopIds')}
+							<textarea name="workshopIds" rows={3} />
+						</label>
+					</details>
 					<button type="submit" disabled={busy()}>
 						{t('synthesis.createSubmit')}
 					</button>

@@ -38,6 +38,18 @@ export function SynthesisPage(props: { synthesisId: string }) {
 			mutate(json)
 		}
 	}
+	/** Groups by theme (the first theme of their members; groups without one are left out here). */
+	const byTheme = () => {
+		const themes = new Map<string, { label: string; groups: SynthesisModel['groups'] }>()
+		for (const group of view()?.synthesis.groups ?? []) {
+			const theme = group.themes[0]
+			if (!theme) continue
+			const entry = themes.get(theme.id) ?? { label: label(theme.label), groups: [] }
+			entry.groups.push(group)
+			themes.set(theme.id, entry)
+		}
+		return [...themes.values()]
+	}
 	const confirmed = () => new Set(view()?.groups.map((group) => group.id) ?? [])
 	const territoryOf = (source: number) => view()?.synthesis.territories[source]?.territory ?? String(source)
 	const titleOf = (member: { source: number; recommendation: string }) =>
@@ -92,6 +104,26 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								</For>
 							</ul>
 						</Show>
+						<Show when={byTheme().length > 0}>
+							<h2>{t('synthesis.byTheme')}</h2>
+							<For each={byTheme()}>
+								{(theme) => (
+									<section class="synthesis-theme">
+										<h3>{theme.label}</h3>
+										<ul>
+											<For each={theme.groups}>
+												{(group) => (
+													<li>
+														{group.label} —{' '}
+														{t('synthesis.supported', { count: group.supportedIn, total: group.territories })}
+													</li>
+												)}
+											</For>
+										</ul>
+									</section>
+								)}
+							</For>
+						</Show>
 						<h2>{t('synthesis.groups')}</h2>
 						<ol class="synthesis-groups">
 							<For each={current().synthesis.groups}>
@@ -132,6 +164,12 @@ export function SynthesisPage(props: { synthesisId: string }) {
 							</For>
 						</ol>
 						<div class="actions">
+							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=pdf&lang=${language()}`}>
+								{t('export.pdf')}
+							</a>
+							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=docx&lang=${language()}`}>
+								{t('export.docx')}
+							</a>
 							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=html&lang=${language()}`}>
 								{t('export.html')}
 							</a>

@@ -38,3 +38,19 @@ export function forgetSession(workshopId: string): void {
 		// nothing stored
 	}
 }
+
+/** Every workshop session kept on this device (for the facilitator's own workshops, for instance). */
+export function listSessions(): WorkshopSession[] {
+	const sessions: WorkshopSession[] = []
+	try {
+		for (let index = 0; index < localStorage.length; index++) {
+			const key = localStorage.key(index)
+			const id = key?.startsWith('tablee:session:') ? key.slice('tablee:session:'.length) : null
+			const session = id ? loadSession(id) : null
+			if (session) sessions.push(session)
+		}
+	} catch {
+		// no storage
+	}
+	return sessions
+}

@@ -15,6 +15,7 @@ import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { SynthesisFiles, SynthesisRecord } from '../store/synthesis-files.ts'
+import { renderSynthesisDocx, renderSynthesisPdf } from '../exports/render-synthesis-files.ts'
 import { ApiError } from './api-error.ts'
 import { consolidationOf } from './export-routes.ts'
 import { parseBody } from './parse-body.ts'
@@ -196,6 +197,18 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.csv"`)
 				return c.body(renderSynthesisCsv(model, language))
 			}
-			throw new ApiError(400, 'unknown_format', 'format must be json, md, html or csv (docx and pdf: issue #7)')
+			if (format === 'docx' || format === 'pdf') {
+				const bytes =
+					format === 'docx' ? await renderSynthesisDocx(model, language) : await renderSynthesisPdf(model, language)
+				c.header(
+					'content-type',
+					format === 'docx'
+						? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+						: 'application/pdf',
+				)
+				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.${format}"`)
+				return c.body(new Uint8Array(bytes))
+			}
+			throw new ApiError(400, 'unknown_format', 'format must be json, md, html, csv, docx or pdf')
 		})
 }

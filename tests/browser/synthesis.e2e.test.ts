@@ -26,7 +26,7 @@ afterAll(async () => {
 	await server?.dispose()
 })
 
-async function territory(name: string, title: string): Promise<string> {
+async function territory(name: string, title: string): Promise<{ file: string; workshop: CreatedWorkshop }> {
 	const workshop: CreatedWorkshop = await createWorkshop(server, { title: `Concertation ${name}`, territory: name })
 	const answer = await server.api(`/api/workshops/${workshop.id}/contributions`, {
 		token: workshop.tokens.facilitator,
@@ -39,19 +39,21 @@ async function territory(name: string, title: string): Promise<string> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'tablee-export-'))
 	const file = path.join(dir, `${name}.json`)
 	await writeFile(file, await exported.text())
-	return file
+	return { file, workshop }
 }
 
 test('[N5] from two territorial exports to a confirmed grouping "supported in 2 of 2"', async () => {
-	const files = [
-		await territory('Creuse', 'Sécuriser les financements dans la durée'),
-		await territory('Corrèze', 'Sécuriser les financements pluriannuels'),
-	]
+	const creuse = await territory('Creuse', 'Sécuriser les financements dans la durée')
+	const correze = await territory('Corrèze', 'Sécuriser les financements pluriannuels')
 	const page = await watch.observe(await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage()
+	// This device facilitates the Creuse workshop (its console was opened here); Corrèze sent its export.
+	await page.goto(creuse.workshop.links.facilitator)
+	await page.locator('.facilitator-panel').waitFor()
 	await page.goto(`${base}/`)
 	await page.getByText('Créer une synthèse nationale').click()
 	await page.getByLabel('Titre de la synthèse').fill('Synthèse Nouvelle-Aquitaine')
-	await page.getByLabel('Exports JSON des ateliers').setInputFiles(files)
+	await page.getByLabel('Concertation Creuse — Creuse').check()
+	await page.getByLabel('Exports JSON des ateliers').setInputFiles([correze.file])
 	await page.getByRole('button', { name: 'Créer la synthèse' }).click()
 	await page.waitForURL(/\/s\/[a-z0-9]+$/)
 	await page.getByRole('heading', { name: 'Synthèse Nouvelle-Aquitaine' }).waitFor()
