@@ -1,5 +1,5 @@
-import { createEffect, createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
-import { api, takeTokenFromFragment, type WorkshopView } from '../api.ts'
+import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { api, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { CopyField } from '../components/copy-field.tsx'
@@ -7,7 +7,7 @@ import { LanguageSwitch } from '../components/language-switch.tsx'
 import { ParticipantList } from '../components/participant-list.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { label, language, t } from '../i18n/i18n.ts'
-import { resolveSession } from '../session/resolve-session.ts'
+import { SessionGate } from '../session/session-gate.tsx'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
 import { WorkshopSync } from '../sync/workshop-sync.ts'
@@ -43,31 +43,10 @@ import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
  * loaded only here, after the page itself is up.
  */
 export function BoardPage(props: { workshopId: string }) {
-	const fromLink = takeTokenFromFragment()
-	const [state] = createResource(async () => resolveSession(props.workshopId, fromLink))
-
 	return (
-		<>
-			<Show when={state.error}>
-				<main class="page narrow">
-					<p class="error" role="alert">
-						{(state.error as Error).message}
-					</p>
-				</main>
-			</Show>
-			<Show when={state()} keyed>
-				{(resolved) =>
-					resolved.kind === 'session' ? (
-						<Board session={resolved.session} workshop={resolved.workshop} />
-					) : (
-						<main class="page narrow">
-							<h1>{t('board.noSession')}</h1>
-							<p>{t('board.joinFirst')}</p>
-						</main>
-					)
-				}
-			</Show>
-		</>
+		<SessionGate workshopId={props.workshopId}>
+			{(session, workshop) => <Board session={session} workshop={workshop} />}
+		</SessionGate>
 	)
 }
 

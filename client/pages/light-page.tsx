@@ -1,9 +1,9 @@
-import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { currentPhase, phaseRules } from '../../shared/concertation/session.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { presenceColor } from '../../shared/workshop/presence.ts'
-import { takeTokenFromFragment, type WorkshopView } from '../api.ts'
+import type { WorkshopView } from '../api.ts'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
 import { ContributionCard } from '../contributions/contribution-card.tsx'
@@ -20,7 +20,7 @@ import { MyContributions } from '../contributions/my-contributions.ts'
 import { OutboxList } from '../contributions/outbox-list.tsx'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
-import { resolveSession } from '../session/resolve-session.ts'
+import { SessionGate } from '../session/session-gate.tsx'
 import type { WorkshopSession } from '../session/sessions.ts'
 import { ControlSync } from '../sync/control-sync.ts'
 import { Outbox } from '../sync/outbox.ts'
@@ -34,30 +34,10 @@ import { PollsPanel } from '../facilitation/polls-panel.tsx'
  * Contributions made here are the same contributions the board shows as cards.
  */
 export function LightPage(props: { workshopId: string }) {
-	const fromLink = takeTokenFromFragment()
-	const [state] = createResource(async () => resolveSession(props.workshopId, fromLink))
 	return (
-		<>
-			<Show when={state.error}>
-				<main class="page narrow">
-					<p class="error" role="alert">
-						{(state.error as Error).message}
-					</p>
-				</main>
-			</Show>
-			<Show when={state()} keyed>
-				{(resolved) =>
-					resolved.kind === 'session' ? (
-						<LightView session={resolved.session} workshop={resolved.workshop} />
-					) : (
-						<main class="page narrow">
-							<h1>{t('board.noSession')}</h1>
-							<p>{t('board.joinFirst')}</p>
-						</main>
-					)
-				}
-			</Show>
-		</>
+		<SessionGate workshopId={props.workshopId}>
+			{(session, workshop) => <LightView session={session} workshop={workshop} />}
+		</SessionGate>
 	)
 }
 

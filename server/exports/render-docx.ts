@@ -1,29 +1,14 @@
-import {
-	AlignmentType,
-	Document,
-	Footer,
-	HeadingLevel,
-	Packer,
-	PageNumber,
-	Paragraph,
-	Table,
-	TableCell,
-	TableRow,
-	TextRun,
-	WidthType,
-} from 'docx'
+import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx'
 import type { Label, Language } from '../../shared/concertation/labels.ts'
 import type { ConsolidationModel, ExportedContribution, Support, TrailStep } from '../../shared/consolidation/model.ts'
 import { words } from '../../shared/consolidation/words.ts'
+import { clean, docxFooter, docxTable } from './document-parts.ts'
 
 /**
  * E9: the Word document (.docx) French associations and public bodies edit, built with the `docx`
  * library (which escapes XML): headings per section, tables of support per college, page numbers.
  * Control characters, which XML cannot hold, are removed from participants' text.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what is removed
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-
 export async function renderDocx(model: ConsolidationModel, language: Language): Promise<Buffer> {
 	const w = words[language]
 	const l = (label: Label) => clean(label[language])
@@ -36,28 +21,7 @@ export async function renderDocx(model: ConsolidationModel, language: Language):
 				.map((part, index) => new TextRun({ text: part, break: index > 0 ? 1 : 0, ...options })),
 		})
 	const bullet = (text: string, level = 0) => new Paragraph({ text: clean(text), bullet: { level } })
-	const table = (header: string[], rows: (string | number)[][], numeric: number[] = []) =>
-		new Table({
-			width: { size: 100, type: WidthType.PERCENTAGE },
-			rows: [header, ...rows].map(
-				(row, rowIndex) =>
-					new TableRow({
-						tableHeader: rowIndex === 0,
-						cantSplit: true,
-						children: row.map(
-							(cell, column) =>
-								new TableCell({
-									children: [
-										new Paragraph({
-											alignment: numeric.includes(column) ? AlignmentType.RIGHT : AlignmentType.LEFT,
-											children: [new TextRun({ text: clean(String(cell)), bold: rowIndex === 0 })],
-										}),
-									],
-								}),
-						),
-					}),
-			),
-		})
+	const table = docxTable
 	const who = (item: ExportedContribution) => {
 		const college = item.college ? l(item.college.label) : w.facilitator
 		return item.author ? `${clean(item.author)}, ${college}` : college
@@ -188,20 +152,7 @@ export async function renderDocx(model: ConsolidationModel, language: Language):
 		description: w.recommendations,
 		sections: [
 			{
-				footers: {
-					default: new Footer({
-						children: [
-							new Paragraph({
-								alignment: AlignmentType.CENTER,
-								children: [
-									new TextRun({
-										children: [`${clean(context.title)} — `, PageNumber.CURRENT, ' / ', PageNumber.TOTAL_PAGES],
-									}),
-								],
-							}),
-						],
-					}),
-				},
+				footers: { default: docxFooter(context.title) },
 				children,
 			},
 		],

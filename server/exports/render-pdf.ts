@@ -1,39 +1,17 @@
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import PDFDocument from 'pdfkit'
 import type { Label, Language } from '../../shared/concertation/labels.ts'
 import type { ConsolidationModel, ExportedContribution, Support, TrailStep } from '../../shared/consolidation/model.ts'
 import { words } from '../../shared/consolidation/words.ts'
+import { clean, pdfDocument } from './document-parts.ts'
 
 /**
  * E13: the PDF document, built with pdfkit and the DejaVu fonts (shipped in an npm package, embedded
  * in the file), so any participant's text — accents, other scripts — prints as typed. Headings per
  * section, support per college as aligned rows, page numbers on every page.
  */
-const fonts = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
-// eslint-disable-next-line no-control-regex -- control characters are what is removed
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-
 export function renderPdf(model: ConsolidationModel, language: Language): Promise<Buffer> {
 	const w = words[language]
 	const l = (label: Label) => clean(label[language])
-	const doc = new PDFDocument({
-		size: 'A4',
-		margins: { top: 56, bottom: 64, left: 56, right: 56 },
-		bufferPages: true,
-		info: { Title: clean(model.context.title), Creator: 'Tablée' },
-	})
-	doc.registerFont('body', path.join(fonts, 'DejaVuSans.ttf'))
-	doc.registerFont('bold', path.join(fonts, 'DejaVuSans-Bold.ttf'))
-	doc.registerFont('italic', path.join(fonts, 'DejaVuSans-Oblique.ttf'))
-	const chunks: Buffer[] = []
-	doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-	const done = new Promise<Buffer>((resolve, reject) => {
-		doc.on('end', () => resolve(Buffer.concat(chunks)))
-		doc.on('error', reject)
-	})
-
-	const width = doc.page.width - doc.page.margins.left - doc.page.margins.right
+	const { doc, width, finish } = pdfDocument(model.context.title)
 	const text = (value: string, options: { font?: string; size?: number; indent?: number; gap?: number } = {}) => {
 		doc
 			.font(options.font ?? 'body')
@@ -181,21 +159,5 @@ export function renderPdf(model: ConsolidationModel, language: Language): Promis
 	doc.moveDown(0.5)
 	text(`${w.generated} ${model.generatedAt}`, { font: 'italic', size: 8 })
 
-	// Page numbers, once the page count is known.
-	const pages = doc.bufferedPageRange()
-	for (let index = 0; index < pages.count; index++) {
-		doc.switchToPage(pages.start + index)
-		const bottom = doc.page.margins.bottom
-		doc.page.margins.bottom = 0
-		doc
-			.font('body')
-			.fontSize(8)
-			.text(`${clean(context.title)} — ${index + 1} / ${pages.count}`, doc.page.margins.left, doc.page.height - 40, {
-				width,
-				align: 'center',
-			})
-		doc.page.margins.bottom = bottom
-	}
-	doc.end()
-	return done
+	return finish()
 }

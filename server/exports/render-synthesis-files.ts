@@ -1,31 +1,13 @@
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import {
-	AlignmentType,
-	Document,
-	Footer,
-	HeadingLevel,
-	Packer,
-	PageNumber,
-	Paragraph,
-	Table,
-	TableCell,
-	TableRow,
-	TextRun,
-	WidthType,
-} from 'docx'
-import PDFDocument from 'pdfkit'
+import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx'
 import type { Language } from '../../shared/concertation/labels.ts'
 import type { SynthesisModel } from '../../shared/consolidation/synthesis.ts'
+import { clean, docxFooter, docxTable, pdfDocument } from './document-parts.ts'
 
 /**
  * N5: the national synthesis as a Word document and a PDF (same libraries and fonts as the
  * workshop exports, E9 and E13): one heading per group with "supported in N of M territories",
  * its members per territory, and a table of support per college.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what is removed
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-const fonts = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
 
 const words = {
 	fr: {
@@ -71,29 +53,11 @@ export async function renderSynthesisDocx(model: SynthesisModel, language: Langu
 		)
 		if (group.byCollege.length > 0) {
 			children.push(
-				new Table({
-					width: { size: 100, type: WidthType.PERCENTAGE },
-					rows: [
-						[w.college, w.dots],
-						...group.byCollege.map((college) => [college.label[language], String(college.dots)]),
-					].map(
-						(row, rowIndex) =>
-							new TableRow({
-								tableHeader: rowIndex === 0,
-								children: row.map(
-									(cell, column) =>
-										new TableCell({
-											children: [
-												new Paragraph({
-													alignment: column === 1 ? AlignmentType.RIGHT : AlignmentType.LEFT,
-													children: [new TextRun({ text: clean(cell), bold: rowIndex === 0 })],
-												}),
-											],
-										}),
-								),
-							}),
-					),
-				}),
+				docxTable(
+					[w.college, w.dots],
+					group.byCollege.map((college) => [college.label[language], college.dots]),
+					[1],
+				),
 			)
 		}
 	})
@@ -102,20 +66,7 @@ export async function renderSynthesisDocx(model: SynthesisModel, language: Langu
 		title: clean(model.title),
 		sections: [
 			{
-				footers: {
-					default: new Footer({
-						children: [
-							new Paragraph({
-								alignment: AlignmentType.CENTER,
-								children: [
-									new TextRun({
-										children: [`${clean(model.title)} — `, PageNumber.CURRENT, ' / ', PageNumber.TOTAL_PAGES],
-									}),
-								],
-							}),
-						],
-					}),
-				},
+				footers: { default: docxFooter(model.title) },
 				children,
 			},
 		],
@@ -125,16 +76,7 @@ export async function renderSynthesisDocx(model: SynthesisModel, language: Langu
 
 export function renderSynthesisPdf(model: SynthesisModel, language: Language): Promise<Buffer> {
 	const w = words[language]
-	const doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 64, left: 56, right: 56 }, bufferPages: true })
-	doc.registerFont('body', path.join(fonts, 'DejaVuSans.ttf'))
-	doc.registerFont('bold', path.join(fonts, 'DejaVuSans-Bold.ttf'))
-	const chunks: Buffer[] = []
-	doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-	const done = new Promise<Buffer>((resolve, reject) => {
-		doc.on('end', () => resolve(Buffer.concat(chunks)))
-		doc.on('error', reject)
-	})
-	const width = doc.page.width - doc.page.margins.left - doc.page.margins.right
+	const { doc, width, finish } = pdfDocument(model.title)
 	const line = (text: string, font = 'body', size = 10, indent = 0) =>
 		doc
 			.font(font)
@@ -154,20 +96,5 @@ export function renderSynthesisPdf(model: SynthesisModel, language: Language): P
 			line(`• ${member.territory} — « ${member.title} » (${member.dots})`, 'body', 10, 12)
 		for (const college of group.byCollege) line(`${college.label[language]} : ${college.dots}`, 'body', 9, 24)
 	})
-	const pages = doc.bufferedPageRange()
-	for (let index = 0; index < pages.count; index++) {
-		doc.switchToPage(pages.start + index)
-		const bottom = doc.page.margins.bottom
-		doc.page.margins.bottom = 0
-		doc
-			.font('body')
-			.fontSize(8)
-			.text(`${clean(model.title)} — ${index + 1} / ${pages.count}`, doc.page.margins.left, doc.page.height - 40, {
-				width,
-				align: 'center',
-			})
-		doc.page.margins.bottom = bottom
-	}
-	doc.end()
-	return done
+	return finish()
 }
