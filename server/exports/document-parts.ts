@@ -2,6 +2,9 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { AlignmentType, Footer, Paragraph, PageNumber, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
 import PDFDocument from 'pdfkit'
+import type { Label, Language } from '../../shared/concertation/labels.ts'
+import type { ExportedContribution, Support } from '../../shared/consolidation/model.ts'
+import { words } from '../../shared/consolidation/words.ts'
 
 /** Parts shared by the Word and PDF documents (workshop consolidation and national synthesis). */
 
@@ -90,4 +93,27 @@ export function pdfDocument(title: string) {
 		return done
 	}
 	return { doc, width, finish }
+}
+
+/** "Name, college" in named workshops, the college alone otherwise (E3), as plain text. */
+export function authorText(item: ExportedContribution, language: Language): string {
+	const college = item.college ? clean(item.college.label[language]) : words[language].facilitator
+	return item.author ? `${clean(item.author)}, ${college}` : college
+}
+
+/** "13 points (96 % à poids égal par collège) — Clivant", as plain text. */
+export function supportText(support: Support | null, language: Language): string {
+	const w = words[language]
+	if (!support) return w.notVoted
+	const flag = support.consensus ? ` — ${w.flags[support.consensus.flag]}` : ''
+	return `${support.dots} ${w.dots.toLowerCase()} (${Math.round(support.weightedShare * 100)} % ${w.weightedShort})${flag}`
+}
+
+/** One step of a trail: type, title, author and place (zone › row › column), as plain text. */
+export function trailText(item: ExportedContribution, language: Language): string {
+	const place = [item.zone.label, item.row?.label, item.column?.label]
+		.filter((part): part is Label => Boolean(part))
+		.map((label) => clean(label[language]))
+		.join(' › ')
+	return `${words[language].types[item.type]} « ${clean(item.title ?? item.text)} » — ${authorText(item, language)} — ${place}`
 }

@@ -2,7 +2,7 @@ import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from '
 import type { Label, Language } from '../../shared/concertation/labels.ts'
 import type { ConsolidationModel, ExportedContribution, Support, TrailStep } from '../../shared/consolidation/model.ts'
 import { words } from '../../shared/consolidation/words.ts'
-import { clean, docxFooter, docxTable } from './document-parts.ts'
+import { authorText, clean, docxFooter, docxTable, supportText as supportOf, trailText } from './document-parts.ts'
 
 /**
  * E9: the Word document (.docx) French associations and public bodies edit, built with the `docx`
@@ -22,27 +22,10 @@ export async function renderDocx(model: ConsolidationModel, language: Language):
 		})
 	const bullet = (text: string, level = 0) => new Paragraph({ text: clean(text), bullet: { level } })
 	const table = docxTable
-	const who = (item: ExportedContribution) => {
-		const college = item.college ? l(item.college.label) : w.facilitator
-		return item.author ? `${clean(item.author)}, ${college}` : college
-	}
-	const supportText = (support: Support | null) => {
-		if (!support) return w.notVoted
-		const flag = support.consensus ? ` — ${w.flags[support.consensus.flag]}` : ''
-		return `${support.dots} ${w.dots.toLowerCase()} (${Math.round(support.weightedShare * 100)} % ${w.weightedShort})${flag}`
-	}
+	const who = (item: ExportedContribution) => authorText(item, language)
+	const supportText = (support: Support | null) => supportOf(support, language)
 	const trail = (step: TrailStep, level: number): Paragraph[] => [
-		bullet(
-			`${w.types[step.contribution.type]} « ${step.contribution.title ?? step.contribution.text} » — ${who(step.contribution)} — ${[
-				step.contribution.zone.label,
-				step.contribution.row?.label,
-				step.contribution.column?.label,
-			]
-				.filter((part): part is Label => Boolean(part))
-				.map(l)
-				.join(' › ')}`,
-			level,
-		),
+		bullet(trailText(step.contribution, language), level),
 		...step.merged.flatMap((child) => trail(child, level + 1)),
 		...step.sources.flatMap((child) => trail(child, level + 1)),
 	]

@@ -1,7 +1,7 @@
 import type { Label, Language } from '../../shared/concertation/labels.ts'
 import type { ConsolidationModel, ExportedContribution, Support, TrailStep } from '../../shared/consolidation/model.ts'
 import { words } from '../../shared/consolidation/words.ts'
-import { clean, pdfDocument } from './document-parts.ts'
+import { authorText, clean, pdfDocument, supportText as supportOf, trailText } from './document-parts.ts'
 
 /**
  * E13: the PDF document, built with pdfkit and the DejaVu fonts (shipped in an npm package, embedded
@@ -41,22 +41,10 @@ export function renderPdf(model: ConsolidationModel, language: Language): Promis
 		doc.x = doc.page.margins.left
 		doc.y = bottom + 2
 	}
-	const who = (item: ExportedContribution) => {
-		const college = item.college ? l(item.college.label) : w.facilitator
-		return item.author ? `${clean(item.author)}, ${college}` : college
-	}
-	const supportText = (support: Support | null) => {
-		if (!support) return w.notVoted
-		const flag = support.consensus ? ` — ${w.flags[support.consensus.flag]}` : ''
-		return `${support.dots} ${w.dots.toLowerCase()} (${Math.round(support.weightedShare * 100)} % ${w.weightedShort})${flag}`
-	}
+	const who = (item: ExportedContribution) => authorText(item, language)
+	const supportText = (support: Support | null) => supportOf(support, language)
 	const trail = (step: TrailStep, level: number) => {
-		const item = step.contribution
-		const place = [item.zone.label, item.row?.label, item.column?.label]
-			.filter((part): part is Label => Boolean(part))
-			.map(l)
-			.join(' › ')
-		bullet(`${w.types[item.type]} « ${item.title ?? item.text} » — ${who(item)} — ${place}`, level)
+		bullet(trailText(step.contribution, language), level)
 		for (const child of [...step.merged, ...step.sources]) trail(child, level + 1)
 	}
 

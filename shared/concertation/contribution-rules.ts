@@ -82,6 +82,14 @@ function findOwn(state: ContributionState, actor: Actor, id: string): Result<Con
 	return found
 }
 
+/** K1 and F2–F3: a contribution the actor may change, in a zone and phase that allow it. */
+function findChangeable(state: ContributionState, actor: Actor, id: string): Result<Contribution, Refusal> {
+	const found = findOwn(state, actor, id)
+	if (!found.ok) return found
+	const changeable = checkChangeable(state, actor, found.value)
+	return changeable.ok ? found : changeable
+}
+
 function facilitatorOnly(actor: Actor, what: string): Result<void, Refusal> {
 	if (actor.role !== 'facilitator') return refuse(403, 'facilitator_only', `only the facilitator can ${what}`)
 	return ok(undefined)
@@ -257,11 +265,9 @@ export function editContribution(
 	input: EditContributionInput,
 	now: string,
 ): Result<ContributionChange, Refusal> {
-	const found = findOwn(state, actor, id)
+	const found = findChangeable(state, actor, id)
 	if (!found.ok) return found
 	const current = found.value
-	const changeable = checkChangeable(state, actor, current)
-	if (!changeable.ok) return changeable
 	const details = checkDetails(state, current.type, input)
 	if (!details.ok) return details
 	if (input.sources !== undefined) {
@@ -283,14 +289,12 @@ export function moveContribution(
 	input: MoveContributionInput,
 	now: string,
 ): Result<ContributionChange, Refusal> {
-	const found = findOwn(state, actor, id)
+	const found = findChangeable(state, actor, id)
 	if (!found.ok) return found
 	const current = found.value
 	if (current.mergedInto !== null) {
 		return refuse(409, 'merged', `this contribution is merged into "${current.mergedInto}": it moves with it`)
 	}
-	const changeable = checkChangeable(state, actor, current)
-	if (!changeable.ok) return changeable
 	const place = checkPlace(state, current.type, input)
 	if (!place.ok) return place
 	const unlocked = checkUnlocked(state, actor, place.value.zone)
@@ -306,11 +310,9 @@ export function deleteContribution(
 	actor: Actor,
 	id: string,
 ): Result<ContributionChange, Refusal> {
-	const found = findOwn(state, actor, id)
+	const found = findChangeable(state, actor, id)
 	if (!found.ok) return found
 	const current = found.value
-	const changeable = checkChangeable(state, actor, current)
-	if (!changeable.ok) return changeable
 	if (current.mergedInto !== null) {
 		return refuse(409, 'merged', `this contribution is merged into "${current.mergedInto}"; unmerge it first`)
 	}
