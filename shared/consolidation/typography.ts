@@ -1,0 +1,105 @@
+import type { Language } from '../concertation/labels.ts'
+
+/**
+ * Dates, numbers, plurals and spacing of the published documents, through `Intl` so that French
+ * reads as French (decimal comma, "3 décembre 2026", no "(s)") and English as English. Pure.
+ */
+
+const locale = (language: Language) => (language === 'fr' ? 'fr-FR' : 'en-GB')
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone })
+		return true
+	} catch {
+		return false
+	}
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * "3 décembre 2026". A date without a time (the workshop's date) is a calendar day and is never
+ * shifted; a moment is shown in the workshop's time zone.
+ */
+export function formatDate(value: string | null, language: Language, timeZone: string): string {
+	if (!value) return ''
+	const date = DATE_ONLY.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value)
+	if (Number.isNaN(date.getTime())) return value
+	return new Intl.DateTimeFormat(locale(language), {
+		dateStyle: 'long',
+		timeZone: DATE_ONLY.test(value) ? 'UTC' : timeZone,
+	}).format(date)
+}
+
+/** "3 décembre 2026 à 10:05" — a moment in the workshop's time zone, for reading. */
+export function formatMoment(value: string | null, language: Language, timeZone: string): string {
+	if (!value) return ''
+	const date = new Date(value)
+	if (Number.isNaN(date.getTime())) return value
+	return new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date)
+}
+
+/** "29/11/2026 21:24" — a moment for spreadsheets, in the workshop's time zone. */
+export function formatSheetMoment(value: string | null, language: Language, timeZone: string): string {
+	if (!value) return ''
+	const date = new Date(value)
+	if (Number.isNaN(date.getTime())) return value
+	return new Intl.DateTimeFormat(locale(language), {
+		day: '2-digit',
+		month: '2-digit',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+		timeZone,
+	}).format(date)
+}
+
+/** A whole or decimal number in the language's way ("1 000", "0,5"). */
+export function formatNumber(value: number, language: Language, digits = 2): string {
+	return new Intl.NumberFormat(locale(language), { maximumFractionDigits: digits }).format(value)
+}
+
+/** "34 %" (with the narrow no-break space French wants), from a share 0–1. */
+export function formatPercent(share: number, language: Language): string {
+	return new Intl.NumberFormat(locale(language), { style: 'percent', maximumFractionDigits: 0 }).format(share)
+}
+
+/** `count` followed by the right form: plural("participant·e", …) without any "(s)". */
+export function plural(count: number, language: Language, one: string, other: string): string {
+	const form = new Intl.PluralRules(locale(language)).select(count) === 'one' ? one : other
+	return `${formatNumber(count, language)}\u00a0${form}`
+}
+
+/**
+ * French spacing: the space before `; ! ? %` becomes a narrow no-break space, before `: €` and
+ * inside `« »` a no-break space, and digit groups ("300 000") are held together, so no line starts
+ * with a lone punctuation mark or splits a number. Only existing spaces are changed: the text's
+ * words stay the author's. English is left as it is.
+ */
+export function typeset(text: string, language: Language): string {
+	if (language !== 'fr') return text
+	return text
+		.replace(/ +([;!?%])/g, '\u202f$1')
+		.replace(/ +([:€»])/g, '\u00a0$1')
+		.replace(/« +/g, '«\u00a0')
+		.replace(/(\d) (?=\d{3}(?!\d))/g, '$1\u202f')
+}
+
+/** A file name from a title: accents transliterated ("Finistère" → "finistere"), no other signs. */
+export function fileSlug(title: string, fallback: string): string {
+	const slug = title
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/œ/gi, 'oe')
+		.replace(/æ/gi, 'ae')
+		.replace(/ß/g, 'ss')
+		.replace(/[^a-zA-Z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.toLowerCase()
+		.slice(0, 80)
+		.replace(/-+$/g, '')
+	return slug || fallback
+}
