@@ -19,6 +19,17 @@ import type { ConsolidationModel } from '../../shared/consolidation/model.ts'
  */
 
 const fonts = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
+/**
+ * Fonts are registered under their file path: pdfkit's table puts the current font back after
+ * each cell by its source, and a source that is not a registered name is parsed again from the
+ * file every time (seconds for a long annex).
+ */
+const FONT = {
+	body: path.join(fonts, 'DejaVuSans.ttf'),
+	bold: path.join(fonts, 'DejaVuSans-Bold.ttf'),
+	italic: path.join(fonts, 'DejaVuSans-Oblique.ttf'),
+	'bold-italic': path.join(fonts, 'DejaVuSans-BoldOblique.ttf'),
+}
 
 const MARGIN = { top: 56, bottom: 64, left: 56, right: 56 }
 const BODY = 10
@@ -46,10 +57,8 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 			Creator: 'Tablée',
 		},
 	})
-	doc.registerFont('body', path.join(fonts, 'DejaVuSans.ttf'))
-	doc.registerFont('bold', path.join(fonts, 'DejaVuSans-Bold.ttf'))
-	doc.registerFont('italic', path.join(fonts, 'DejaVuSans-Oblique.ttf'))
-	doc.registerFont('bold-italic', path.join(fonts, 'DejaVuSans-BoldOblique.ttf'))
+	for (const file of Object.values(FONT)) doc.registerFont(file, file)
+	doc.font(FONT.body)
 	const chunks: Buffer[] = []
 	doc.on('data', (chunk: Buffer) => chunks.push(chunk))
 	const done = new Promise<Buffer>((resolve, reject) => {
@@ -61,7 +70,7 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 	const root = doc.struct('Document')
 	doc.addStructure(root)
 	const fontOf = (run: Run) =>
-		run.bold && run.italic ? 'bold-italic' : run.bold ? 'bold' : run.italic ? 'italic' : 'body'
+		FONT[run.bold && run.italic ? 'bold-italic' : run.bold ? 'bold' : run.italic ? 'italic' : 'body']
 
 	/** Writes runs as one paragraph, at `indent`, tagged `tag` under `parent`. */
 	const write = (
@@ -89,13 +98,13 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 	}
 	/** The height `runs` would take (for keeping blocks together). */
 	const heightOf = (runs: readonly Run[], size: number, indent = 0) => {
-		doc.font(runs.some((run) => run.bold) ? 'bold' : 'body').fontSize(size)
+		doc.font(runs.some((run) => run.bold) ? FONT.bold : FONT.body).fontSize(size)
 		return doc.heightOfString(clean(plain(runs)), { width: width - indent, lineGap: 1.5 }) + 3
 	}
 
 	const tableLayout = (block: Extract<Block, { kind: 'table' }>) => {
 		const measure = (text: string, bold: boolean) => {
-			doc.font(bold ? 'bold' : 'body').fontSize(CELL)
+			doc.font(bold ? FONT.bold : FONT.body).fontSize(CELL)
 			const lines = clean(text).split('\n')
 			const natural = Math.max(0, ...lines.map((line) => doc.widthOfString(line)))
 			const longestWord = Math.max(
@@ -118,7 +127,7 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 		const rowHeight = (cells: string[], bold: boolean) =>
 			Math.max(
 				...cells.map((cell, index) => {
-					doc.font(bold ? 'bold' : 'body').fontSize(CELL)
+					doc.font(bold ? FONT.bold : FONT.body).fontSize(CELL)
 					return doc.heightOfString(clean(cell) || ' ', { width: (widths[index] ?? 20) - 2 * PADDING }) + 2 * PADDING
 				}),
 			)
@@ -164,12 +173,12 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 				columnStyles,
 				rowStyles: (index: number) => (index === 0 ? { backgroundColor: '#eef2f5' } : {}),
 				defaultStyle: {
-					font: { src: 'body', size: CELL },
+					font: { src: FONT.body, size: CELL },
 					padding: PADDING,
 					border: 0.5,
 					borderColor: RULE_COLOR,
 				},
-				data: [header.map((cell) => ({ ...cell, font: { src: 'bold' } })), ...page],
+				data: [header.map((cell) => ({ ...cell, font: { src: FONT.bold } })), ...page],
 			} as Parameters<PdfDoc['table']>[0])
 			doc.x = MARGIN.left
 			if (next >= block.rows.length) break
@@ -241,7 +250,7 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 						if (doc.y + heightOf(item.runs, BODY, indent) > bottom()) doc.addPage()
 						const top = doc.y
 						doc
-							.font('body')
+							.font(FONT.body)
 							.fontSize(BODY)
 							.text(item.level === 0 ? '•' : '–', MARGIN.left + indent - 10, top, {
 								lineBreak: false,
@@ -281,7 +290,7 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 		doc.page.margins.bottom = 0
 		doc.markContent('Artifact', { type: 'Pagination' })
 		doc
-			.font('body')
+			.font(FONT.body)
 			.fontSize(8)
 			.fillColor('#444444')
 			.text(`${footerTitle} — ${index + 1} / ${pages.count}`, MARGIN.left, doc.page.height - 40, {

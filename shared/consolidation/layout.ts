@@ -84,7 +84,26 @@ export function fitColumns(natural: number[], minimum: number[], total: number, 
 			sumWeights === 0 ? value + rest / widths.length : value + (rest * (weights[index] ?? 0)) / sumWeights,
 		)
 	}
-	return floor.map((value, index) => value + (spare * (lack[index] ?? 0)) / sumLack)
+	// Not everything fits: the space left goes where text lacks room, weighted by how far each
+	// column is meant to grow (the text of a contribution before its cell or author); a column
+	// never gets more than its content needs, and what it cannot take goes to the others.
+	const widths = [...floor]
+	let left = spare
+	for (let round = 0; round < 8 && left > 0.01; round++) {
+		const wanted = widths.map(
+			(value, index) => Math.max(0, (natural[index] ?? value) - value) * Math.max(0.05, grow[index] ?? 1),
+		)
+		const sumWanted = wanted.reduce((a, b) => a + b, 0)
+		if (sumWanted === 0) break
+		let used = 0
+		widths.forEach((value, index) => {
+			const add = Math.min((natural[index] ?? value) - value, (left * (wanted[index] ?? 0)) / sumWanted)
+			widths[index] = value + add
+			used += add
+		})
+		left -= used
+	}
+	return widths
 }
 
 /** Plain text of a list of runs. */

@@ -50,8 +50,8 @@ export function renderLayoutMarkdown(layout: DocumentLayout): string {
 function runs(list: readonly Run[], continuation: string): string {
 	return list
 		.map((run, index) => {
-			// Only the first run starts a line; later ones follow text already on it.
-			const text = markdownText(run.text, index === 0 ? 'block' : 'inline')
+			// Only the first run starts a line (unless an emphasis mark opens it); later ones follow text.
+			const text = markdownText(run.text, index === 0 && !run.bold && !run.italic ? 'block' : 'inline')
 			if (!text.trim()) return text
 			// Emphasis marks hug the text: spaces stay outside them.
 			const [, before = '', core = '', after = ''] = /^(\s*)(.*?)(\s*)$/s.exec(text) ?? []
