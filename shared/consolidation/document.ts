@@ -86,7 +86,7 @@ export function buildDocument(
 	method.push(field(w.participantsHeader, n(context.participants, w.people)))
 	method.push(field(w.contributions, n(context.contributions, w.contributionWords)))
 	blocks.push(list(method))
-	blocks.push(heading(3, w.participantsTable))
+	blocks.push(heading(2, w.participantsTable))
 	blocks.push({
 		kind: 'table',
 		columns: [
@@ -104,7 +104,7 @@ export function buildDocument(
 	blocks.push(para(t(w.sideTotals(sideValue(context.sides.associations), sideValue(context.sides.funders)))))
 	blocks.push(para(t(context.authorMode === 'named' ? w.namedMode : w.poolRule), { small: true }))
 
-	blocks.push(heading(3, w.vote))
+	blocks.push(heading(2, w.vote))
 	if (context.vote) {
 		const vote = context.vote
 		blocks.push(
@@ -118,7 +118,7 @@ export function buildDocument(
 			]),
 		)
 	} else blocks.push(para(w.noVote, { italic: true }))
-	blocks.push(heading(3, w.consensusCheck))
+	blocks.push(heading(2, w.consensusCheck))
 	if (context.consensusCheck) {
 		blocks.push(para(t(w.consensusQuestion)))
 		blocks.push(

@@ -59,7 +59,8 @@ export const labelled = (label: string, value: string, separator: string): Run[]
 
 /** Removes control characters (tabs and line breaks are kept): no format can hold them. */
 // eslint-disable-next-line no-control-regex -- control characters are what is removed
-export const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+export const clean = (text: string) =>
+	(typeof text === 'string' ? text : String(text ?? '')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
 
 /**
  * Column widths (in the unit of `total`) from the natural width of each column's content (its

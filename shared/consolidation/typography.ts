@@ -18,6 +18,8 @@ export function isTimeZone(zone: string): boolean {
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+/** A zone from data read back (an upload) may be anything: an unknown one reads as Paris. */
+const zoneOr = (zone: unknown) => (typeof zone === 'string' && isTimeZone(zone) ? zone : 'Europe/Paris')
 
 /**
  * "3 décembre 2026". A date without a time (the workshop's date) is a calendar day and is never
@@ -25,11 +27,12 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
  */
 export function formatDate(value: string | null, language: Language, timeZone: string): string {
 	if (!value) return ''
+	if (typeof value !== 'string') return String(value)
 	const date = DATE_ONLY.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value)
 	if (Number.isNaN(date.getTime())) return value
 	return new Intl.DateTimeFormat(locale(language), {
 		dateStyle: 'long',
-		timeZone: DATE_ONLY.test(value) ? 'UTC' : timeZone,
+		timeZone: DATE_ONLY.test(value) ? 'UTC' : zoneOr(timeZone),
 	}).format(date)
 }
 
@@ -38,7 +41,11 @@ export function formatMoment(value: string | null, language: Language, timeZone:
 	if (!value) return ''
 	const date = new Date(value)
 	if (Number.isNaN(date.getTime())) return value
-	return new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date)
+	return new Intl.DateTimeFormat(locale(language), {
+		dateStyle: 'long',
+		timeStyle: 'short',
+		timeZone: zoneOr(timeZone),
+	}).format(date)
 }
 
 /** "29/11/2026 21:24" — a moment for spreadsheets, in the workshop's time zone. */
@@ -53,7 +60,7 @@ export function formatSheetMoment(value: string | null, language: Language, time
 		hour: '2-digit',
 		minute: '2-digit',
 		hourCycle: 'h23',
-		timeZone,
+		timeZone: zoneOr(timeZone),
 	}).format(date)
 }
 
@@ -79,7 +86,9 @@ export function plural(count: number, language: Language, one: string, other: st
  * with a lone punctuation mark or splits a number. Only existing spaces are changed: the text's
  * words stay the author's. English is left as it is.
  */
-export function typeset(text: string, language: Language): string {
+export function typeset(value: string, language: Language): string {
+	// Data read back (an upload) may hold anything where a string is expected.
+	const text = typeof value === 'string' ? value : String(value ?? '')
 	if (language !== 'fr') return text
 	return text
 		.replace(/ +([;!?%])/g, '\u202f$1')
