@@ -58,8 +58,8 @@ export const labelled = (label: string, value: string, separator: string): Run[]
 ]
 
 /** Removes control characters (tabs and line breaks are kept): no format can hold them. */
-// eslint-disable-next-line no-control-regex -- control characters are what is removed
 export const clean = (text: string) =>
+	// eslint-disable-next-line no-control-regex -- control characters are what is removed
 	(typeof text === 'string' ? text : String(text ?? '')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
 
 /**
