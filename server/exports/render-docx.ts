@@ -67,7 +67,6 @@ function table(block: Extract<Block, { kind: 'table' }>): Table {
 		new TableCell({
 			width: { size: columnWidths[index] ?? 0, type: WidthType.DXA },
 			shading: header ? { type: ShadingType.CLEAR, fill: 'EEF2F5', color: 'auto' } : undefined,
-			margins: { top: 40, bottom: 40, left: 80, right: 80 },
 			children: [
 				new Paragraph({
 					alignment: block.columns[index]?.align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
@@ -79,6 +78,8 @@ function table(block: Extract<Block, { kind: 'table' }>): Table {
 		width: { size: TEXT_WIDTH, type: WidthType.DXA },
 		columnWidths,
 		layout: TableLayoutType.FIXED,
+		// Cell margins once for the table, not on each of thousands of cells.
+		margins: { top: 40, bottom: 40, left: 80, right: 80 },
 		borders: {
 			top: RULE,
 			bottom: RULE,

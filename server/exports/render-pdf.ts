@@ -102,7 +102,19 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 		return doc.heightOfString(clean(plain(runs)), { width: width - indent, lineGap: 1.5 }) + 3
 	}
 
+	// A table's layout is measured once (column widths, every row's height), then drawn.
+	const layouts = new WeakMap<object, { widths: number[]; header: number; rows: number[] }>()
+	// A cell on one line needs no wrapping to be measured (most cells of a long annex).
+	const fitsOnALine = (text: string, columnWidth: number) =>
+		!text.includes('\n') && doc.widthOfString(text) <= columnWidth - 2 * PADDING
+	const cellHeight = (text: string, columnWidth: number) =>
+		(fitsOnALine(clean(text), columnWidth)
+			? doc.currentLineHeight(true)
+			: doc.heightOfString(clean(text) || ' ', { width: columnWidth - 2 * PADDING })) +
+		2 * PADDING
 	const tableLayout = (block: Extract<Block, { kind: 'table' }>) => {
+		const known = layouts.get(block)
+		if (known) return known
 		const measure = (text: string, bold: boolean) => {
 			doc.font(bold ? FONT.bold : FONT.body).fontSize(CELL)
 			const lines = clean(text).split('\n')
@@ -124,14 +136,11 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 			width,
 			block.columns.map((column) => column.grow ?? 1),
 		)
-		const rowHeight = (cells: string[], bold: boolean) =>
-			Math.max(
-				...cells.map((cell, index) => {
-					doc.font(bold ? FONT.bold : FONT.body).fontSize(CELL)
-					return doc.heightOfString(clean(cell) || ' ', { width: (widths[index] ?? 20) - 2 * PADDING }) + 2 * PADDING
-				}),
-			)
-		return {
+		const rowHeight = (cells: string[], bold: boolean) => {
+			doc.font(bold ? FONT.bold : FONT.body).fontSize(CELL)
+			return Math.max(...cells.map((cell, index) => cellHeight(cell, widths[index] ?? 20)))
+		}
+		const sized = {
 			widths,
 			header: rowHeight(
 				block.columns.map((column) => column.header),
@@ -139,51 +148,73 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 			),
 			rows: block.rows.map((row) => rowHeight(row, false)),
 		}
+		layouts.set(block, sized)
+		return sized
 	}
 
+	/**
+	 * Draws a table: rows whole (one that does not fit starts the next page, under the header row
+	 * drawn again), rules and the header's shading as artifacts, every cell tagged TH or TD in a TR.
+	 */
 	const table = (block: Extract<Block, { kind: 'table' }>, parent: Struct) => {
 		const sized = tableLayout(block)
-		const header = block.columns.map((column) => ({ text: clean(column.header), type: 'TH', scope: 'column' }))
-		const columnStyles = sized.widths.map((columnWidth, index) => ({
-			width: columnWidth,
-			align: { x: block.columns[index]?.align ?? 'left', y: 'top' },
-		}))
-		// A margin for pdfkit's own rounding, so it never moves a row by itself (without the header).
-		const SAFETY = 4
-		let next = 0
-		// Header and first row together, or a new page.
-		if (doc.y + sized.header + (sized.rows[0] ?? 0) + SAFETY > bottom()) doc.addPage()
-		while (next < block.rows.length || next === 0) {
-			const page: string[][] = []
-			let y = doc.y + sized.header
-			while (next < block.rows.length && y + (sized.rows[next] ?? 0) + SAFETY <= bottom()) {
-				y += sized.rows[next] ?? 0
-				page.push((block.rows[next] ?? []).map(clean))
-				next++
+		const tableStruct = doc.struct('Table')
+		parent.add(tableStruct)
+		const drawRow = (cells: string[], height: number, header: boolean) => {
+			const top = doc.y
+			let x = MARGIN.left
+			doc.markContent('Artifact', { type: 'Layout' })
+			if (header) doc.save().rect(x, top, width, height).fill('#eef2f5').restore()
+			doc.save().lineWidth(0.5).strokeColor(RULE_COLOR)
+			for (const columnWidth of sized.widths) {
+				doc.rect(x, top, columnWidth, height).stroke()
+				x += columnWidth
 			}
-			// A row taller than a whole page still goes somewhere (pdfkit clamps it).
-			if (page.length === 0 && next < block.rows.length) {
-				page.push((block.rows[next] ?? []).map(clean))
-				next++
-			}
-			doc.table({
-				position: { x: MARGIN.left, y: doc.y },
-				maxWidth: width,
-				structParent: parent,
-				columnStyles,
-				rowStyles: (index: number) => (index === 0 ? { backgroundColor: '#eef2f5' } : {}),
-				defaultStyle: {
-					font: { src: FONT.body, size: CELL },
-					padding: PADDING,
-					border: 0.5,
-					borderColor: RULE_COLOR,
-				},
-				data: [header.map((cell) => ({ ...cell, font: { src: FONT.bold } })), ...page],
-			} as Parameters<PdfDoc['table']>[0])
+			doc.restore()
+			doc.endMarkedContent()
+			const row = doc.struct('TR')
+			tableStruct.add(row)
+			x = MARGIN.left
+			cells.forEach((cell, index) => {
+				const columnWidth = sized.widths[index] ?? 20
+				const left = x
+				row.add(
+					doc.struct(
+						header ? 'TH' : 'TD',
+						(header ? { scope: 'Column' } : {}) as Parameters<PdfDoc['struct']>[1],
+						() => {
+							doc
+								.font(header ? FONT.bold : FONT.body)
+								.fontSize(CELL)
+								.fillColor('black')
+							const text = clean(cell) || ' '
+							doc.text(text, left + PADDING, top + PADDING, {
+								width: columnWidth - 2 * PADDING,
+								align: block.columns[index]?.align ?? 'left',
+								lineBreak: !fitsOnALine(text, columnWidth),
+							})
+						},
+					),
+				)
+				x += columnWidth
+			})
+			row.end()
 			doc.x = MARGIN.left
-			if (next >= block.rows.length) break
-			doc.addPage()
+			doc.y = top + height
 		}
+		const header = block.columns.map((column) => column.header)
+		// The header with at least the first row, or a new page.
+		if (doc.y + sized.header + (sized.rows[0] ?? 0) > bottom()) doc.addPage()
+		drawRow(header, sized.header, true)
+		block.rows.forEach((cells, index) => {
+			const height = sized.rows[index] ?? 0
+			if (doc.y + height > bottom() && height + sized.header <= bottom() - MARGIN.top) {
+				doc.addPage()
+				drawRow(header, sized.header, true)
+			}
+			drawRow(cells, height, false)
+		})
+		tableStruct.end()
 		doc.y += 6
 	}
 

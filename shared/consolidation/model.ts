@@ -1,5 +1,5 @@
 import type { Contribution } from '../concertation/contribution.ts'
-import { groupedIn, mergedInto, trailOf } from '../concertation/contribution-rules.ts'
+import { mergedInto, trailOf } from '../concertation/contribution-rules.ts'
 import type { Label } from '../concertation/labels.ts'
 import {
 	type AnswerCounts,
@@ -279,6 +279,11 @@ export function consolidate(input: ConsolidationInput): ConsolidationModel {
 		people: group.voters,
 	})
 
+	// Which recommendation groups each proposal, found once (a lookup per contribution is quadratic).
+	const holders = new Map<string, string>()
+	for (const candidate of contributions.values()) {
+		for (const source of candidate.sources) if (!holders.has(source)) holders.set(source, candidate.id)
+	}
 	const exported = (contribution: Contribution): ExportedContribution => {
 		const zone = zones.find((candidate) => candidate.id === contribution.zone)
 		const column = zone?.columns?.find((candidate) => candidate.id === contribution.column)
@@ -306,7 +311,7 @@ export function consolidate(input: ConsolidationInput): ConsolidationModel {
 			createdAt: contribution.createdAt,
 			updatedAt: contribution.updatedAt,
 			mergedInto: contribution.mergedInto,
-			groupedIn: groupedIn(contributions, contribution.id),
+			groupedIn: holders.get(contribution.id) ?? null,
 			dots: tallyOf.get(contribution.id)?.dots ?? 0,
 		}
 	}

@@ -7,14 +7,27 @@ import type { Language } from '../concertation/labels.ts'
 
 const locale = (language: Language) => (language === 'fr' ? 'fr-FR' : 'en-GB')
 
+/** Intl objects are costly to build (a long annex formats thousands of dates): built once each. */
+const cache = new Map<string, unknown>()
+function once<T>(key: string, build: () => T): T {
+	let found = cache.get(key) as T | undefined
+	if (found === undefined) {
+		found = build()
+		cache.set(key, found)
+	}
+	return found
+}
+
 /** Whether `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en', { timeZone: zone })
-		return true
-	} catch {
-		return false
-	}
+	return once(`zone:${zone}`, () => {
+		try {
+			new Intl.DateTimeFormat('en', { timeZone: zone })
+			return true
+		} catch {
+			return false
+		}
+	})
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
@@ -30,10 +43,11 @@ export function formatDate(value: string | null, language: Language, timeZone: s
 	if (typeof value !== 'string') return String(value)
 	const date = DATE_ONLY.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value)
 	if (Number.isNaN(date.getTime())) return value
-	return new Intl.DateTimeFormat(locale(language), {
-		dateStyle: 'long',
-		timeZone: DATE_ONLY.test(value) ? 'UTC' : zoneOr(timeZone),
-	}).format(date)
+	const zone = DATE_ONLY.test(value) ? 'UTC' : zoneOr(timeZone)
+	return once(
+		`date:${language}:${zone}`,
+		() => new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeZone: zone }),
+	).format(date)
 }
 
 /** "3 décembre 2026 à 10:05" — a moment in the workshop's time zone, for reading. */
@@ -41,11 +55,11 @@ export function formatMoment(value: string | null, language: Language, timeZone:
 	if (!value) return ''
 	const date = new Date(value)
 	if (Number.isNaN(date.getTime())) return value
-	return new Intl.DateTimeFormat(locale(language), {
-		dateStyle: 'long',
-		timeStyle: 'short',
-		timeZone: zoneOr(timeZone),
-	}).format(date)
+	const zone = zoneOr(timeZone)
+	return once(
+		`moment:${language}:${zone}`,
+		() => new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeStyle: 'short', timeZone: zone }),
+	).format(date)
 }
 
 /** "29/11/2026 21:24" — a moment for spreadsheets, in the workshop's time zone. */
@@ -53,30 +67,42 @@ export function formatSheetMoment(value: string | null, language: Language, time
 	if (!value) return ''
 	const date = new Date(value)
 	if (Number.isNaN(date.getTime())) return value
-	return new Intl.DateTimeFormat(locale(language), {
-		day: '2-digit',
-		month: '2-digit',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23',
-		timeZone: zoneOr(timeZone),
-	}).format(date)
+	const zone = zoneOr(timeZone)
+	return once(
+		`sheet:${language}:${zone}`,
+		() =>
+			new Intl.DateTimeFormat(locale(language), {
+				day: '2-digit',
+				month: '2-digit',
+				year: 'numeric',
+				hour: '2-digit',
+				minute: '2-digit',
+				hourCycle: 'h23',
+				timeZone: zone,
+			}),
+	).format(date)
 }
 
 /** A whole or decimal number in the language's way ("1 000", "0,5"). */
 export function formatNumber(value: number, language: Language, digits = 2): string {
-	return new Intl.NumberFormat(locale(language), { maximumFractionDigits: digits }).format(value)
+	return once(
+		`number:${language}:${digits}`,
+		() => new Intl.NumberFormat(locale(language), { maximumFractionDigits: digits }),
+	).format(value)
 }
 
 /** "34 %" (with the narrow no-break space French wants), from a share 0–1. */
 export function formatPercent(share: number, language: Language): string {
-	return new Intl.NumberFormat(locale(language), { style: 'percent', maximumFractionDigits: 0 }).format(share)
+	return once(
+		`percent:${language}`,
+		() => new Intl.NumberFormat(locale(language), { style: 'percent', maximumFractionDigits: 0 }),
+	).format(share)
 }
 
 /** `count` followed by the right form: plural("participant·e", …) without any "(s)". */
 export function plural(count: number, language: Language, one: string, other: string): string {
-	const form = new Intl.PluralRules(locale(language)).select(count) === 'one' ? one : other
+	const rules = once(`plural:${language}`, () => new Intl.PluralRules(locale(language)))
+	const form = rules.select(count) === 'one' ? one : other
 	return `${formatNumber(count, language)}\u00a0${form}`
 }
 
