@@ -38,6 +38,7 @@ const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 /** About how many characters of 9-point Arial fit on the text width. */
 const CHARS_PER_LINE = 100
 const RULE = { style: BorderStyle.SINGLE, size: 4, color: '8A96A3' }
+const TABLE_TEXT = 'TableText'
 
 const textRuns = (runs: readonly Run[], size?: number) =>
 	runs.flatMap((run) =>
@@ -45,7 +46,13 @@ const textRuns = (runs: readonly Run[], size?: number) =>
 			.split('\n')
 			.map(
 				(part, index) =>
-					new TextRun({ text: part, break: index > 0 ? 1 : 0, bold: run.bold, italics: run.italic, size }),
+					new TextRun({
+					text: part,
+					break: index > 0 ? 1 : undefined,
+					bold: run.bold || undefined,
+					italics: run.italic || undefined,
+					size,
+				}),
 			),
 	)
 
@@ -63,14 +70,17 @@ function table(block: Extract<Block, { kind: 'table' }>): Table {
 		block.columns.map((column) => column.grow ?? 1),
 	)
 	const columnWidths = chars.map((width) => Math.round((width / CHARS_PER_LINE) * TEXT_WIDTH))
+	// Cells are many (a long annex has thousands): the table text style carries their size and
+	// spacing, and only what differs from it is written on a cell.
 	const cell = (text: string, index: number, header: boolean) =>
 		new TableCell({
 			width: { size: columnWidths[index] ?? 0, type: WidthType.DXA },
 			shading: header ? { type: ShadingType.CLEAR, fill: 'EEF2F5', color: 'auto' } : undefined,
 			children: [
 				new Paragraph({
-					alignment: block.columns[index]?.align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
-					children: textRuns([{ text, bold: header }], 18),
+					style: TABLE_TEXT,
+					alignment: block.columns[index]?.align === 'right' ? AlignmentType.RIGHT : undefined,
+					children: textRuns([{ text, bold: header || undefined }]),
 				}),
 			],
 		})
@@ -163,6 +173,15 @@ export async function renderLayoutDocx(layout: DocumentLayout): Promise<Buffer> 
 					run: { font: FONT, size: 20, language: { value: layout.language === 'fr' ? 'fr-FR' : 'en-GB' } },
 				},
 			},
+			paragraphStyles: [
+				{
+					id: TABLE_TEXT,
+					name: 'Table Text',
+					basedOn: 'Normal',
+					run: { size: 18 },
+					paragraph: { spacing: { before: 0, after: 0 } },
+				},
+			],
 		},
 		sections: [
 			{
