@@ -35,6 +35,7 @@ let workshop: CreatedWorkshop
 const people: Record<string, Person> = {}
 const proposals: Record<string, string> = {}
 const recommendations: Record<string, string> = {}
+const commitments: Record<string, string> = {}
 const ballots: Record<string, Record<string, number>> = {
 	b1: { P1: 3, P2: 2 },
 	b2: { P1: 2, P3: 3 },
@@ -238,8 +239,21 @@ beforeAll(async () => {
 		['c1', 'Tester le dossier unique', 'Juin 2027'],
 		['b1', 'Porter la demande au national', 'Décembre 2027'],
 	] as const) {
-		await write(who, { type: 'engagement', zone: 'recommandations', text, who: `Collège de ${who}`, due })
+		commitments[text] = await write(who, {
+			type: 'engagement',
+			zone: 'recommandations',
+			text,
+			who: `Collège de ${who}`,
+			due,
+		})
 	}
+	// K17: the facilitator links a commitment to the recommendation it serves.
+	await call(
+		`/contributions/${commitments['Réunir les financeurs du département']}`,
+		facilitator(),
+		{ sources: [recommendations.R1] },
+		'PATCH',
+	)
 	await write('b3', { type: 'idee', zone: 'parking', text: 'Revoir le calendrier des appels à projets' })
 	await write('s2', { type: 'idee', zone: 'parking', text: 'Et la Région ?' })
 	await write('b2', { type: 'idee', zone: 'meteo', text: 'Soleil' })
@@ -329,6 +343,17 @@ describe('figures recomputed from the ballots and answers cast', () => {
 				['Pas sans cofinancement', 'disagree', 'Financeurs'],
 			]),
 		)
+	})
+
+	test('[E2][K17] a commitment linked to a recommendation is listed with it, the others apart', () => {
+		const r1 = model.recommendations.find((entry) => entry.recommendation.id === recommendations.R1)
+		expect(r1?.commitments.map((item) => [item.text, item.who, item.due])).toEqual([
+			['Réunir les financeurs du département', 'Collège de e1', 'Mars 2027'],
+		])
+		expect(model.unlinkedCommitments.map((item) => item.text)).toEqual([
+			'Tester le dossier unique',
+			'Porter la demande au national',
+		])
 	})
 
 	test('[V8] the two-person college cannot be solved back: pooled everywhere, shares from published columns', async () => {

@@ -282,6 +282,7 @@ export function consolidate(input: ConsolidationInput): ConsolidationModel {
 	// Which recommendation groups each proposal, found once (a lookup per contribution is quadratic).
 	const holders = new Map<string, string>()
 	for (const candidate of contributions.values()) {
+		if (candidate.type !== 'recommandation') continue
 		for (const source of candidate.sources) if (!holders.has(source)) holders.set(source, candidate.id)
 	}
 	const exported = (contribution: Contribution): ExportedContribution => {
