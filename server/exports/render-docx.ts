@@ -47,12 +47,12 @@ const textRuns = (runs: readonly Run[], size?: number) =>
 			.map(
 				(part, index) =>
 					new TextRun({
-					text: part,
-					break: index > 0 ? 1 : undefined,
-					bold: run.bold || undefined,
-					italics: run.italic || undefined,
-					size,
-				}),
+						text: part,
+						break: index > 0 ? 1 : undefined,
+						bold: run.bold || undefined,
+						italics: run.italic || undefined,
+						size,
+					}),
 			),
 	)
 
