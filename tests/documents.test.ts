@@ -260,14 +260,24 @@ beforeAll(async () => {
 	await write('e1', { type: 'idee', zone: 'meteo', text: 'Éclaircies' })
 
 	model = (await (await exportOf('?format=json')).json()) as ConsolidationModel
-	if (process.env.DUMP) {
+	// DOCUMENTS_OUT=<dir> writes every export there, for a person to read (pdftoppm, LibreOffice).
+	const out = process.env.DOCUMENTS_OUT
+	if (out) {
 		const { writeFileSync } = await import('node:fs')
-		for (const format of ['md', 'html', 'pdf', 'docx', 'json', 'csv'])
-			writeFileSync(`/tmp/doc.${format}`, new Uint8Array(await (await exportOf(`?format=${format}`)).arrayBuffer()))
-		writeFileSync(
-			`/tmp/doc-support.csv`,
-			new Uint8Array(await (await exportOf(`?format=csv&table=support`)).arrayBuffer()),
-		)
+		const { join } = await import('node:path')
+		for (const [name, query] of [
+			['document.md', '?format=md'],
+			['document.en.md', '?format=md&lang=en'],
+			['document.html', '?format=html'],
+			['document.pdf', '?format=pdf'],
+			['document.en.pdf', '?format=pdf&lang=en'],
+			['document.docx', '?format=docx'],
+			['document.json', '?format=json'],
+			['contributions.csv', '?format=csv'],
+			['support.csv', '?format=csv&table=support'],
+		] as const) {
+			writeFileSync(join(out, name), new Uint8Array(await (await exportOf(query)).arrayBuffer()))
+		}
 	}
 }, 60_000)
 
