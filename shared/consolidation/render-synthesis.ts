@@ -5,6 +5,7 @@ import { renderLayoutMarkdown } from './render-markdown.ts'
 import { csvCell } from './render-text.ts'
 import type { SynthesisModel } from './synthesis.ts'
 import { formatDate, plural, typeset } from './typography.ts'
+import { words } from './words.ts'
 
 const text = {
 	fr: {
@@ -46,6 +47,7 @@ const text = {
 export function buildSynthesisDocument(model: SynthesisModel, language: Language): DocumentLayout {
 	const w = text[language]
 	const t = (value: unknown) => typeset(String(value ?? ''), language)
+	const flagWords = words[language].flags
 	const blocks: Block[] = [
 		{ kind: 'heading', level: 1, text: w.territories },
 		{
@@ -102,7 +104,7 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 					t(member.territory),
 					t(member.title),
 					t(member.dots),
-					t(member.consensus ?? ''),
+					t(flagWords[member.consensus as keyof typeof flagWords] ?? member.consensus ?? ''),
 				]),
 			},
 		)
