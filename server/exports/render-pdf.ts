@@ -279,15 +279,21 @@ export function renderLayoutPdf(layout: DocumentLayout): Promise<Buffer> {
 					for (const item of block.items) {
 						const indent = 14 + item.level * 14
 						if (doc.y + heightOf(item.runs, BODY, indent) > bottom()) doc.addPage()
+						// A list item is tagged LI with its bullet as the label (Lbl) and its text as the body.
 						const top = doc.y
-						doc
-							.font(FONT.body)
-							.fontSize(BODY)
-							.text(item.level === 0 ? '•' : '–', MARGIN.left + indent - 10, top, {
-								lineBreak: false,
-							})
+						const listItem = doc.struct('LI')
+						list.add(listItem)
+						listItem.add(
+							doc.struct('Lbl', {}, () => {
+								doc
+									.font(FONT.body)
+									.fontSize(BODY)
+									.text(item.level === 0 ? '•' : '–', MARGIN.left + indent - 10, top, { lineBreak: false })
+							}),
+						)
 						doc.y = top
-						write(item.runs, { size: BODY, indent, tag: 'LI', parent: list, gap: 1.5 })
+						write(item.runs, { size: BODY, indent, tag: 'LBody', parent: listItem, gap: 1.5 })
+						listItem.end()
 					}
 					list.end()
 					doc.y += 3

@@ -320,7 +320,10 @@ export function consolidate(input: ConsolidationInput): ConsolidationModel {
 	const totalDots = (tally?.proposals ?? []).reduce((all, p) => all + p.dots, 0)
 	const consensusOf = (tallies: ProposalTally[]): Consensus => {
 		// V10: a grouping is as consensual as its most contested measured proposal; ties: lowest score.
-		const measured = tallies.filter((t) => t.consensus.flag !== 'non-mesure')
+		// A tally imported from an older archive may carry a flag measured on the vote: not a measure.
+		const measured = tallies.filter(
+			(t) => t.consensus.flag !== 'non-mesure' && (t.consensus as { basis?: string }).basis !== 'vote',
+		)
 		const [worst] = [...measured].sort(
 			(a, b) =>
 				FLAG_CAUTION.indexOf(a.consensus.flag) - FLAG_CAUTION.indexOf(b.consensus.flag) ||
