@@ -1,7 +1,9 @@
 import { createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
+import { Loading } from '../components/loading.tsx'
 import { QrCode } from '../components/qr-code.tsx'
+import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
@@ -89,13 +91,14 @@ export function ConsolePage(props: { workshopId: string }) {
 		<main class="page">
 			<Show when={view.error}>
 				<div class="error" role="alert">
-					<p>{t('common.error', { message: (view.error as Error).message })}</p>
+					<p>{explainFailure(view.error)}</p>
 					<button type="button" onClick={() => refetch()}>
 						{t('common.retry')}
 					</button>
 				</div>
 			</Show>
-			<Show when={view()}>
+			{/* A resource read in its error state throws: ask its state, never read it blind. */}
+			<Show when={view.state === 'ready' && view()}>
 				{(workshop) => (
 					<>
 						<header class="page-header">
@@ -206,7 +209,7 @@ export function ConsolePage(props: { workshopId: string }) {
 				)}
 			</Show>
 			<Show when={view.loading}>
-				<p>{t('common.loading')}</p>
+				<Loading />
 			</Show>
 		</main>
 	)

@@ -65,7 +65,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 					{(view.error as Error).message}
 				</p>
 			</Show>
-			<Show when={view()}>
+			<Show when={view.state === 'ready' && view()}>
 				{(current) => (
 					<>
 						<p class="eyebrow">{t('synthesis.eyebrow')}</p>
