@@ -3,6 +3,7 @@ import { currentPhase, timerRemaining } from '../../shared/concertation/session.
 import type { Tally } from '../../shared/concertation/tally.ts'
 import { isAccepting } from '../../shared/concertation/vote.ts'
 import { label, t } from '../i18n/i18n.ts'
+import { reactiveCells } from '../reactive-cells.ts'
 import { ControlSync } from '../sync/control-sync.ts'
 import { formatCountdown, ServerClock } from '../sync/server-clock.ts'
 import { ResultsChart } from './results-chart.tsx'
@@ -14,8 +15,8 @@ import { ResultsChart } from './results-chart.tsx'
  * an intent the server checks (docs/api.md §Facilitation, §Votes).
  */
 export function FacilitatorPanel(props: { workshopId: string; token: string }) {
-	const control = new ControlSync(props.workshopId, props.token)
-	const clock = new ServerClock()
+	const control = new ControlSync(props.workshopId, props.token, reactiveCells)
+	const clock = new ServerClock(reactiveCells)
 	onCleanup(() => {
 		clock.destroy()
 		control.destroy()

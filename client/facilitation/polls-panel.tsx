@@ -9,6 +9,7 @@ import {
 	isAccepting,
 } from '../../shared/concertation/vote.ts'
 import type { College } from '../../shared/template/template-schema.ts'
+import { api } from '../api.ts'
 import { label, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import type { ControlSync } from '../sync/control-sync.ts'
@@ -52,10 +53,7 @@ export function PollsPanel(props: PollsProps) {
 	// --- dot vote ---
 	const [allocation, setAllocation] = createSignal<Allocation>({})
 	const load = async (path: string) => {
-		const response = await fetch(`/api/workshops/${props.workshopId}${path}`, {
-			headers: { authorization: `Bearer ${props.token}` },
-		}).catch(() => null)
-		return response?.ok ? ((await response.json()) as Record<string, unknown>) : null
+		return api.workshopCall<Record<string, unknown>>(props.workshopId, props.token, path).catch(() => null)
 	}
 	createEffect(
 		on(

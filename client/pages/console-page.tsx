@@ -46,7 +46,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			if (previous) mutate({ ...previous, ...fresh })
 			setNotice(t('console.regenerated'))
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
 
@@ -58,7 +58,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			const previous = view()
 			if (previous) mutate({ ...previous, authorMode: answer.authorMode })
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
 
@@ -68,20 +68,16 @@ export function ConsolePage(props: { workshopId: string }) {
 		if (!current) return
 		const path = format === 'archive' ? 'archive' : `export?format=${format}&lang=${language()}`
 		try {
-			const response = await fetch(`/api/workshops/${props.workshopId}/${path}`, {
-				headers: { authorization: `Bearer ${current}` },
-			})
-			if (!response.ok) throw new Error(response.statusText)
-			const name =
-				/filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `tablee.${format}`
-			const url = URL.createObjectURL(await response.blob())
+			const file = await api.download(props.workshopId, current, `/${path}`)
+			const name = file.name ?? `tablee.${format}`
+			const url = URL.createObjectURL(file.blob)
 			const link = document.createElement('a')
 			link.href = url
 			link.download = name
 			link.click()
 			setTimeout(() => URL.revokeObjectURL(url), 10_000)
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
 

@@ -4,8 +4,7 @@ import { navigate } from '../router.ts'
 import { loadSession, saveSession, type WorkshopSession } from './sessions.ts'
 
 export type ResolvedSession =
-	| { kind: 'session'; session: WorkshopSession; workshop: WorkshopView }
-	| { kind: 'none'; reason: MessageKey }
+	{ kind: 'session'; session: WorkshopSession; workshop: WorkshopView } | { kind: 'none'; reason: MessageKey }
 
 /**
  * The personal session for a workshop page (board or light view): from a personal link just

@@ -120,3 +120,16 @@ export function cardSlot(region: ZoneRegion, index: number): { x: number; y: num
 		y: region.y + CARD_GAP + row * (CARD_HEIGHT + CARD_GAP),
 	}
 }
+
+/**
+ * Where a card dropped at `at` (its top-left corner) rests: moved just enough to sit inside the
+ * region (its top-left corner when the region is smaller than a card), so no card straddles a
+ * row or column border.
+ */
+export function snapIntoRegion(region: ZoneRegion, at: { x: number; y: number }): { x: number; y: number } {
+	const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(value, Math.max(low, high)))
+	return {
+		x: clamp(at.x, region.x, region.x + region.w - CARD_WIDTH),
+		y: clamp(at.y, region.y, region.y + region.h - CARD_HEIGHT),
+	}
+}
