@@ -36,10 +36,19 @@ export async function setLanguage(next: Language): Promise<void> {
 const chosen = initialLanguage()
 if (chosen !== 'fr') void setLanguage(chosen)
 
-/** The message for `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The message for `key` in the current language, with `{name}` placeholders filled and
+ * `{name|singular|plural}` chosen by the number `name` (French takes the singular for 0 and 1).
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-	const template = (catalogues()[language()] ?? fr)[key]
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+	const lang = language()
+	const template = (catalogues()[lang] ?? fr)[key]
+	return template
+		.replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_whole, name: string, one: string, other: string) => {
+			const count = Math.abs(Number(params[name]))
+			return (lang === 'fr' ? count < 2 : count === 1) ? one : other
+		})
+		.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
 /** Picks the current language's text of a `{ fr, en }` label. */

@@ -323,6 +323,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							{t('contribution.add')} <kbd>{t('board.addShortcut')}</kbd>
 						</button>
 					</Show>
+					<Show when={props.session.role === 'facilitator'}>
+						<a class="button" href={`/w/${props.workshop.id}`} target={`tablee-console-${props.workshop.id}`}>
+							{t('board.console')}
+						</a>
+					</Show>
 					<Show when={pollsActive(control)}>
 						<button
 							type="button"

@@ -5,7 +5,6 @@ import { Loading } from '../components/loading.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
-import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
 // Live controls sync the control document (Yjs): loaded with the console's first render, not the shell.
@@ -81,6 +80,9 @@ export function ConsolePage(props: { workshopId: string }) {
 		}
 	}
 
+	// The board's "Console" link comes back to this tab rather than opening another.
+	window.name = `tablee-console-${props.workshopId}`
+
 	const facilitatorLink = () => `${location.origin}/w/${props.workshopId}#token=${token() ?? ''}`
 
 	return (
@@ -107,9 +109,15 @@ export function ConsolePage(props: { workshopId: string }) {
 									{t('console.participants', { count: workshop().participantCount ?? 0 })}
 								</p>
 							</div>
-							<button type="button" class="primary" onClick={() => navigate(`/b/${props.workshopId}`)}>
+							{/* The board in its own tab, so the console stays open beside it. */}
+							<a
+								class="button primary"
+								href={`/b/${props.workshopId}`}
+								target={`tablee-board-${props.workshopId}`}
+								rel="noopener"
+							>
 								{t('console.openBoard')}
-							</button>
+							</a>
 						</header>
 						<h2>{t('console.links')}</h2>
 						<Show when={notice()}>
