@@ -119,13 +119,23 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 	const unbindPresence = bindPresence(store, options.awareness, me)
 
 	let editor: Editor | null = null
+	/** A focus asked before tldraw mounted its editor: applied as soon as it has. */
+	let pendingFocus: { zone: string } | null = null
+	const showZoneById = (id: string, move: CameraMove) => {
+		const zone = zonesState.get().zones.find((candidate) => candidate.id === id)
+		if (editor && zone) showZone(editor, zone, move)
+	}
 	const onMount = (mounted: Editor) => {
 		editor = mounted
 		unbindCards = bindCards(mounted, options.doc, cardsState, options.cardCallbacks)
 		if (options.readonly) mounted.updateInstanceState({ isReadonly: true })
-		// The page then brings the view to where the group is (focusZone); until then, the first zone.
+		// The page brings the view to where the group is (focusZone); until it asks, the first zone.
 		const first = options.zones[0]
-		if (first) showZone(mounted, first, { immediate: true })
+		// The camera fits the view, so the view's size must be known before tldraw measures it.
+		mounted.updateViewportScreenBounds(element)
+		if (pendingFocus) showZoneById(pendingFocus.zone, { immediate: true })
+		else if (first) showZone(mounted, first, { immediate: true })
+		pendingFocus = null
 		// Pasted links become plain bookmarks: no request to the linked site or to an unfurling service.
 		mounted.registerExternalAssetHandler('url', async ({ url }) => ({
 			id: AssetRecordType.createId(getHashForString(url)),
@@ -173,9 +183,8 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 			}
 		},
 		focusZone: (id, focus) => {
-			const zone = zonesState.get().zones.find((candidate) => candidate.id === id)
-			if (editor && zone)
-				showZone(editor, zone, focus?.immediate ? { immediate: true } : { animation: { duration: 400 } })
+			if (!editor) pendingFocus = { zone: id }
+			else showZoneById(id, focus?.immediate ? { immediate: true } : { animation: { duration: 400 } })
 		},
 		editor: () => editor,
 		unmount: () => {

@@ -162,7 +162,7 @@ export const en: Record<MessageKey, string> = {
 	'board.nowhere': 'No zone takes contributions right now.',
 	'board.addShortcut': 'Alt+N',
 	'board.deleted': 'Contribution deleted.',
-	'board.undo': 'Undo',
+	'board.undo': 'Undo the deletion',
 	'board.cardActions': 'Contribution actions',
 	'board.open': 'Open',
 	'board.editOrMove': 'Edit or move',

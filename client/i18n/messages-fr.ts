@@ -162,7 +162,7 @@ export const fr = {
 	'board.nowhere': 'Aucune zone ne prend de contribution en ce moment.',
 	'board.addShortcut': 'Alt+N',
 	'board.deleted': 'Contribution supprimée.',
-	'board.undo': 'Annuler',
+	'board.undo': 'Annuler la suppression',
 	'board.cardActions': 'Actions sur la contribution',
 	'board.open': 'Ouvrir',
 	'board.editOrMove': 'Modifier ou déplacer',

@@ -90,9 +90,12 @@ export function ConsolePage(props: { workshopId: string }) {
 			<Show when={view.error}>
 				<div class="error" role="alert">
 					<p>{explainFailure(view.error)}</p>
-					<button type="button" onClick={() => refetch()}>
-						{t('common.retry')}
-					</button>
+					{/* Retrying helps only when the server could not answer, not when the link is wrong. */}
+					<Show when={!(view.error instanceof ApiFailure) || view.error.status === 0 || view.error.status >= 500}>
+						<button type="button" onClick={() => refetch()}>
+							{t('common.retry')}
+						</button>
+					</Show>
 				</div>
 			</Show>
 			{/* A resource read in its error state throws: ask its state, never read it blind. */}
