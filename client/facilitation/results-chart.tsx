@@ -41,6 +41,10 @@ export function ResultsChart(props: {
 				{props.caption} — {t('results.voters', { count: props.tally.voters, proxy: props.tally.proxyVoters })}
 				{props.tally.equalWeight ? ` — ${t('results.rankedByWeight')}` : ''}
 			</figcaption>
+			{/* What "by side" measures, once for the chart (each proposal says on which basis). */}
+			<For each={(['vote', 'consensus-check'] as const).filter((basis) => sideBasis(props.tally, basis))}>
+				{(basis) => <p class="help">{t(basis === 'vote' ? 'results.basis.vote' : 'results.basis.check')}</p>}
+			</For>
 			<ul class="results-legend">
 				<For each={props.tally.groups}>
 					{(group) => (
@@ -97,7 +101,6 @@ export function ResultsChart(props: {
 									{t('results.sides', {
 										associations: percent(proposal.sides.associations),
 										funders: percent(proposal.sides.funders),
-										basis: t(proposal.consensus.basis === 'vote' ? 'results.basis.vote' : 'results.basis.check'),
 									})}
 								</p>
 							</Show>
@@ -121,3 +124,9 @@ export function ResultsChart(props: {
 }
 
 const percent = (share: number | null) => Math.round((share ?? 0) * 100)
+
+const sideBasis = (tally: Tally, basis: 'vote' | 'consensus-check') =>
+	tally.proposals.some(
+		(proposal) =>
+			proposal.consensus.basis === basis && proposal.sides.associations !== null && proposal.sides.funders !== null,
+	)

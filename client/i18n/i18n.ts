@@ -51,6 +51,18 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 		.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
+/** A calendar date (`2026-12-03`) as people write it: "3 décembre 2026", "3 December 2026". */
+export function formatDate(iso: string | null): string | null {
+	if (!iso) return null
+	const date = new Date(`${iso.slice(0, 10)}T12:00:00`)
+	if (Number.isNaN(date.getTime())) return iso
+	return date.toLocaleDateString(language() === 'fr' ? 'fr-FR' : 'en-GB', {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+	})
+}
+
 /** Picks the current language's text of a `{ fr, en }` label. */
 export function label(text: Record<Language, string>): string {
 	return text[language()]

@@ -238,9 +238,10 @@ export const fr = {
 	'results.flag.clivant': 'Clivant',
 	'results.flag.partage': 'Partagé',
 	'results.flag.insuffisant': 'Pas assez de réponses',
-	'results.sides': 'Associations {associations} % · Financeurs {funders} % ({basis})',
-	'results.basis.vote': 'part des votant·es de chaque côté qui l’ont soutenue',
-	'results.basis.check': 'part de « d’accord » de chaque côté',
+	'results.sides': 'Associations {associations} % · Financeurs {funders} %',
+	'results.basis.vote':
+		'Par côté : part des votant·es de chaque côté (associations, financeurs) qui ont soutenu la proposition.',
+	'results.basis.check': 'Par côté : part de « d’accord » de chaque côté (associations, financeurs).',
 	'results.answers': 'D’accord {agree} · Pas d’accord {disagree} · Ne sait pas {unsure}',
 	'results.reasons': 'Pourquoi (anonyme)',
 	'results.others': 'Autres collèges (regroupés)',
@@ -295,7 +296,8 @@ export const fr = {
 	'facilitate.lock': 'verrouiller',
 	'facilitate.equalWeight': 'Classer à poids égal par collège (chaque collège compte autant)',
 	'results.rankedByWeight': 'classement à poids égal par collège',
-	'facilitate.consensusChoose': 'Propositions à tester (par défaut : la tête du vote ; sans choix, les N premières)',
+	'facilitate.consensusChoose':
+		'Propositions à tester (cochées d’office : la tête du vote, au nombre demandé ci-dessus)',
 	'export.title': 'Exporter la consolidation',
 	'export.help':
 		'Le document de synthèse de l’atelier : contexte, constats, recommandations avec leur soutien par collège et leur traçabilité, désaccords, suites, et toutes les contributions en annexe.',

@@ -270,7 +270,9 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		if (!canvasReady() || placed || control.meta() === null) return
 		placed = true
 		const follow = control.session().followMe?.zone
-		const target = follow ?? phaseZone(zones(), phase())?.id ?? zones()[0]?.id
+		const contributions = [...control.contributions().values()]
+		const occupied = (zone: string) => contributions.some((contribution) => contribution.zone === zone)
+		const target = follow ?? phaseZone(zones(), phase(), occupied)?.id ?? zones()[0]?.id
 		if (target) requestAnimationFrame(() => canvas?.focusZone(target, { immediate: true }))
 	})
 	// "Suivez-moi": the facilitator brings everyone's view to a zone (asks made after this page opened).

@@ -4,7 +4,7 @@ import { CopyField } from '../components/copy-field.tsx'
 import { Loading } from '../components/loading.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { explainFailure } from '../explain-failure.ts'
-import { label, language, t } from '../i18n/i18n.ts'
+import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
 // Live controls sync the control document (Yjs): loaded with the console's first render, not the shell.
@@ -107,7 +107,7 @@ export function ConsolePage(props: { workshopId: string }) {
 								<p class="eyebrow">{t('console.title')}</p>
 								<h1>{workshop().title}</h1>
 								<p class="meta">
-									{[workshop().territory, workshop().date].filter(Boolean).join(' · ')}
+									{[workshop().territory, formatDate(workshop().date)].filter(Boolean).join(' · ')}
 									{' · '}
 									{t('console.participants', { count: workshop().participantCount ?? 0 })}
 								</p>

@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { Loading } from '../components/loading.tsx'
 import { explainFailure } from '../explain-failure.ts'
-import { label, t } from '../i18n/i18n.ts'
+import { formatDate, label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
@@ -85,7 +85,7 @@ export function JoinPage(props: { workshopId: string }) {
 					<>
 						<p class="eyebrow">{role() === 'observer' ? t('join.observerTitle') : t('join.title')}</p>
 						<h1>{workshop().title}</h1>
-						<p class="meta">{[workshop().territory, workshop().date].filter(Boolean).join(' · ')}</p>
+						<p class="meta">{[workshop().territory, formatDate(workshop().date)].filter(Boolean).join(' · ')}</p>
 						<Show when={existing}>
 							{(session) => (
 								<p>

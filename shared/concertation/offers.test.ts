@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { PlacedZone } from '../template/zone-layout.ts'
 import type { Contribution } from './contribution.ts'
-import { consensusDefault, defaultPlace, mayAdd, offersFor, type Viewer, votableProposals } from './offers.ts'
+import {
+	consensusDefault,
+	defaultPlace,
+	mayAdd,
+	offersFor,
+	phaseZone,
+	type Viewer,
+	votableProposals,
+} from './offers.ts'
 
 const open = { privateWriting: false, proposalsFrozen: false }
 const frozen = { privateWriting: false, proposalsFrozen: true }
@@ -66,6 +74,14 @@ describe('what the interface offers (same rules as the server)', () => {
 		expect(defaultPlace(locked, zones, phase)?.zone.id).toBe('accueil')
 		expect(defaultPlace(viewer('participant'), zones, null)?.zone.id).toBe('accueil')
 		expect(defaultPlace(viewer('observer'), zones, phase)).toBeNull()
+	})
+
+	it('[U16] the board opens on the phase’s first zone that holds contributions, else its first zone', () => {
+		const zones = [{ id: 'vote' }, { id: 'propositions' }] as unknown as PlacedZone[]
+		const phase = { id: 'p', kind: 'vote', zones: ['vote', 'propositions'] } as never
+		expect(phaseZone(zones, phase)?.id).toBe('vote')
+		expect(phaseZone(zones, phase, (zone) => zone === 'propositions')?.id).toBe('propositions')
+		expect(phaseZone(zones, null)).toBeNull()
 	})
 
 	it('[V1] the consensus check defaults to the number of proposals asked for, most supported first', () => {

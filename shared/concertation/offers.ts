@@ -65,13 +65,19 @@ export function defaultPlace(
 	return { zone }
 }
 
-/** The zone the group works in now: the current phase's first zone, if it has one. */
-export function phaseZone(zones: readonly PlacedZone[], phase: TemplatePhase | null): PlacedZone | null {
-	for (const id of phase?.zones ?? []) {
-		const zone = zones.find((candidate) => candidate.id === id)
-		if (zone) return zone
-	}
-	return null
+/**
+ * The zone the group works in now: of the current phase's zones, the first that holds
+ * contributions (a vote phase works on the proposals zone's cards), else its first one.
+ */
+export function phaseZone(
+	zones: readonly PlacedZone[],
+	phase: TemplatePhase | null,
+	occupied: (zone: string) => boolean = () => false,
+): PlacedZone | null {
+	const ofPhase = (phase?.zones ?? [])
+		.map((id) => zones.find((candidate) => candidate.id === id))
+		.filter((zone): zone is PlacedZone => zone !== undefined)
+	return ofPhase.find((zone) => occupied(zone.id)) ?? ofPhase[0] ?? null
 }
 
 /** V1: the proposals a vote or consensus check can cover: published, not merged into another. */
