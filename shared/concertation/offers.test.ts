@@ -52,7 +52,7 @@ describe('what the interface offers (same rules as the server)', () => {
 		expect(offersFor(who, contribution).change).toBe(expected)
 	})
 
-	it('[K1] [F2] adding: observers never, participants not in a locked zone, the facilitator anywhere', () => {
+	it('[U17] [K1] [F2] adding: observers never, participants not in a locked zone, the facilitator anywhere', () => {
 		expect(mayAdd(viewer('observer'), 'grille')).toBe(false)
 		expect(mayAdd(viewer('participant', { lockedZones: ['grille'] }), 'grille')).toBe(false)
 		expect(mayAdd(viewer('facilitator', { lockedZones: ['grille'] }), 'grille')).toBe(true)
@@ -84,7 +84,7 @@ describe('what the interface offers (same rules as the server)', () => {
 		expect(phaseZone(zones, null)).toBeNull()
 	})
 
-	it('[V1] the consensus check defaults to the number of proposals asked for, most supported first', () => {
+	it('[U17] [V1] the consensus check defaults to the number of proposals asked for, most supported first', () => {
 		const contributions = new Map([
 			['a', card('a', 'proposition')],
 			['b', card('b', 'proposition')],
