@@ -156,6 +156,7 @@ export const en: Record<MessageKey, string> = {
 	'board.lightView': 'Light view',
 	'board.newContribution': 'New contribution',
 	'board.editContribution': 'Edit contribution',
+	'board.refused': 'Refused (“{summary}”): {reason}',
 	'board.cardMoveRefused': 'Move refused: {reason}',
 	'board.outside': 'Drop the note inside one of the workshop’s zones.',
 	'board.console': 'Console',

@@ -156,6 +156,7 @@ export const fr = {
 	'board.lightView': 'Vue légère',
 	'board.newContribution': 'Nouvelle contribution',
 	'board.editContribution': 'Modifier la contribution',
+	'board.refused': 'Refusé (« {summary} ») : {reason}',
 	'board.cardMoveRefused': 'Déplacement refusé : {reason}',
 	'board.outside': 'Posez la note dans une zone de l’atelier.',
 	'board.console': 'Console',

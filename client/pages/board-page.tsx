@@ -145,7 +145,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const stopRefused = outbox.onRefused((intent) => {
 		if (intent.path.endsWith('/move') && intent.contribution && intent.place)
 			cards.set(intent.contribution, intent.place)
-		say(t('board.cardMoveRefused', { reason: refusalText(intent) }))
+		say(
+			intent.path.endsWith('/move')
+				? t('board.cardMoveRefused', { reason: refusalText(intent) })
+				: t('board.refused', { summary: intent.summary, reason: refusalText(intent) }),
+		)
 	})
 	const cardCallbacks: CardCallbacks = {
 		onCompose: (point, place) => {
