@@ -159,6 +159,7 @@ export const en: Record<MessageKey, string> = {
 	'board.refused': 'Refused (“{summary}”): {reason}',
 	'board.cardMoveRefused': 'Move refused: {reason}',
 	'board.outside': 'Drop the note inside one of the workshop’s zones.',
+	'board.facilitate': 'Facilitation',
 	'board.console': 'Console',
 	'board.nowhere': 'No zone takes contributions right now.',
 	'board.addShortcut': 'Alt+N',

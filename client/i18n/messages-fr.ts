@@ -159,6 +159,7 @@ export const fr = {
 	'board.refused': 'Refusé (« {summary} ») : {reason}',
 	'board.cardMoveRefused': 'Déplacement refusé : {reason}',
 	'board.outside': 'Posez la note dans une zone de l’atelier.',
+	'board.facilitate': 'Animation',
 	'board.console': 'Console',
 	'board.nowhere': 'Aucune zone ne prend de contribution en ce moment.',
 	'board.addShortcut': 'Alt+N',

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, For, type JSX, lazy, onCleanup, onMount, Show } from 'solid-js'
 import { api, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
@@ -53,6 +53,12 @@ export function BoardPage(props: { workshopId: string }) {
 	)
 }
 
+// The facilitator's live controls (phases, timer, reveal, vote, consensus) on the board too, loaded
+// only when opened: the same panel as the console's.
+const FacilitatorPanel = lazy(() =>
+	import('../facilitation/facilitator-panel.tsx').then((module) => ({ default: module.FacilitatorPanel })),
+)
+
 /** How long a deletion can be taken back before it is sent. */
 const UNDO_MS = 5000
 
@@ -67,7 +73,9 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		writes: props.session.role !== 'observer',
 	})
 	const link = sync.boardLink
-	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card' | 'polls'>('none')
+	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card' | 'polls' | 'facilitate'>(
+		'none',
+	)
 	const clock = new ServerClock(reactiveCells)
 	const outbox = new Outbox(props.workshop.id, props.session.participantId, props.session.token, reactiveCells)
 	const mine = new MyContributions(
@@ -330,6 +338,14 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 						</button>
 					</Show>
 					<Show when={props.session.role === 'facilitator'}>
+						<button
+							type="button"
+							aria-expanded={panel() === 'facilitate'}
+							aria-controls="panel-facilitate"
+							onClick={() => setPanel(panel() === 'facilitate' ? 'none' : 'facilitate')}
+						>
+							{t('board.facilitate')}
+						</button>
 						<a class="button" href={`/w/${props.workshop.id}`} target={`tablee-console-${props.workshop.id}`}>
 							{t('board.console')}
 						</a>
@@ -521,6 +537,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							isMine={(id) => mine.has(id)}
 							colleges={control.meta()?.colleges ?? props.workshop.colleges}
 						/>
+					</SidePanel>
+				</Show>
+				<Show when={panel() === 'facilitate'}>
+					<SidePanel id="panel-facilitate" title={t('board.facilitate')} onClose={() => setPanel('none')}>
+						<FacilitatorPanel workshopId={props.workshop.id} token={props.session.token} />
 					</SidePanel>
 				</Show>
 				<Show when={panel() === 'people'}>

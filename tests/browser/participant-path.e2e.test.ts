@@ -123,6 +123,26 @@ describe('the participant path', () => {
 		expect(await first.count()).toBe(1)
 	}, 120_000)
 
+	test('[U13] the facilitator drives phases, reveal, vote and consensus from the board too', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation Lozère' })
+		const facilitator = await person('facilitator', desktop)
+		await facilitator.goto(workshop.links.facilitator)
+		await facilitator.locator('.facilitator-panel').waitFor()
+		const [board] = await Promise.all([
+			facilitator.context().waitForEvent('page'),
+			facilitator.getByRole('link', { name: 'Ouvrir le tableau' }).click(),
+		])
+		pages.board = board
+		await board.locator('.canvas[data-ready="yes"]').waitFor({ timeout: 30_000 })
+		await board.locator('.board-actions').getByRole('button', { name: 'Animation' }).click()
+		const panel = board.locator('#panel-facilitate')
+		await panel.getByRole('button', { name: 'Ouvrir le vote' }).waitFor()
+		await panel.getByRole('button', { name: /Ouvrir le test de consensus/ }).waitFor()
+		await panel.getByRole('button', { name: 'Démarrer l’atelier' }).click()
+		await board.locator('.phase-bar', { hasText: 'Accueil' }).waitFor()
+		await screenshot(board, 'path-board-facilitate-1280')
+	}, 120_000)
+
 	test('[U14] on a phone, a new contribution lands in the current phase’s zone; the page fits 360 px, votes included', async () => {
 		const workshop = await createWorkshop(server, { title: 'Concertation Cantal' })
 		await call(workshop, '/phase', { index: phases.propositions })
