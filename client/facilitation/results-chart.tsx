@@ -41,6 +41,10 @@ export function ResultsChart(props: {
 				{props.caption} — {t('results.voters', { count: props.tally.voters, proxy: props.tally.proxyVoters })}
 				{props.tally.equalWeight ? ` — ${t('results.rankedByWeight')}` : ''}
 			</figcaption>
+			{/* What "by side" measures, once for the chart (each proposal says on which basis). */}
+			<For each={(['vote', 'consensus-check'] as const).filter((basis) => sideBasis(props.tally, basis))}>
+				{(basis) => <p class="help">{t(basis === 'vote' ? 'results.basis.vote' : 'results.basis.check')}</p>}
+			</For>
 			<ul class="results-legend">
 				<For each={props.tally.groups}>
 					{(group) => (
@@ -77,8 +81,10 @@ export function ResultsChart(props: {
 							</div>
 							<p class="results-figures">
 								{t('results.dots', { count: proposal.dots })}
-								{' · '}
-								{t('results.weighted', { percent: Math.round(proposal.weightedShare * 100) })}
+								{/* The equal-weight share only when the vote asked for it (V7). */}
+								{props.tally.equalWeight
+									? ` · ${t('results.weighted', { percent: Math.round(proposal.weightedShare * 100) })}`
+									: ''}
 								{' · '}
 								<For each={props.tally.groups.filter((group) => (proposal.byGroup[group.id] ?? 0) > 0)}>
 									{(group, index) => (
@@ -89,6 +95,15 @@ export function ResultsChart(props: {
 									)}
 								</For>
 							</p>
+							{/* Each side's measure whenever both sides have enough people for one (V8–V9). */}
+							<Show when={proposal.sides.associations !== null && proposal.sides.funders !== null}>
+								<p class="results-figures results-sides">
+									{t('results.sides', {
+										associations: percent(proposal.sides.associations),
+										funders: percent(proposal.sides.funders),
+									})}
+								</p>
+							</Show>
 							<Show when={proposal.answers.agree + proposal.answers.disagree + proposal.answers.unsure > 0}>
 								<p class="results-figures">{t('results.answers', proposal.answers)}</p>
 							</Show>
@@ -107,3 +122,11 @@ export function ResultsChart(props: {
 		</figure>
 	)
 }
+
+const percent = (share: number | null) => Math.round((share ?? 0) * 100)
+
+const sideBasis = (tally: Tally, basis: 'vote' | 'consensus-check') =>
+	tally.proposals.some(
+		(proposal) =>
+			proposal.consensus.basis === basis && proposal.sides.associations !== null && proposal.sides.funders !== null,
+	)
