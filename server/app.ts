@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps) {
 			organizerKey: config.organizerKey,
 			publicUrl: config.publicUrl,
 			maxUploadBytes: config.maxUploadBytes,
+			logger,
 		}),
 	)
 
