@@ -18,6 +18,7 @@ import { synthesisRoutes } from './http/synthesis-routes.ts'
 import { SynthesisFiles } from './store/synthesis-files.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
+import { rateLimit } from './http/rate-limit.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './observability/metrics.ts'
 import { redactUrl } from './logger.ts'
@@ -53,6 +54,18 @@ export function createApp(deps: AppDeps) {
 			ms: Math.round(performance.now() - started),
 		})
 	})
+
+	// H2: what changes something (intents, joins, uploads, creations) is rate-limited; reads are not.
+	app.use(
+		'/api/*',
+		rateLimit({
+			address: { burst: config.httpBurst, perSecond: config.httpRatePerSecond },
+			participant: { burst: config.participantBurst, perSecond: config.participantRatePerSecond },
+			secret,
+			trustProxy: config.trustProxy,
+			counts: (method) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
+		}),
+	)
 
 	const jsonBodyLimit = bodyLimit({
 		maxSize: config.maxBodyBytes,
