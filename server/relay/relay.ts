@@ -17,7 +17,7 @@ import type { Metrics } from '../observability/metrics.ts'
 import type { ConnectionLimiter } from './connection-limiter.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import { RelayConnection } from './relay-connection.ts'
+import { CLOSE_GRACE_MS, RelayConnection } from './relay-connection.ts'
 
 export interface RelayOptions {
 	registry: RoomRegistry
@@ -34,8 +34,6 @@ export interface RelayOptions {
 /** Frames a client may send before its room is loaded; more is not an honest client. */
 const MAX_EARLY_FRAMES = 64
 const MAX_EARLY_BYTES = 1024 * 1024
-/** How long a refused peer has to answer the close handshake before it is cut off. */
-const CLOSE_GRACE_MS = 5000
 
 /**
  * Entry point of WebSocket connections. Every upgrade is accepted and refusals are sent as
