@@ -19,6 +19,7 @@ import { SynthesisFiles } from './store/synthesis-files.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './observability/metrics.ts'
 import { redactUrl } from './logger.ts'
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
 	const app = new Hono()
 
 	app.onError(apiErrorHandler(logger))
+	app.use('*', securityHeaders())
 
 	app.use('*', async (c, next) => {
 		const started = performance.now()
