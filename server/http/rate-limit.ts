@@ -65,23 +65,24 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
 		const claims = verifyToken(secret, token)
 		return claims.ok && claims.value.kind === 'personal' ? `${claims.value.workshop}/${claims.value.participant}` : null
 	}
-	const waitSeconds = (bucket: Bucket, limit: BucketLimit) => Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond))
+	const waitSeconds = (bucket: Bucket, limit: BucketLimit) =>
+		Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond))
 
 	return async function rateLimitMiddleware(c, next) {
 		if (!counts(c.req.method, c.req.path)) return next()
 		const time = now()
 		sweep(time)
-		const buckets: [Bucket, BucketLimit][] = [[refilled(byAddress, clientAddress(c, trustProxy), address, time), address]]
+		const buckets: [Bucket, BucketLimit][] = [
+			[refilled(byAddress, clientAddress(c, trustProxy), address, time), address],
+		]
 		const who = participantOf(bearerToken(c))
 		if (who) buckets.push([refilled(byParticipant, who, participant, time), participant])
 		const empty = buckets.filter(([bucket]) => bucket.tokens < 1)
 		if (empty.length > 0) {
 			const retryAfter = Math.max(...empty.map(([bucket, limit]) => waitSeconds(bucket, limit)))
-			return c.json(
-				{ error: { code: 'rate_limited', message: `too many requests; retry in ${retryAfter} s` } },
-				429,
-				{ 'retry-after': String(retryAfter) },
-			)
+			return c.json({ error: { code: 'rate_limited', message: `too many requests; retry in ${retryAfter} s` } }, 429, {
+				'retry-after': String(retryAfter),
+			})
 		}
 		for (const [bucket] of buckets) bucket.tokens -= 1
 		return next()

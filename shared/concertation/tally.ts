@@ -83,21 +83,23 @@ export function tally(input: {
 	/** V7: rank by the equal-weight share instead of the dots. */
 	equalWeight?: boolean
 }): Tally {
+	// V2: a ballot with no dot is a withdrawal; its voter is not counted (older data may hold some).
+	const ballots = input.ballots.filter((ballot) => sum(ballot.allocation) > 0)
 	const sideOf = (college: string | null): CollegeSide =>
 		input.colleges.find((candidate) => candidate.id === college)?.side ?? 'other'
-	const groups = groupVoters(input.ballots, input.colleges, input.anonymous)
+	const groups = groupVoters(ballots, input.colleges, input.anonymous)
 	const groupOf = new Map(groups.members.map(([voter, group]) => [voter, group]))
 
 	// V7: every college that voted weighs 1 / (number of such colleges).
 	const dotsPerCollege = new Map<string, number>()
-	for (const ballot of input.ballots) {
+	for (const ballot of ballots) {
 		const key = ballot.college ?? '-'
 		dotsPerCollege.set(key, (dotsPerCollege.get(key) ?? 0) + sum(ballot.allocation))
 	}
 	const votingColleges = [...dotsPerCollege.entries()].filter(([, dots]) => dots > 0)
 
 	const votersBySide = { associations: 0, funders: 0 }
-	for (const ballot of input.ballots) {
+	for (const ballot of ballots) {
 		const side = sideOf(ballot.college)
 		if (side !== 'other') votersBySide[side]++
 	}
@@ -109,7 +111,7 @@ export function tally(input: {
 		let supporters = 0
 		const supportersBySide = { associations: 0, funders: 0 }
 		const dotsByCollege = new Map<string, number>()
-		for (const ballot of input.ballots) {
+		for (const ballot of ballots) {
 			const given = ballot.allocation[id] ?? 0
 			if (given === 0) continue
 			dots += given
@@ -174,8 +176,8 @@ export function tally(input: {
 	)
 	return {
 		equalWeight: weighted,
-		voters: input.ballots.length,
-		proxyVoters: input.ballots.filter((ballot) => ballot.proxy).length,
+		voters: ballots.length,
+		proxyVoters: ballots.filter((ballot) => ballot.proxy).length,
 		groups: groups.list,
 		proposals,
 	}

@@ -222,10 +222,14 @@ describe('V8 anonymity of small colleges', () => {
 
 	it('a side below the floor is pooled with the smallest other column, never left out', () => {
 		expect(
-			columnsOf([...voters('assos', 5, { p1: 1 }), ...voters('etat', 1, {}), ...voters('caf', 1, { p1: 3 })]),
+			columnsOf([...voters('assos', 5, { p1: 1 }), ...voters('etat', 1, { p1: 2 }), ...voters('caf', 1, { p1: 3 })]),
 		).toEqual(['others:7'])
 		expect(
-			columnsOf([...voters('assos', 5, { p1: 1 }), ...voters('reseaux', 4, {}), ...voters('etat', 2, { p1: 3 })]),
+			columnsOf([
+				...voters('assos', 5, { p1: 1 }),
+				...voters('reseaux', 4, { p1: 1 }),
+				...voters('etat', 2, { p1: 3 }),
+			]),
 		).toEqual(['assos:5', 'others:6'])
 	})
 
