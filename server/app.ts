@@ -78,7 +78,13 @@ export function createApp(deps: AppDeps) {
 	// Uploads have their own, larger limit (asset-routes.ts).
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
-	app.get('/api/health', (c) => c.json({ status: 'ok', rooms: registry.size, connections: relay.connectionCount }))
+	// O2: a server whose saves fail is not healthy, even though it answers.
+	app.get('/api/health', (c) => {
+		const trouble = registry.storageTrouble()
+		const counts = { rooms: registry.size, connections: relay.connectionCount }
+		if (trouble !== null) return c.json({ status: 'degraded', reason: trouble, ...counts }, 503)
+		return c.json({ status: 'ok', ...counts })
+	})
 
 	app.get('/api/metrics', (c) => {
 		if (config.metricsToken !== null && !sameSecret(bearerToken(c) ?? '', config.metricsToken)) {
