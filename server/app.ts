@@ -16,6 +16,7 @@ import { voteRoutes } from './http/vote-routes.ts'
 import { exportRoutes } from './http/export-routes.ts'
 import { synthesisRoutes } from './http/synthesis-routes.ts'
 import { SynthesisFiles } from './store/synthesis-files.ts'
+import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
@@ -78,9 +79,10 @@ export function createApp(deps: AppDeps) {
 	// Uploads have their own, larger limit (asset-routes.ts).
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
-	// O2: a server whose saves fail is not healthy, even though it answers.
-	app.get('/api/health', (c) => {
-		const trouble = registry.storageTrouble()
+	// O2: a server whose saves fail, or would fail, is not healthy, even though it answers.
+	const diskProbe = createDiskProbe(config.dataDir)
+	app.get('/api/health', async (c) => {
+		const trouble = registry.storageTrouble() ?? (await diskProbe.check())
 		const counts = { rooms: registry.size, connections: relay.connectionCount }
 		if (trouble !== null) return c.json({ status: 'degraded', reason: trouble, ...counts }, 503)
 		return c.json({ status: 'ok', ...counts })

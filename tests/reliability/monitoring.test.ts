@@ -106,6 +106,14 @@ test('[O2] a really read-only disk (remounted under a running server) makes heal
 		if (done.status !== 0) throw new Error(`remount ${mode}: ${done.stderr}`)
 	}
 
+	// Idle (no workshop loaded), the disk is probed: read-only is seen before anyone edits.
+	expect((await health(base)).status).toBe(200)
+	remount('ro')
+	await waitFor(async () => (await health(base)).status === 503, 'idle health degraded', 10_000)
+	expect((await health(base)).body.reason).toMatch(/the data directory cannot be written \(EROFS\)/)
+	remount('rw')
+	await waitFor(async () => (await health(base)).status === 200, 'idle health ok again', 10_000)
+
 	const workshop = await createWorkshop({ api: apiAt(base) })
 	const writer: WebsocketProvider = connect(`ws://127.0.0.1:${port}/ws`, workshop.id, workshop.tokens.facilitator)
 	cleanups.push(() => writer.destroy())
