@@ -17,7 +17,7 @@ import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { SynthesisFiles, SynthesisRecord } from '../store/synthesis-files.ts'
 import { renderSynthesisDocx, renderSynthesisPdf } from '../exports/render-synthesis-files.ts'
 import { ApiError } from './api-error.ts'
-import { consolidationOf } from './export-routes.ts'
+import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
 

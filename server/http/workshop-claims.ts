@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { TokenClaims } from '../auth/tokens.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import { ApiError } from './api-error.ts'
-import { bearerToken } from './bearer-token.ts'
+import { bearerToken } from '../auth/bearer-token.ts'
 
 export const workshopIdPattern = /^[a-z0-9]{8,40}$/
 

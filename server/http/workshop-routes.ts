@@ -3,15 +3,8 @@ import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import * as Y from 'yjs'
 import { authorModes } from '../../shared/concertation/contribution.ts'
-import { layoutZones } from '../../shared/template/zone-layout.ts'
-import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
-import {
-	CONTROL_LAYOUT_VERSION,
-	readMeta,
-	readParticipants,
-	writeMeta,
-	writeParticipant,
-} from '../../shared/workshop/control-document.ts'
+import { readMeta, readParticipants, writeParticipant } from '../../shared/workshop/control-document.ts'
+import { newBoardDocument, newControlDocument } from '../../shared/workshop/new-workshop.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
 import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
 import { randomId } from '../auth/random-id.ts'
@@ -110,39 +103,19 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 
 			const id = randomId()
 			const facilitator = randomId()
-			const createdAt = new Date().toISOString()
-			const control = new Y.Doc()
-			writeMeta(control, {
-				controlLayout: CONTROL_LAYOUT_VERSION,
-				boardLayout: BOARD_LAYOUT_VERSION,
-				title: body.title,
-				territory: body.territory ?? null,
-				date: body.date ?? null,
-				templateId: template.id,
-				templateVersion: template.version,
-				colleges: template.colleges,
-				themes: template.themes,
-				zones: layoutZones(template.zones),
-				agenda: template.phases,
-				authorMode: body.authorMode ?? 'pseudonymous',
-				createdAt,
-			})
-			writeParticipant(control, facilitator, {
-				name: body.facilitatorName ?? 'Animation',
-				role: 'facilitator',
-				college: null,
-				joinedAt: createdAt,
-			})
-			await stored(
-				registry.create(
-					createRecord({
-						id,
-						linkGeneration: 0,
-						board: Y.encodeStateAsUpdate(new Y.Doc()),
-						control: Y.encodeStateAsUpdate(control),
-					}),
-				),
+			const control = newControlDocument(
+				template,
+				{
+					title: body.title,
+					territory: body.territory ?? null,
+					date: body.date ?? null,
+					authorMode: body.authorMode ?? 'pseudonymous',
+					facilitatorName: body.facilitatorName ?? 'Animation',
+				},
+				facilitator,
+				new Date().toISOString(),
 			)
+			await stored(registry.create(createRecord({ id, linkGeneration: 0, board: newBoardDocument(), control })))
 			return c.json(createdAnswer(id, facilitator), 201)
 		})
 		.post(

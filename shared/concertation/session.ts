@@ -58,3 +58,61 @@ export function timerRemaining(session: SessionState, now: number): number | nul
 	if (session.timerEndsAt === null) return null
 	return Math.max(0, Date.parse(session.timerEndsAt) - now)
 }
+
+/** What the facilitator does with the shared countdown (F4). */
+export type TimerAction =
+	| { action: 'start'; minutes: number }
+	| { action: 'extend'; minutes: number }
+	| { action: 'pause' }
+	| { action: 'resume' }
+	| { action: 'stop' }
+
+/**
+ * F4: the countdown after `action` at server time `now`. A running countdown is an end time; a
+ * paused one keeps its remainder, so pausing and resuming lose nothing and clients never count.
+ */
+export function runTimer(session: SessionState, action: TimerAction, now: number): SessionState {
+	const at = (ms: number) => new Date(now + ms).toISOString()
+	const remaining = timerRemaining(session, now) ?? 0
+	const next: Pick<SessionState, 'timerEndsAt' | 'timerPausedMs'> =
+		action.action === 'start'
+			? { timerEndsAt: at(action.minutes * 60_000), timerPausedMs: null }
+			: action.action === 'extend'
+				? session.timerPausedMs !== null
+					? { timerEndsAt: null, timerPausedMs: remaining + action.minutes * 60_000 }
+					: { timerEndsAt: at(remaining + action.minutes * 60_000), timerPausedMs: null }
+				: action.action === 'pause'
+					? { timerEndsAt: null, timerPausedMs: remaining }
+					: action.action === 'resume'
+						? { timerEndsAt: at(remaining), timerPausedMs: null }
+						: { timerEndsAt: null, timerPausedMs: null }
+	return { ...session, ...next }
+}
+
+/** F1: the session once the facilitator moves to the phase at `index` (-1: before the start). */
+export function goToPhase(session: SessionState, index: number, now: number): SessionState {
+	return { ...session, phaseIndex: index, phaseStartedAt: new Date(now).toISOString() }
+}
+
+/** F2: the session with `zone` locked or unlocked. */
+export function lockZone(session: SessionState, zone: string, locked: boolean): SessionState {
+	return {
+		...session,
+		lockedZones: locked
+			? [...new Set([...session.lockedZones, zone])]
+			: session.lockedZones.filter((id) => id !== zone),
+	}
+}
+
+/** F6: everyone is asked to look at `zone` (each ask counts, hence the time). */
+export function followZone(session: SessionState, zone: string, now: number): SessionState {
+	return { ...session, followMe: { zone, at: new Date(now).toISOString() } }
+}
+
+/** F5: the participant says they are done with the current phase (or takes it back). */
+export function markDone(session: SessionState, participant: string, phaseId: string, done: boolean): SessionState {
+	const next = { ...session.done }
+	if (done) next[participant] = phaseId
+	else delete next[participant]
+	return { ...session, done: next }
+}
