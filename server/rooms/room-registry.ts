@@ -61,7 +61,9 @@ export class RoomRegistry {
 
 	/** Stores a new workshop durably. It is loaded when first used. */
 	async create(record: WorkshopRecord): Promise<void> {
-		await this.options.store.save(record)
+		const saved = await this.options.store.save(record, null)
+		// Ids are random (128 bits): a conflict means a bug or another writer, never a retry.
+		if (!saved.ok) throw new Error(saved.error.message)
 	}
 
 	/** Saves every room and unloads it; used on shutdown. Rooms whose save fails are reported. */

@@ -62,6 +62,8 @@ export class WorkshopRoom {
 	readonly controlDraft: Y.Doc
 
 	private linkGeneration: number
+	/** The stored revision this room's state is based on; each save must find it unchanged. */
+	private revision: number
 	/** The Yjs client id under which the server writes the control document (see writerOf). */
 	private readonly controlWriter: number
 	/** Kept by the server, published to nobody (record v3); replaced whole by each intent. */
@@ -79,8 +81,6 @@ export class WorkshopRoom {
 	private changeCount = 0
 	private savedCount = 0
 	private inFlight: { count: number; promise: Promise<void> } | null = null
-	/** Intents run one after the other (see the class comment). */
-	private intents: Promise<unknown> = Promise.resolve()
 
 	/** When the oldest change not yet stored was made (ms), or null when all is stored. */
 	private unsavedSince: number | null = null
@@ -94,6 +94,7 @@ export class WorkshopRoom {
 		this.id = record.id
 		this.options = options
 		this.linkGeneration = record.linkGeneration
+		this.revision = record.revision
 		this.serverOnlyState = record.serverOnly
 
 		const board = new Y.Doc({ gc: true })
@@ -313,10 +314,9 @@ export class WorkshopRoom {
 		this.boardLogBytes = this.boardLog.reduce((sum, entry) => sum + entry.update.length, 0)
 	}
 
+	/** Intents run one at a time, under the store's lock of this workshop. */
 	private intent<T>(work: () => Promise<T>): Promise<T> {
-		const run = this.intents.then(work)
-		this.intents = run.catch(() => undefined)
-		return run
+		return this.options.store.lock(this.id, work)
 	}
 
 	/** One save that includes an intent's uncommitted changes, after any save under way. */
@@ -354,28 +354,37 @@ export class WorkshopRoom {
 		const boardState = Y.encodeStateAsUpdate(this.board.doc)
 		const record = this.toRecord(pending, boardState)
 		const savedVector = Buffer.from(Y.encodeStateVector(this.board.doc)).toString('base64')
-		const promise = this.options.store.save(record).then(
-			() => {
-				this.savedCount = Math.max(this.savedCount, count)
-				if (this.savedCount >= this.changeCount) this.unsavedSince = null
-				this.rebaseBoard(boardSeq, boardState)
-				this.retryDelay = RETRY_MIN_MS
-				this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
-				this.options.logger.debug('room.saved', {
-					workshop: this.id,
-					reason,
-					count,
-					bytes: record.board.length + record.control.length,
-					boardStateVector: savedVector,
-				})
-			},
-			(error: unknown) => {
-				this.options.logger.error('room.save_failed', { workshop: this.id, error, retryInMs: this.retryDelay })
-				this.options.metrics.inc('tablee_saves_total', { result: 'failed' })
-				this.scheduleRetry()
-				throw error
-			},
-		)
+		const promise = this.options.store
+			.save(record, this.revision)
+			.then((saved) => {
+				// Someone else saved this workshop since it was loaded: writing over their save
+				// would lose it, so the room keeps its state and reports (docs/architecture.md §Storage).
+				if (!saved.ok) throw new Error(saved.error.message)
+				return saved.value.revision
+			})
+			.then(
+				(revision) => {
+					this.revision = revision
+					this.savedCount = Math.max(this.savedCount, count)
+					if (this.savedCount >= this.changeCount) this.unsavedSince = null
+					this.rebaseBoard(boardSeq, boardState)
+					this.retryDelay = RETRY_MIN_MS
+					this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
+					this.options.logger.debug('room.saved', {
+						workshop: this.id,
+						reason,
+						count,
+						bytes: record.board.length + record.control.length,
+						boardStateVector: savedVector,
+					})
+				},
+				(error: unknown) => {
+					this.options.logger.error('room.save_failed', { workshop: this.id, error, retryInMs: this.retryDelay })
+					this.options.metrics.inc('tablee_saves_total', { result: 'failed' })
+					this.scheduleRetry()
+					throw error
+				},
+			)
 		this.inFlight = { count, promise }
 		const clear = () => {
 			if (this.inFlight?.promise === promise) this.inFlight = null
