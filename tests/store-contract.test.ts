@@ -76,7 +76,7 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(b.ok && b.value?.board).toBe('Ag==')
 	})
 
-	test('a save on an outdated revision is answered "conflict" and changes nothing', async () => {
+	test('[S2] a save on an outdated revision is answered "conflict" and changes nothing', async () => {
 		const store = await makeStore()
 		await store.save(record('aaaaaaaaaaaa', 'AQ=='), null)
 		// Two writers start from revision 1: the first wins, the second is told.
@@ -100,7 +100,7 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(again.ok && again.value?.linkGeneration).toBe(0)
 	})
 
-	test('appended updates are part of the next load, per document, and each append resolves once stored', async () => {
+	test('[S3] appended updates are part of the next load, per document, and each append resolves once stored', async () => {
 		const store = await makeStore()
 		await store.save(record('aaaaaaaaaaaa'), null)
 		// Many appends at once (one group commit or several), in both documents.
@@ -118,7 +118,7 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(loaded.value.revision).toBe(1)
 	})
 
-	test('compact folds the logs into the stored snapshot, empties them, and moves the revision on', async () => {
+	test('[S4] compact folds the logs into the stored snapshot, empties them, and moves the revision on', async () => {
 		const store = await makeStore()
 		expect(await store.compact('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
 		await store.save(record('aaaaaaaaaaaa'), null)
@@ -134,7 +134,7 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(await store.save(record('aaaaaaaaaaaa'), 1)).toMatchObject({ ok: false, error: { code: 'conflict' } })
 	})
 
-	test('the workshop lock runs one holder at a time, per workshop', async () => {
+	test('[S5] the workshop lock runs one holder at a time, per workshop', async () => {
 		const store = await makeStore()
 		const events: string[] = []
 		const holder = (workshop: string, name: string) =>
@@ -181,7 +181,7 @@ describe('[P5] lowdb adapter on disk', () => {
 		expect(await readdir(path.join(dir, 'workshops'))).toContain('aaaaaaaaaaaa.board.log')
 	})
 
-	test('[P4] a torn tail of an update log (a crash mid-append) is ignored at load and cut before the next append', async () => {
+	test('[S3] a torn tail of an update log (a crash mid-append) is ignored at load and cut before the next append', async () => {
 		const dir = await tempDir()
 		const store = await new LowdbStore(dir).open()
 		await store.save(record('aaaaaaaaaaaa'), null)
@@ -202,7 +202,7 @@ describe('[P5] lowdb adapter on disk', () => {
 		}
 	})
 
-	test('[P4] a damaged frame inside an update log is reported corrupt, not skipped', async () => {
+	test('[S3] a damaged frame inside an update log is reported corrupt, not skipped', async () => {
 		const dir = await tempDir()
 		const store = await new LowdbStore(dir).open()
 		await store.save(record('aaaaaaaaaaaa'), null)
@@ -218,7 +218,7 @@ describe('[P5] lowdb adapter on disk', () => {
 		expect(loaded.ok || loaded.error.code).toBe('corrupt')
 	})
 
-	test("[S1] two stores on one directory see each other's saves as conflicts", async () => {
+	test("[S2] two stores on one directory see each other's saves as conflicts", async () => {
 		const dir = await tempDir()
 		const first = await new LowdbStore(dir).open()
 		const second = await new LowdbStore(dir).open()
@@ -253,7 +253,7 @@ describe('[P5] lowdb adapter on disk', () => {
 	})
 
 	test.each(['null', '0', 'false', '""', '[]'])(
-		'[P4] a file holding %s is corrupt, not a missing workshop',
+		'[P4][P8] a file holding %s is corrupt, not a missing workshop',
 		async (content) => {
 			const dir = await tempDir()
 			const store = await new LowdbStore(dir).open()

@@ -86,7 +86,7 @@ describe('V1–V2 ballots', () => {
 	})
 })
 
-describe('V5 ballot order', () => {
+describe('[V5] ballot order', () => {
 	const proposals = Array.from({ length: 12 }, (_, i) => `p${i}`)
 	it('is a permutation, stable per participant and different between participants', () => {
 		const alice = ballotOrder(proposals, 'alice')
@@ -126,21 +126,21 @@ describe('V6–V9 tallies', () => {
 	const result = tally({ proposals: ['p1', 'p2', 'p3'], colleges, ballots, answers: [], anonymous: false })
 	const p = (id: string) => result.proposals.find((proposal) => proposal.id === id)
 
-	it('V6 counts dots and supporters overall and per college, highest first', () => {
+	it('[V6] counts dots and supporters overall and per college, highest first', () => {
 		expect(result.proposals.map((proposal) => proposal.id)).toEqual(['p1', 'p2', 'p3'])
 		expect(p('p1')).toMatchObject({ dots: 9, supporters: 5, byGroup: { assos: 6, etat: 3 } })
 		expect(p('p2')).toMatchObject({ dots: 6, byGroup: { assos: 6, etat: 0 } })
 		expect(result).toMatchObject({ voters: 7, proxyVoters: 1 })
 	})
 
-	it('V7 equal college weights: each college counts for the same share', () => {
+	it('[V7] equal college weights: each college counts for the same share', () => {
 		// assos gave 12 dots, 6 of them to p1; etat gave 7, 3 of them to p1.
 		expect(p('p1')?.weightedShare).toBeCloseTo((6 / 12 + 3 / 7) / 2)
 		const total = result.proposals.reduce((sum, proposal) => sum + proposal.weightedShare, 0)
 		expect(total).toBeCloseTo(1)
 	})
 
-	it('V7 with equal weights chosen, the ranking follows the weighted share', () => {
+	it('[V7] with equal weights chosen, the ranking follows the weighted share', () => {
 		// p2 has fewer dots than p1 overall, but funders' dots weigh as much as associations'.
 		const weightedBallots = [
 			ballot('a1', 'assos', { p1: 3 }),
