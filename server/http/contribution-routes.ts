@@ -24,6 +24,7 @@ import {
 } from '../../shared/concertation/contribution-rules.ts'
 import type { Result } from '../../shared/result.ts'
 import { controlStructures, writeContributions } from '../../shared/workshop/control-document.ts'
+import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
@@ -95,7 +96,7 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 
 	const contributionId = (c: Context) => {
 		const id = c.req.param('contribution') as string
-		if (!/^[a-z0-9]{8,40}$/.test(id)) throw new ApiError(404, 'contribution_not_found', 'no contribution with this id')
+		if (!isId(id)) throw new ApiError(404, 'contribution_not_found', 'no contribution with this id')
 		return id
 	}
 

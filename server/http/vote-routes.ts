@@ -34,6 +34,7 @@ import {
 	writeConsensus,
 	writeVote,
 } from '../../shared/workshop/control-document.ts'
+import { idSchema as id } from '../../shared/workshop/ids.ts'
 import type { PersonalClaims } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -50,7 +51,6 @@ export interface VoteRoutesOptions {
 }
 
 const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max))
-const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
 const minutes = v.optional(v.nullable(count(600)), null)
 
 const openVoteSchema = v.pipe(
@@ -61,28 +61,28 @@ const openVoteSchema = v.pipe(
 		anonymous: v.boolean(),
 		equalWeight: v.optional(v.boolean(), false),
 		minutes,
-		proposals: v.optional(v.pipe(v.array(idSchema), v.minLength(1), v.maxLength(500))),
+		proposals: v.optional(v.pipe(v.array(id()), v.minLength(1), v.maxLength(500))),
 	}),
 	v.check((input) => input.maxPerProposal <= input.budget, 'maxPerProposal cannot exceed the budget'),
 )
 const ballotSchema = v.strictObject({
-	allocation: v.record(idSchema, v.number()),
-	onBehalfOf: v.optional(idSchema),
+	allocation: v.record(id(), v.number()),
+	onBehalfOf: v.optional(id()),
 })
 const openConsensusSchema = v.strictObject({
-	proposals: v.optional(v.pipe(v.array(idSchema), v.minLength(1), v.maxLength(100))),
+	proposals: v.optional(v.pipe(v.array(id()), v.minLength(1), v.maxLength(100))),
 	top: v.optional(count(100)),
 	minutes,
 })
 const answerSchema = v.strictObject({
 	answers: v.record(
-		idSchema,
+		id(),
 		v.strictObject({
 			answer: v.picklist(consensusAnswers),
 			why: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(200))), null),
 		}),
 	),
-	onBehalfOf: v.optional(idSchema),
+	onBehalfOf: v.optional(id()),
 })
 const extendSchema = v.strictObject({ minutes: count(600) })
 

@@ -8,7 +8,7 @@ import { newBoardDocument, newControlDocument } from '../../shared/workshop/new-
 import type { LinkRole } from '../../shared/workshop/roles.ts'
 import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
 import { randomId } from '../auth/random-id.ts'
-import { sameSecret } from '../auth/same-secret.ts'
+import { organizerKeyGranted } from '../auth/organizer-key.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -93,7 +93,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 
 	return new Hono()
 		.post('/', async (c) => {
-			if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+			if (!organizerKeyGranted(c, organizerKey)) {
 				throw new ApiError(401, 'organizer_key_required', 'creating a workshop requires a valid X-Organizer-Key header')
 			}
 			const body = await parseBody(c, createSchema)
@@ -127,7 +127,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				},
 			}),
 			async (c) => {
-				if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+				if (!organizerKeyGranted(c, organizerKey)) {
 					throw new ApiError(401, 'organizer_key_required', 'importing requires a valid X-Organizer-Key header')
 				}
 				let data: unknown

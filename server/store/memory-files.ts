@@ -1,3 +1,4 @@
+import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
 import { assetNamePattern, type MediaExtension, mediaTypes } from '../assets/asset-files.ts'
 import type { AssetStore, SynthesisStore } from './storage.ts'
@@ -28,7 +29,7 @@ export class MemoryAssets implements AssetStore {
 	}
 
 	async read(workshop: string, name: string): Promise<{ bytes: Buffer; type: string } | null> {
-		if (!assetNamePattern.test(name) || !/^[a-z0-9]{8,40}$/.test(workshop)) return null
+		if (!assetNamePattern.test(name) || !isId(workshop)) return null
 		const bytes = this.files.get(`${workshop}/${name}`)
 		if (!bytes) return null
 		const extension = name.slice(name.lastIndexOf('.') + 1) as MediaExtension

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import type { Tally } from '../../shared/concertation/tally.ts'
 import type { Result } from '../../shared/result.ts'
+import { idSchema as id } from '../../shared/workshop/ids.ts'
 
 /** The two Yjs documents of a workshop, as the update log names them. */
 export type DocumentName = 'board' | 'control'
@@ -68,7 +69,7 @@ export interface StoreError {
 export const RECORD_VERSION = 4
 
 const base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'))
-const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/))
+const idSchema = id()
 
 const recordV1Schema = v.object({
 	version: v.literal(1),
