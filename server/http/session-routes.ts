@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
+import type { Refusal } from '../../shared/concertation/contribution-rules.ts'
 import {
-	currentPhase,
 	followZone,
 	goToPhase,
 	lockZone,
@@ -16,13 +16,14 @@ import {
 	writeParticipant,
 	writeSession,
 } from '../../shared/workshop/control-document.ts'
+import { checkCollege } from '../../shared/workshop/participation.ts'
+import { ok, type Result } from '../../shared/result.ts'
 import type * as Y from 'yjs'
 import { randomId } from '../auth/random-id.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import { ApiError } from './api-error.ts'
 import { draftsOf, facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
-import { intentRunner } from './intent-runner.ts'
+import { intentRunner, refuseUnless } from './intent-runner.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
 
@@ -50,60 +51,48 @@ const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must 
 export function sessionRoutes({ registry, secret }: SessionRoutesOptions) {
 	const runIntent = intentRunner({ registry, secret })
 
-	const sessionChange = (update: (session: SessionState) => SessionState) => ({
-		commit: (doc: Y.Doc) => {
-			const session = update(readSession(doc))
-			writeSession(doc, session)
-			return { session }
-		},
-	})
-	const knownZone = (room: WorkshopRoom, zone: string) => {
-		if (!(metaOf(room).zones ?? []).some((known) => known.id === zone)) {
-			throw new ApiError(404, 'unknown_zone', `no zone "${zone}" in this workshop`)
+	/** The session as `decide` makes it from the current one, or the refusal it answers. */
+	const sessionChange = (room: WorkshopRoom, decide: (session: SessionState) => Result<SessionState, Refusal>) => {
+		const session = refuseUnless(decide(readSession(room.controlDraft)))
+		return {
+			commit: (doc: Y.Doc) => {
+				writeSession(doc, session)
+				return { session }
+			},
 		}
 	}
 
 	return new Hono()
 		.post('/:workshop/phase', async (c) => {
 			const body = await parseBody(c, v.strictObject({ index: v.pipe(v.number(), v.integer(), v.minValue(-1)) }))
-			return runIntent(c, body, { facilitator: 'move the workshop through its agenda' }, ({ room, now }) => {
-				const agenda = metaOf(room).agenda ?? []
-				if (body.index >= agenda.length) {
-					throw new ApiError(400, 'unknown_phase', `the agenda has ${agenda.length} phases`)
-				}
-				return sessionChange((session) => goToPhase(session, body.index, now.getTime()))
-			})
+			return runIntent(c, body, { facilitator: 'move the workshop through its agenda' }, ({ room, now }) =>
+				sessionChange(room, (session) => goToPhase(session, metaOf(room).agenda ?? [], body.index, now.getTime())),
+			)
 		})
 		.post('/:workshop/timer', async (c) => {
 			const body = await parseBody(c, timerSchema)
-			return runIntent(c, body, { facilitator: 'run the timer' }, ({ now }) =>
-				sessionChange((session) => runTimer(session, body, now.getTime())),
+			return runIntent(c, body, { facilitator: 'run the timer' }, ({ room, now }) =>
+				sessionChange(room, (session) => ok(runTimer(session, body, now.getTime()))),
 			)
 		})
 		.post('/:workshop/zones/:zone/lock', async (c) => {
 			const body = await parseBody(c, v.strictObject({ locked: v.boolean() }))
 			const zone = c.req.param('zone')
-			return runIntent(c, body, { facilitator: 'lock zones' }, ({ room }) => {
-				knownZone(room, zone)
-				return sessionChange((session) => lockZone(session, zone, body.locked))
-			})
+			return runIntent(c, body, { facilitator: 'lock zones' }, ({ room }) =>
+				sessionChange(room, (session) => lockZone(session, metaOf(room).zones ?? [], zone, body.locked)),
+			)
 		})
 		.post('/:workshop/follow', async (c) => {
 			const body = await parseBody(c, v.strictObject({ zone: v.string() }))
-			return runIntent(c, body, { facilitator: 'bring everyone to a zone' }, ({ room, now }) => {
-				knownZone(room, body.zone)
-				return sessionChange((session) => followZone(session, body.zone, now.getTime()))
-			})
+			return runIntent(c, body, { facilitator: 'bring everyone to a zone' }, ({ room, now }) =>
+				sessionChange(room, (session) => followZone(session, metaOf(room).zones ?? [], body.zone, now.getTime())),
+			)
 		})
 		.post('/:workshop/done', async (c) => {
 			const body = await parseBody(c, v.strictObject({ done: v.boolean() }))
-			return runIntent(c, body, {}, ({ room, actor }) => {
-				if (actor.role !== 'participant')
-					throw new ApiError(403, 'participants_only', 'only participants say they are done')
-				const phase = currentPhase(metaOf(room).agenda ?? [], readSession(room.controlDraft))
-				if (!phase) throw new ApiError(409, 'no_phase', 'the workshop has not started')
-				return sessionChange((session) => markDone(session, actor.participantId, phase.id, body.done))
-			})
+			return runIntent(c, body, {}, ({ room, actor }) =>
+				sessionChange(room, (session) => markDone(session, metaOf(room).agenda ?? [], actor, body.done)),
+			)
 		})
 		.post('/:workshop/reveal', async (c) => {
 			return runIntent(c, null, { facilitator: 'reveal private writing' }, ({ room }) => {
@@ -134,9 +123,7 @@ export function sessionRoutes({ registry, secret }: SessionRoutesOptions) {
 		.post('/:workshop/participants/paper', async (c) => {
 			const body = await parseBody(c, v.strictObject({ name: text(80), college: v.string() }))
 			return runIntent(c, body, { facilitator: 'add a participant on paper' }, ({ room, now }) => {
-				if (!(metaOf(room).colleges ?? []).some((college) => college.id === body.college)) {
-					throw new ApiError(400, 'unknown_college', `no college with id "${body.college}" in this workshop`)
-				}
+				refuseUnless(checkCollege(metaOf(room).colleges ?? [], body.college))
 				const participantId = randomId()
 				return {
 					commit: (doc) => {

@@ -4,6 +4,7 @@ import type * as Y from 'yjs'
 import {
 	answerConsensus,
 	ballotTotal,
+	checkPollPhase,
 	closeConsensus,
 	closeVote,
 	defaultConsensusProposals,
@@ -96,11 +97,13 @@ export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 	const runIntent = intentRunner({ registry, secret })
 
 	/** V1: the voter, and checks that the poll's phase is on (server time). */
-	const voterOf = (room: WorkshopRoom, claims: PersonalClaims, onBehalfOf: string | undefined, kind: string) => {
-		const phase = currentPhase(metaOf(room).agenda ?? [], readSession(room.controlDraft))
-		if (phase?.kind !== kind) {
-			throw new ApiError(409, 'wrong_phase', `answers are taken during the ${kind} phase only`)
-		}
+	const voterOf = (
+		room: WorkshopRoom,
+		claims: PersonalClaims,
+		onBehalfOf: string | undefined,
+		kind: 'vote' | 'consensus-check',
+	) => {
+		refuseUnless(checkPollPhase(currentPhase(metaOf(room).agenda ?? [], readSession(room.controlDraft)), kind))
 		const participants = readParticipants(room.controlDraft)
 		const behalf = onBehalfOf === undefined ? null : participants.get(onBehalfOf)
 		if (onBehalfOf !== undefined && !behalf) throw new ApiError(404, 'participant_not_found', 'no such participant')

@@ -5,8 +5,9 @@ import * as Y from 'yjs'
 import { authorModes } from '../../shared/concertation/contribution.ts'
 import { readMeta, readParticipants, writeParticipant } from '../../shared/workshop/control-document.ts'
 import { newBoardDocument, newControlDocument } from '../../shared/workshop/new-workshop.ts'
+import { joiningCollege } from '../../shared/workshop/participation.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
-import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
+import type { PersonalClaims, TokenClaims } from '../auth/tokens.ts'
 import { randomId } from '../auth/random-id.ts'
 import { organizerKeyGranted } from '../auth/organizer-key.ts'
 import { signToken } from '../auth/tokens.ts'
@@ -17,6 +18,7 @@ import { createRecord } from '../store/workshop-store.ts'
 import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
 import { ApiError } from './api-error.ts'
+import { refuseUnless } from './intent-runner.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom as withRoomOf, stored } from './with-room.ts'
 import { workshopClaims } from './workshop-claims.ts'
@@ -216,7 +218,9 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 			const body = await parseBody(c, joinSchema)
 			return withRoom(workshop, async (room) => {
 				checkLinkGeneration(room, claims)
-				const college = collegeFor(room, claims, body.college ?? null)
+				const college = refuseUnless(
+					joiningCollege(claims.role, body.college ?? null, readMeta(room.controlDraft)?.colleges ?? []),
+				)
 				const participant = randomId()
 				await stored(
 					room.changeControl((doc) =>
@@ -255,19 +259,6 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				})
 			})
 		})
-}
-
-function collegeFor(room: WorkshopRoom, claims: LinkClaims, college: string | null): string | null {
-	if (claims.role === 'observer') {
-		if (college !== null) throw new ApiError(400, 'college_not_allowed', 'observers do not speak for a college')
-		return null
-	}
-	if (college === null) throw new ApiError(400, 'college_required', 'participants choose the college they speak for')
-	const colleges = readMeta(room.controlDraft)?.colleges ?? []
-	if (!colleges.some((known) => known.id === college)) {
-		throw new ApiError(400, 'unknown_college', `no college with id "${college}" in this workshop`)
-	}
-	return college
 }
 
 function youOf(claims: TokenClaims) {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import {
 	answerConsensus,
+	checkPollPhase,
 	closeConsensus,
 	closeVote,
 	defaultConsensusProposals,
@@ -10,7 +11,7 @@ import {
 	revealConsensus,
 	revealVote,
 } from './poll-lifecycle.ts'
-import { initialSession, runTimer, type TimerAction } from './session.ts'
+import { followZone, goToPhase, initialSession, lockZone, markDone, runTimer, type TimerAction } from './session.ts'
 import { idleConsensus, idleVote } from './vote.ts'
 
 const now = Date.parse('2026-11-20T10:00:00.000Z')
@@ -114,3 +115,37 @@ describe('[F4] the shared countdown', () => {
 		expect(session).toMatchObject(expected)
 	})
 })
+
+describe('[F1][F2][F5] session changes', () => {
+	const agenda = [
+		{ id: 'accueil', kind: 'plenary' },
+		{ id: 'vote', kind: 'vote' },
+	] as unknown as Parameters<typeof goToPhase>[1]
+	const zones = [{ id: 'parking' }]
+
+	test.each<[string, () => { ok: boolean; error?: { code: string } }, string]>([
+		['a phase of the agenda', () => goToPhase(initialSession(), agenda, 1, now), 'ok'],
+		['a phase past the agenda', () => goToPhase(initialSession(), agenda, 2, now), 'unknown_phase'],
+		['locking a zone of the workshop', () => lockZone(initialSession(), zones, 'parking', true), 'ok'],
+		['locking an unknown zone', () => lockZone(initialSession(), zones, 'nowhere', true), 'unknown_zone'],
+		['following an unknown zone', () => followZone(initialSession(), zones, 'nowhere', now), 'unknown_zone'],
+		['done before the start', () => markDone(initialSession(), agenda, participant, true), 'no_phase'],
+		['done, said by the facilitator', () => markDone(started, agenda, facilitator, true), 'participants_only'],
+		['done, said by a participant', () => markDone(started, agenda, participant, true), 'ok'],
+		['the vote phase for a ballot', () => checkPollPhase(agenda[1] ?? null, 'vote'), 'ok'],
+		['another phase for a ballot', () => checkPollPhase(agenda[0] ?? null, 'vote'), 'wrong_phase'],
+	])('%s', (_name, run, expected) => {
+		expect(code(run())).toBe(expected)
+	})
+
+	test('"j\'ai fini" is kept per phase and can be taken back', () => {
+		const done = markDone(started, agenda, participant, true)
+		expect(done.ok && done.value.done).toEqual({ p1: 'vote' })
+		const undone = done.ok ? markDone(done.value, agenda, participant, false) : done
+		expect(undone.ok && undone.value.done).toEqual({})
+	})
+})
+
+const participant = { role: 'participant' as const, participantId: 'p1' }
+const facilitator = { role: 'facilitator' as const, participantId: 'f1' }
+const started = { ...initialSession(), phaseIndex: 1 }

@@ -1,5 +1,6 @@
 import type { Result } from '../result.ts'
 import { err, ok } from '../result.ts'
+import type { TemplatePhase } from '../template/template-schema.ts'
 import type { Contribution } from './contribution.ts'
 import type { Refusal } from './contribution-rules.ts'
 import { mergedInto } from './contribution-rules.ts'
@@ -22,6 +23,12 @@ import {
 const refuse = (status: Refusal['status'], code: string, message: string) => err<Refusal>({ status, code, message })
 const at = (now: number, minutes: number | null) =>
 	minutes === null ? null : new Date(now + minutes * 60_000).toISOString()
+
+/** V1: ballots and answers are taken only while the poll's phase (`vote`, `consensus-check`) is on. */
+export function checkPollPhase(phase: TemplatePhase | null, kind: 'vote' | 'consensus-check'): Result<void, Refusal> {
+	if (phase?.kind !== kind) return refuse(409, 'wrong_phase', `answers are taken during the ${kind} phase only`)
+	return ok(undefined)
+}
 
 /** Proposals that can be voted on: published, not merged into another. */
 export function votableProposals(contributions: ReadonlyMap<string, Contribution>): string[] {
