@@ -61,6 +61,8 @@ export class UpdateLogFile {
 	private writing = false
 	/** Set once the file was read and any torn tail cut off; appends first make sure of it. */
 	private checked = false
+	/** False while the file may not exist: its first append also flushes the directory entry. */
+	private exists = false
 
 	constructor(file: string) {
 		this.file = file
@@ -115,6 +117,9 @@ export class UpdateLogFile {
 			} finally {
 				await handle.close()
 			}
+			// A file just created is durable only once its directory entry is.
+			if (!this.exists) await syncDirectory(this.file)
+			this.exists = true
 		})
 			.then(
 				() => {
@@ -137,12 +142,14 @@ export class UpdateLogFile {
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 			this.checked = true
+			this.exists = false
 			return ok([])
 		}
 		const decoded = decodeFrames(bytes)
 		if (!decoded.ok) return decoded
 		if (decoded.value.validBytes < bytes.length) await truncate(this.file, decoded.value.validBytes)
 		this.checked = true
+		this.exists = true
 		return ok(decoded.value.updates)
 	}
 
@@ -158,11 +165,17 @@ export class UpdateLogFile {
 			await unlink(temp).catch(() => undefined)
 			throw error
 		}
-		const dir = await open(path.dirname(this.file), 'r')
-		try {
-			await dir.sync()
-		} finally {
-			await dir.close()
-		}
+		await syncDirectory(this.file)
+		this.exists = true
+	}
+}
+
+/** Flushes the directory holding `file`, so that a created or renamed entry survives a crash. */
+async function syncDirectory(file: string): Promise<void> {
+	const dir = await open(path.dirname(file), 'r')
+	try {
+		await dir.sync()
+	} finally {
+		await dir.close()
 	}
 }
