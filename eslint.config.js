@@ -78,4 +78,42 @@ export default tseslint.config(
 			],
 		},
 	},
+	// Inside server/: a route is a doorway (parse, authorise, call the domain, answer), so no route
+	// file imports another; only the HTTP layer imports from http/ (the relay, rooms, store and
+	// domain modules never do).
+	{
+		files: ['server/http/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['**/client/**'], message: 'Server code never imports client code.' },
+						{
+							group: ['./*-routes.ts', '**/*-routes.ts'],
+							message: 'A route file never imports another: move shared logic to shared/ or a server domain module.',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['server/**'],
+		ignores: ['server/http/**', 'server/app.ts', 'server/**/*.test.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['**/client/**'], message: 'Server code never imports client code.' },
+						{
+							group: ['../http/*', '**/http/*'],
+							message: 'Only the HTTP layer (and app.ts, which mounts it) imports from server/http/.',
+						},
+					],
+				},
+			],
+		},
+	},
 )

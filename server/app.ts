@@ -6,7 +6,6 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Config } from './config.ts'
-import { AssetFiles } from './assets/asset-files.ts'
 import { sameSecret } from './auth/same-secret.ts'
 import { ApiError, apiErrorHandler } from './http/api-error.ts'
 import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
@@ -15,10 +14,10 @@ import { sessionRoutes } from './http/session-routes.ts'
 import { voteRoutes } from './http/vote-routes.ts'
 import { exportRoutes } from './http/export-routes.ts'
 import { synthesisRoutes } from './http/synthesis-routes.ts'
-import { SynthesisFiles } from './store/synthesis-files.ts'
+import type { Storage } from './store/storage.ts'
 import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
-import { bearerToken } from './http/bearer-token.ts'
+import { bearerToken } from './auth/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import type { Logger } from './logger.ts'
@@ -36,12 +35,13 @@ export interface AppDeps {
 	templates: TemplateCatalog
 	secret: string
 	metrics: Metrics
+	storage: Pick<Storage, 'assets' | 'syntheses'>
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
 export function createApp(deps: AppDeps) {
-	const { config, logger, registry, relay, templates, secret, metrics } = deps
-	const assets = new AssetFiles(config.dataDir)
+	const { config, logger, registry, relay, templates, secret, metrics, storage } = deps
+	const assets = storage.assets
 	const app = new Hono()
 
 	app.onError(apiErrorHandler(logger))
@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps) {
 		'/api/syntheses',
 		synthesisRoutes({
 			registry,
-			files: new SynthesisFiles(config.dataDir),
+			files: storage.syntheses,
 			secret,
 			organizerKey: config.organizerKey,
 			publicUrl: config.publicUrl,

@@ -2,6 +2,7 @@ import path from 'node:path'
 import * as v from 'valibot'
 import type { Result } from '../shared/result.ts'
 import { err, ok } from '../shared/result.ts'
+import { type StoreKind, storeKinds } from './store/storage.ts'
 
 /**
  * Server configuration, read once from the environment at start. Every variable and its
@@ -11,6 +12,8 @@ export interface Config {
 	port: number
 	host: string
 	dataDir: string
+	/** Which storage adapters hold workshops, syntheses, board files and the secret. */
+	store: StoreKind
 	publicUrl: string
 	/** Signing key; when null, one is generated on first start and kept in `dataDir`. */
 	secret: string | null
@@ -71,6 +74,7 @@ const envSchema = v.object({
 	PORT: v.optional(integer(0, 65535), '3000'),
 	HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), '0.0.0.0'),
 	DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'data'),
+	STORE: v.optional(v.picklist(storeKinds), 'lowdb'),
 	PUBLIC_URL: v.optional(
 		v.pipe(v.string(), v.trim(), v.url('must be an absolute URL such as https://tablee.example.org')),
 	),
@@ -125,6 +129,7 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: path.resolve(e.DATA_DIR),
+		store: e.STORE,
 		publicUrl,
 		secret: e.TABLEE_SECRET ?? null,
 		organizerKey: e.ORGANIZER_KEY ?? null,

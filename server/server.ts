@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import { createApp } from './app.ts'
-import { loadSecret } from './auth/secret.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import { createLogger } from './logger.ts'
@@ -13,7 +12,7 @@ import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
-import { LowdbStore } from './store/lowdb-store.ts'
+import { openStorage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
 
@@ -29,7 +28,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-	/** Defaults to the lowdb store in `config.dataDir`. */
+	/** Replaces the workshop store that `config.store` selects (tests wrap it to inject faults). */
 	store?: WorkshopStore
 	logger?: Logger
 }
@@ -54,8 +53,9 @@ async function startLocked(
 	unlock: () => Promise<void>,
 ): Promise<RunningServer> {
 	const metrics = new Metrics()
-	const secret = await loadSecret(config.secret, config.dataDir)
-	const store = options.store ?? (await new LowdbStore(config.dataDir).open())
+	const storage = await openStorage(config)
+	const secret = await storage.secret.load()
+	const store = options.store ?? storage.workshops
 	const templates = await loadTemplates(config.templatesDir)
 	for (const problem of templates.problems) logger.error('template.refused', { problem })
 
@@ -79,7 +79,7 @@ async function startLocked(
 		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
 		trustProxy: config.trustProxy,
 	})
-	const app = createApp({ config, logger, registry, relay, templates, secret, metrics })
+	const app = createApp({ config, logger, registry, relay, templates, secret, metrics, storage })
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })

@@ -1,5 +1,5 @@
 /**
- * Errors as values where untrusted input arrives (STYLE §5): decoders and parsers return a
+ * Errors as values where untrusted input arrives (docs/conventions.md §Errors): decoders and parsers return a
  * Result and never throw into the socket loop.
  */
 export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E }

@@ -3,9 +3,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { MemoryStore } from '../server/store/memory-store.ts'
 import type { WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
+import { encodeFrames } from '../server/store/update-log.ts'
+import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
 import { createRecord, RECORD_VERSION } from '../server/store/workshop-store.ts'
 
 const dirs: string[] = []
@@ -33,37 +36,134 @@ function record(id: string, board = 'AAA=', linkGeneration = 0): WorkshopRecord 
 	})
 }
 
+/** A Yjs update that sets `key` in the map `name` (from a fresh client each time). */
+function mapUpdate(name: string, key: string, value: string): Uint8Array {
+	const doc = new Y.Doc()
+	doc.getMap(name).set(key, value)
+	return Y.encodeStateAsUpdate(doc)
+}
+
+/** The map `name` of a stored document state (base64). */
+function mapOf(state: string, name: string): Record<string, unknown> {
+	const doc = new Y.Doc()
+	Y.applyUpdate(doc, Buffer.from(state, 'base64'))
+	return doc.getMap(name).toJSON()
+}
+
 describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 	test('a workshop never saved is null, not an error', async () => {
 		const store = await makeStore()
 		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: null })
 	})
 
-	test('a saved record loads back equal', async () => {
+	test('a saved record loads back equal, at the revision its save answered', async () => {
 		const store = await makeStore()
 		const saved = record('abcdefghijkl', 'AQID', 3)
-		await store.save(saved)
-		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: saved })
+		expect(await store.save(saved, null)).toEqual({ ok: true, value: { revision: 1 } })
+		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...saved, revision: 1 } })
 	})
 
 	test('the last save wins, and saving one workshop leaves the others alone', async () => {
 		const store = await makeStore()
-		await store.save(record('aaaaaaaaaaaa', 'AQ=='))
-		await store.save(record('bbbbbbbbbbbb', 'Ag=='))
-		await Promise.all([store.save(record('aaaaaaaaaaaa', 'Aw==')), store.save(record('aaaaaaaaaaaa', 'BA=='))])
+		await store.save(record('aaaaaaaaaaaa', 'AQ=='), null)
+		await store.save(record('bbbbbbbbbbbb', 'Ag=='), null)
+		await store.save(record('aaaaaaaaaaaa', 'Aw=='), 1)
+		await store.save(record('aaaaaaaaaaaa', 'BA=='), 2)
 		const a = await store.load('aaaaaaaaaaaa')
 		const b = await store.load('bbbbbbbbbbbb')
 		expect(a.ok && a.value?.board).toBe('BA==')
+		expect(a.ok && a.value?.revision).toBe(3)
 		expect(b.ok && b.value?.board).toBe('Ag==')
+	})
+
+	test('[S2] a save on an outdated revision is answered "conflict" and changes nothing', async () => {
+		const store = await makeStore()
+		await store.save(record('aaaaaaaaaaaa', 'AQ=='), null)
+		// Two writers start from revision 1: the first wins, the second is told.
+		const [first, second] = await Promise.all([
+			store.save(record('aaaaaaaaaaaa', 'Ag=='), 1),
+			store.save(record('aaaaaaaaaaaa', 'Aw=='), 1),
+		])
+		expect(first).toEqual({ ok: true, value: { revision: 2 } })
+		expect(second).toMatchObject({ ok: false, error: { code: 'conflict' } })
+		expect(await store.save(record('aaaaaaaaaaaa', 'BA=='), null)).toMatchObject({ ok: false })
+		const loaded = await store.load('aaaaaaaaaaaa')
+		expect(loaded.ok && loaded.value).toMatchObject({ board: 'Ag==', revision: 2 })
 	})
 
 	test('a loaded record is a copy: changing it changes nothing stored', async () => {
 		const store = await makeStore()
-		await store.save(record('abcdefghijkl'))
+		await store.save(record('abcdefghijkl'), null)
 		const loaded = await store.load('abcdefghijkl')
 		if (loaded.ok && loaded.value) loaded.value.linkGeneration = 99
 		const again = await store.load('abcdefghijkl')
 		expect(again.ok && again.value?.linkGeneration).toBe(0)
+	})
+
+	test('[S3] appended updates are part of the next load, per document, and each append resolves once stored', async () => {
+		const store = await makeStore()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		// Many appends at once (one group commit or several), in both documents.
+		await Promise.all([
+			...Array.from({ length: 20 }, (_, i) =>
+				store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', `c${i}`, `card ${i}`)]),
+			),
+			store.appendUpdates('aaaaaaaaaaaa', 'control', [mapUpdate('meta', 'title', 'Atelier')]),
+		])
+		const loaded = await store.load('aaaaaaaaaaaa')
+		if (!loaded.ok || !loaded.value) throw new Error('not loaded')
+		expect(Object.keys(mapOf(loaded.value.board, 'cards'))).toHaveLength(20)
+		expect(mapOf(loaded.value.control, 'meta')).toEqual({ title: 'Atelier' })
+		expect(mapOf(loaded.value.board, 'meta')).toEqual({})
+		expect(loaded.value.revision).toBe(1)
+	})
+
+	test('[S4] compact folds the logs into the stored snapshot, empties them, and moves the revision on', async () => {
+		const store = await makeStore()
+		expect(await store.compact('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
+		await store.save(record('aaaaaaaaaaaa'), null)
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c1', 'one')])
+		expect(await store.compact('aaaaaaaaaaaa')).toEqual({ ok: true, value: { revision: 2 } })
+		const loaded = await store.load('aaaaaaaaaaaa')
+		expect(loaded.ok && loaded.value && mapOf(loaded.value.board, 'cards')).toEqual({ c1: 'one' })
+		// What follows lands in the emptied log, on top of the compacted snapshot.
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c2', 'two')])
+		const again = await store.load('aaaaaaaaaaaa')
+		expect(again.ok && again.value && mapOf(again.value.board, 'cards')).toEqual({ c1: 'one', c2: 'two' })
+		// A save based on the revision before compaction is now outdated.
+		expect(await store.save(record('aaaaaaaaaaaa'), 1)).toMatchObject({ ok: false, error: { code: 'conflict' } })
+	})
+
+	test('[S5] the workshop lock runs one holder at a time, per workshop', async () => {
+		const store = await makeStore()
+		const events: string[] = []
+		const holder = (workshop: string, name: string) =>
+			store.lock(workshop, async () => {
+				events.push(`${name} in`)
+				await new Promise((resolve) => setImmediate(resolve))
+				events.push(`${name} out`)
+				return name
+			})
+		const failing = store.lock('aaaaaaaaaaaa', async () => {
+			throw new Error('refused')
+		})
+		const results = await Promise.all([
+			holder('aaaaaaaaaaaa', 'a1'),
+			holder('aaaaaaaaaaaa', 'a2'),
+			failing.catch(() => 'failed'),
+			holder('aaaaaaaaaaaa', 'a3'),
+		])
+		expect(results).toEqual(['a1', 'a2', 'failed', 'a3'])
+		expect(events).toEqual(['a1 in', 'a1 out', 'a2 in', 'a2 out', 'a3 in', 'a3 out'])
+		// Another workshop's lock does not wait for this one's.
+		const order: string[] = []
+		let release: () => void = () => undefined
+		const held = store.lock('aaaaaaaaaaaa', () => new Promise<void>((resolve) => (release = resolve)))
+		await store.lock('bbbbbbbbbbbb', async () => order.push('b'))
+		order.push('after b')
+		release()
+		await held
+		expect(order).toEqual(['b', 'after b'])
 	})
 })
 
@@ -71,11 +171,60 @@ describe('[P5] lowdb adapter on disk', () => {
 	test('one JSON file per workshop, with base64 state; no temp file left behind', async () => {
 		const dir = await tempDir()
 		const store = await new LowdbStore(dir).open()
-		await store.save(record('aaaaaaaaaaaa', 'AQID'))
-		await store.save(record('bbbbbbbbbbbb'))
+		await store.save(record('aaaaaaaaaaaa', 'AQID'), null)
+		await store.save(record('bbbbbbbbbbbb'), null)
 		expect((await readdir(path.join(dir, 'workshops'))).sort()).toEqual(['aaaaaaaaaaaa.json', 'bbbbbbbbbbbb.json'])
 		const json = JSON.parse(await readFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), 'utf8'))
-		expect(json).toMatchObject({ version: RECORD_VERSION, id: 'aaaaaaaaaaaa', board: 'AQID' })
+		expect(json).toMatchObject({ version: RECORD_VERSION, id: 'aaaaaaaaaaaa', revision: 1, board: 'AQID' })
+		// The update logs sit beside the record, one per document.
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c1', 'one')])
+		expect(await readdir(path.join(dir, 'workshops'))).toContain('aaaaaaaaaaaa.board.log')
+	})
+
+	test('[S3] a torn tail of an update log (a crash mid-append) is ignored at load and cut before the next append', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c1', 'one')])
+		const log = path.join(dir, 'workshops', 'aaaaaaaaaaaa.board.log')
+		const whole = await readFile(log)
+		const torn = encodeFrames([mapUpdate('cards', 'c2', 'two')])
+		for (const cut of [3, 8, torn.length - 1]) {
+			await writeFile(log, Buffer.concat([whole, torn.subarray(0, cut)]))
+			// A fresh store, as after a restart.
+			const restarted = await new LowdbStore(dir).open()
+			const loaded = await restarted.load('aaaaaaaaaaaa')
+			expect(loaded.ok && loaded.value && mapOf(loaded.value.board, 'cards')).toEqual({ c1: 'one' })
+			await restarted.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c3', 'three')])
+			const after = await new LowdbStore(dir).open().then((again) => again.load('aaaaaaaaaaaa'))
+			expect(after.ok && after.value && mapOf(after.value.board, 'cards')).toEqual({ c1: 'one', c3: 'three' })
+			await writeFile(log, whole)
+		}
+	})
+
+	test('[S3] a damaged frame inside an update log is reported corrupt, not skipped', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [
+			mapUpdate('cards', 'c1', 'one'),
+			mapUpdate('cards', 'c2', 'two'),
+		])
+		const log = path.join(dir, 'workshops', 'aaaaaaaaaaaa.board.log')
+		const bytes = await readFile(log)
+		bytes[10] = (bytes[10] ?? 0) ^ 0xff
+		await writeFile(log, bytes)
+		const loaded = await new LowdbStore(dir).open().then((again) => again.load('aaaaaaaaaaaa'))
+		expect(loaded.ok || loaded.error.code).toBe('corrupt')
+	})
+
+	test("[S2] two stores on one directory see each other's saves as conflicts", async () => {
+		const dir = await tempDir()
+		const first = await new LowdbStore(dir).open()
+		const second = await new LowdbStore(dir).open()
+		await first.save(record('aaaaaaaaaaaa'), null)
+		expect(await second.save(record('aaaaaaaaaaaa'), 1)).toEqual({ ok: true, value: { revision: 2 } })
+		expect(await first.save(record('aaaaaaaaaaaa'), 1)).toMatchObject({ ok: false, error: { code: 'conflict' } })
 	})
 
 	test.each([
@@ -104,7 +253,7 @@ describe('[P5] lowdb adapter on disk', () => {
 	})
 
 	test.each(['null', '0', 'false', '""', '[]'])(
-		'[P4] a file holding %s is corrupt, not a missing workshop',
+		'[P4][P8] a file holding %s is corrupt, not a missing workshop',
 		async (content) => {
 			const dir = await tempDir()
 			const store = await new LowdbStore(dir).open()
@@ -127,7 +276,17 @@ describe('[P5] lowdb adapter on disk', () => {
 		}
 		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify(v1))
 		const loaded = await store.load('aaaaaaaaaaaa')
-		expect(loaded.ok && loaded.value).toMatchObject({ version: RECORD_VERSION, linkGeneration: 2, board: 'AQID' })
+		expect(loaded.ok && loaded.value).toMatchObject({
+			version: RECORD_VERSION,
+			revision: 0,
+			linkGeneration: 2,
+			board: 'AQID',
+		})
+		// Saved again, it is stored in the current version.
+		expect(await store.save(loaded.ok && loaded.value ? loaded.value : record('aaaaaaaaaaaa'), 0)).toEqual({
+			ok: true,
+			value: { revision: 1 },
+		})
 		expect(loaded.ok && loaded.value && loaded.value.checksum).toMatch(/^[0-9a-f]{64}$/)
 	})
 
@@ -176,5 +335,33 @@ describe('[P5] lowdb adapter on disk', () => {
 		await (await import('node:fs/promises')).mkdir(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'))
 		const loaded = await store.load('aaaaaaaaaaaa')
 		expect(loaded.ok || loaded.error.code).toBe('unavailable')
+	})
+})
+
+describe('[S1] the adapter is chosen by configuration', () => {
+	test('STORE=memory: workshops and board files work and nothing lands in DATA_DIR', async () => {
+		const server = await startTestServer({ store: 'memory' })
+		try {
+			const workshop = await createWorkshop(server)
+			const alice = await joinWorkshop(server, workshop, 'Alice')
+			const png = Buffer.from(
+				'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+				'base64',
+			)
+			const uploaded = await fetch(`${server.url}/api/workshops/${workshop.id}/assets`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'image/png' },
+				body: png,
+			})
+			expect(uploaded.status).toBe(201)
+			const { src } = (await uploaded.json()) as { src: string }
+			const served = await fetch(`${server.url}${src}`)
+			expect(Buffer.from(await served.arrayBuffer())).toEqual(png)
+			await server.registry.closeAll()
+			// Only the data-directory lock: no workshop, log, asset or secret file.
+			expect(await readdir(server.config.dataDir)).toEqual(['tablee.lock'])
+		} finally {
+			await server.dispose()
+		}
 	})
 })

@@ -88,7 +88,7 @@ describe('facilitation', () => {
 		view.destroy()
 	})
 
-	test('[F2] a locked zone refuses contributions; [F4] the timer, "suivez-moi" and "j’ai fini" are server-side', async () => {
+	test('[F2] a locked zone refuses contributions; [F4][F5][F6] the timer, "suivez-moi" and "j’ai fini" are server-side, seen by everyone', async () => {
 		expect((await call('/zones/parking/lock', alice.token, { locked: true })).status).toBe(403)
 		expect((await call('/zones/parking/lock', facilitator(), { locked: true })).status).toBe(200)
 		const idea = { type: 'idee', zone: 'parking', text: 'Trop tard' }
@@ -216,7 +216,7 @@ describe('votes', () => {
 		expect((await call('/vote/close', alice.token, {})).status).toBe(403)
 	})
 
-	test('[V4][V8] anonymous ballots never reach clients; results are hidden until the reveal, then per college', async () => {
+	test('[V3][V4][V8] anonymous ballots never reach clients; results are hidden until the reveal, then per college', async () => {
 		await open()
 		await phase(VOTE)
 		await ballot(alice, { [ids.bob]: 2, [ids.claire]: 1 })
@@ -235,8 +235,8 @@ describe('votes', () => {
 		// Three voters in three colleges: anonymous, so no column of fewer than three.
 		expect(published.tally?.groups.map((group) => `${group.id}:${group.voters}`)).toEqual(['others:3'])
 		expect(published.tally?.proposals[0]).toMatchObject({ id: ids.bob, dots: 3 })
-		// No trace of who gave what anywhere in the published document.
-		const json = JSON.stringify(view.doc.toJSON().results)
+		// No trace of who gave what in the published polls (V3): ballots stay server-side.
+		const json = JSON.stringify({ vote: view.doc.toJSON().vote, results: view.doc.toJSON().results })
 		for (const person of [alice, bob, claire]) expect(json).not.toContain(person.participantId)
 		view.destroy()
 	})

@@ -157,6 +157,28 @@ describe('joining', () => {
 		expect(await errorOf(regenerate)).toEqual({ status: 403, code: 'facilitator_only' })
 	})
 
+	test('[A7] the workshop summary shows each role what it may see: only the facilitator gets the shared links', async () => {
+		const workshop = await createWorkshop(server)
+		const joined = await joinWorkshop(server, workshop, 'Léa')
+		const observer = await joinWorkshop(server, workshop, 'Presse', null, 'observer')
+		const facilitatorView = (await (
+			await server.api(`/api/workshops/${workshop.id}`, { token: workshop.tokens.facilitator })
+		).json()) as Record<string, unknown>
+		expect(facilitatorView).toMatchObject({
+			participantCount: 1,
+			tokens: { participant: workshop.tokens.participant, observer: workshop.tokens.observer },
+			links: { participant: workshop.links.participant, observer: workshop.links.observer },
+		})
+		for (const token of [joined.token, observer.token, workshop.tokens.participant, workshop.tokens.observer]) {
+			const view = (await (await server.api(`/api/workshops/${workshop.id}`, { token })).json()) as Record<
+				string,
+				unknown
+			>
+			expect(view).toMatchObject({ id: workshop.id, colleges: expect.any(Array), zones: expect.any(Array) })
+			for (const hidden of ['tokens', 'links', 'participantCount']) expect(view).not.toHaveProperty(hidden)
+		}
+	})
+
 	test("[A5] one workshop's tokens open no other; missing and garbage tokens are 401", async () => {
 		const a = await createWorkshop(server, { title: 'A' })
 		const b = await createWorkshop(server, { title: 'B' })

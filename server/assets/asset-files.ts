@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import path from 'node:path'
+import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
 
 /**
@@ -31,7 +32,7 @@ export function sniffMedia(bytes: Uint8Array): MediaExtension | null {
 	return null
 }
 
-const namePattern = /^[a-z0-9]{26}\.(png|jpg|gif|webp|mp4|webm)$/
+export const assetNamePattern = /^[a-z0-9]{26}\.(png|jpg|gif|webp|mp4|webm)$/
 
 export class AssetFiles {
 	private readonly dir: string
@@ -65,7 +66,7 @@ export class AssetFiles {
 
 	/** The bytes and media type of a stored file, or null when there is none. */
 	async read(workshop: string, name: string): Promise<{ bytes: Buffer; type: string } | null> {
-		if (!namePattern.test(name) || !/^[a-z0-9]{8,40}$/.test(workshop)) return null
+		if (!assetNamePattern.test(name) || !isId(workshop)) return null
 		try {
 			const bytes = await readFile(path.join(this.dir, workshop, name))
 			const extension = name.slice(name.lastIndexOf('.') + 1) as MediaExtension

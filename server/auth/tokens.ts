@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import * as v from 'valibot'
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
+import { ID_PATTERN } from '../../shared/workshop/ids.ts'
 import { linkRoles, roles } from '../../shared/workshop/roles.ts'
 
 /**
@@ -17,20 +18,18 @@ import { linkRoles, roles } from '../../shared/workshop/roles.ts'
  */
 const PREFIX = 't1'
 
-const idPattern = /^[a-z0-9]{8,40}$/
-
 const claimsSchema = v.variant('kind', [
 	v.object({
 		kind: v.literal('link'),
-		workshop: v.pipe(v.string(), v.regex(idPattern)),
+		workshop: v.pipe(v.string(), v.regex(ID_PATTERN)),
 		role: v.picklist(linkRoles),
 		generation: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	}),
 	v.object({
 		kind: v.literal('personal'),
-		workshop: v.pipe(v.string(), v.regex(idPattern)),
+		workshop: v.pipe(v.string(), v.regex(ID_PATTERN)),
 		role: v.picklist(roles),
-		participant: v.pipe(v.string(), v.regex(idPattern)),
+		participant: v.pipe(v.string(), v.regex(ID_PATTERN)),
 		college: v.nullable(v.string()),
 	}),
 ])

@@ -2,6 +2,7 @@ import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from '../logger.ts'
+import { Refused } from '../workshops/refused.ts'
 
 /**
  * The one exception HTTP handlers throw for a refusal. {@link apiErrorHandler} turns it into
@@ -22,7 +23,7 @@ export class ApiError extends Error {
 /** Maps every error to the JSON error body; anything unexpected is logged and becomes a 500. */
 export function apiErrorHandler(logger: Logger): ErrorHandler {
 	return function onApiError(error, c) {
-		if (error instanceof ApiError) {
+		if (error instanceof ApiError || error instanceof Refused) {
 			return c.json({ error: { code: error.code, message: error.message } }, error.status)
 		}
 		if (error instanceof HTTPException) {

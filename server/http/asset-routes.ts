@@ -1,15 +1,15 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AssetFiles } from '../assets/asset-files.ts'
 import { mediaTypes, sniffMedia } from '../assets/asset-files.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
+import type { AssetStore } from '../store/storage.ts'
 import { ApiError } from './api-error.ts'
 import { withRoom } from './with-room.ts'
 import { workshopClaims } from './workshop-claims.ts'
 
 export interface AssetRoutesOptions {
 	registry: RoomRegistry
-	files: AssetFiles
+	files: AssetStore
 	secret: string
 	maxUploadBytes: number
 }
@@ -50,7 +50,7 @@ export function assetUploadRoutes({ registry, files, secret, maxUploadBytes }: A
 }
 
 /** `GET /assets/<workshop>/<file>`: serves an uploaded file; its random name is the capability. */
-export function assetFileRoutes(files: AssetFiles) {
+export function assetFileRoutes(files: AssetStore) {
 	return new Hono().get('/:workshop/:name', async (c) => {
 		const found = await files.read(c.req.param('workshop'), c.req.param('name'))
 		if (!found) throw new ApiError(404, 'asset_not_found', 'no such file')

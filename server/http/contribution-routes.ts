@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto'
 import { type Context, Hono } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import * as v from 'valibot'
 import { authorModes, type Contribution } from '../../shared/concertation/contribution.ts'
 import {
@@ -26,22 +24,19 @@ import {
 } from '../../shared/concertation/contribution-rules.ts'
 import type { Result } from '../../shared/result.ts'
 import { controlStructures, writeContributions } from '../../shared/workshop/control-document.ts'
+import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import type { ServerOnlyState } from '../store/workshop-store.ts'
 import { ApiError } from './api-error.ts'
-import { actorOf, contributionStateOf, draftsOf, personalClaims } from './intent-context.ts'
+import { contributionStateOf, draftsOf, personalClaims } from './intent-context.ts'
+import { intentRunner, refuseUnless } from './intent-runner.ts'
 import { parseBody } from './parse-body.ts'
-import { stored, withRoom } from './with-room.ts'
+import { withRoom } from './with-room.ts'
 
 export interface ContributionRoutesOptions {
 	registry: RoomRegistry
 	secret: string
 }
-
-/** How many idempotent answers a workshop remembers; the oldest are forgotten first. */
-const MAX_REMEMBERED_INTENTS = 10_000
-const idempotencyKeyPattern = /^[A-Za-z0-9_-]{8,128}$/
 
 /** What an intent decided: the change to commit and the answer to give. */
 interface Decision {
@@ -54,80 +49,54 @@ type Decide = (state: ContributionState, actor: Actor, now: string) => Result<De
 
 /**
  * The contribution intents (SPEC K1–K11, docs/api.md §Contributions). Each runs the pure rules of
- * shared/concertation/contribution-rules.ts against the workshop's state, alone (no other intent
- * of the workshop runs meanwhile), and answers only once the change is durably stored.
+ * shared/concertation/contribution-rules.ts against the workshop's state through the intent
+ * runner: alone among the workshop's intents, idempotent, answered once durably stored.
  */
 export function contributionRoutes({ registry, secret }: ContributionRoutesOptions) {
-	/** Runs one intent: idempotency, rules, durable commit, answer. */
-	const intent = async (c: Context, input: unknown, decide: Decide) => {
-		const workshop = c.req.param('workshop') as string
-		const claims = personalClaims(c, secret, workshop)
-		const key = idempotencyKey(c)
-		const fingerprint = createHash('sha256')
-			.update(`${c.req.method} ${c.req.path}\n${JSON.stringify(input ?? null)}`)
-			.digest('hex')
-		const scope = `${claims.participant}:${key}`
+	const runIntent = intentRunner({ registry, secret })
 
-		const answer = await withRoom(registry, workshop, (room) =>
-			room.exclusive(async () => {
-				if (key !== null) {
-					const remembered = room.serverOnly.intents[scope]
-					if (remembered) {
-						if (remembered.fingerprint !== fingerprint) {
-							throw new ApiError(
-								422,
-								'idempotency_key_reused',
-								'this Idempotency-Key was used for another request; use a new key',
-							)
-						}
-						return { status: remembered.status, body: remembered.body, replayed: true }
-					}
-				}
-				const actor = actorOf(room, claims)
-				const now = new Date().toISOString()
-				const state = contributionStateOf(room, actor)
-				const decided = decide(state, actor, now)
-				if (!decided.ok) throw new ApiError(decided.error.status, decided.error.code, decided.error.message)
-				const { change, status } = decided.value
-				// F1: during private writing a participant's new contributions, and its drafts, stay
-				// on the server until the facilitator reveals them.
-				const drafts = draftsOf(room.serverOnly)
-				const isDraft = (contribution: Contribution) =>
-					contribution.id in drafts ||
-					(state.phase?.privateWriting === true &&
-						actor.role === 'participant' &&
-						!state.contributions.has(contribution.id))
-				const privatePut = change.put.filter(isDraft)
-				const publicPut = change.put.filter((contribution) => !isDraft(contribution))
-				const body =
-					privatePut.length > 0 && typeof decided.value.body === 'object'
-						? { ...(decided.value.body as object), private: true }
-						: decided.value.body
-				await stored(
-					room.commitControl((doc, serverOnly) => {
-						writeContributions(
-							doc,
-							publicPut,
-							change.remove.filter((id) => !(id in drafts)),
-						)
-						const kept = serverOnly.drafts
-						for (const contribution of privatePut) kept[contribution.id] = contribution
-						for (const id of change.remove) delete kept[id]
-						for (const [id, participant] of change.authors.set) serverOnly.authors[id] = participant
-						for (const id of change.authors.remove) delete serverOnly.authors[id]
-						if (key !== null) remember(serverOnly, scope, { fingerprint, status, body, at: now })
-					}),
-				)
-				return { status, body, replayed: false }
-			}),
-		)
-		if (answer.replayed) c.header('Idempotent-Replayed', 'true')
-		return c.json(answer.body as object, answer.status as ContentfulStatusCode)
-	}
+	/** Runs one contribution intent: the rules, then the split between published and private. */
+	const intent = (c: Context, input: unknown, decide: Decide) =>
+		runIntent(c, input, {}, ({ room, actor, now }) => {
+			const at = now.toISOString()
+			const state = contributionStateOf(room, actor)
+			const decided = refuseUnless(decide(state, actor, at))
+			const { change, status } = decided
+			// F1: during private writing a participant's new contributions, and its drafts, stay
+			// on the server until the facilitator reveals them.
+			const drafts = draftsOf(room.serverOnly)
+			const isDraft = (contribution: Contribution) =>
+				contribution.id in drafts ||
+				(state.phase?.privateWriting === true &&
+					actor.role === 'participant' &&
+					!state.contributions.has(contribution.id))
+			const privatePut = change.put.filter(isDraft)
+			const publicPut = change.put.filter((contribution) => !isDraft(contribution))
+			const body =
+				privatePut.length > 0 && typeof decided.body === 'object'
+					? { ...(decided.body as object), private: true }
+					: (decided.body as object)
+			return {
+				status,
+				commit: (doc, serverOnly) => {
+					writeContributions(
+						doc,
+						publicPut,
+						change.remove.filter((id) => !(id in drafts)),
+					)
+					const kept = serverOnly.drafts
+					for (const contribution of privatePut) kept[contribution.id] = contribution
+					for (const id of change.remove) delete kept[id]
+					for (const [id, participant] of change.authors.set) serverOnly.authors[id] = participant
+					for (const id of change.authors.remove) delete serverOnly.authors[id]
+					return body
+				},
+			}
+		})
 
 	const contributionId = (c: Context) => {
 		const id = c.req.param('contribution') as string
-		if (!/^[a-z0-9]{8,40}$/.test(id)) throw new ApiError(404, 'contribution_not_found', 'no contribution with this id')
+		if (!isId(id)) throw new ApiError(404, 'contribution_not_found', 'no contribution with this id')
 		return id
 	}
 
@@ -191,23 +160,17 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 		})
 		.patch('/:workshop/settings', async (c) => {
 			const input = await parseBody(c, settingsSchema)
-			const workshop = c.req.param('workshop')
-			const claims = personalClaims(c, secret, workshop)
-			return withRoom(registry, workshop, (room) =>
-				room.exclusive(async () => {
-					const actor = actorOf(room, claims)
-					const now = new Date().toISOString()
-					const result = setAuthorMode(contributionStateOf(room, actor), actor, input.authorMode, now)
-					if (!result.ok) throw new ApiError(result.error.status, result.error.code, result.error.message)
-					await stored(
-						room.commitControl((doc) => {
-							writeContributions(doc, result.value.put, [])
-							controlStructures(doc).meta.set('authorMode', input.authorMode)
-						}),
-					)
-					return c.json({ authorMode: input.authorMode })
-				}),
-			)
+			return runIntent(c, input, {}, ({ room, actor, now }) => {
+				const at = now.toISOString()
+				const change = refuseUnless(setAuthorMode(contributionStateOf(room, actor), actor, input.authorMode, at))
+				return {
+					commit: (doc) => {
+						writeContributions(doc, change.put, [])
+						controlStructures(doc).meta.set('authorMode', input.authorMode)
+						return { authorMode: input.authorMode }
+					},
+				}
+			})
 		})
 }
 
@@ -218,21 +181,4 @@ function decision(change: ContributionChange, status: 200 | 201, id: string): Re
 	const contribution = change.put.find((candidate) => candidate.id === id) ?? null
 	const others = change.put.filter((candidate) => candidate.id !== id)
 	return { ok: true, value: { change, status, body: others.length > 0 ? { contribution, others } : { contribution } } }
-}
-
-function idempotencyKey(c: Context): string | null {
-	const key = c.req.header('idempotency-key')
-	if (key === undefined) return null
-	if (!idempotencyKeyPattern.test(key)) {
-		throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key: 8 to 128 letters, digits, "-" or "_"')
-	}
-	return key
-}
-
-function remember(serverOnly: ServerOnlyState, scope: string, answer: ServerOnlyState['intents'][string]): void {
-	serverOnly.intents[scope] = answer
-	const scopes = Object.keys(serverOnly.intents)
-	if (scopes.length <= MAX_REMEMBERED_INTENTS) return
-	const oldest = scopes.sort((a, b) => (serverOnly.intents[a]?.at ?? '').localeCompare(serverOnly.intents[b]?.at ?? ''))
-	for (const old of oldest.slice(0, scopes.length - MAX_REMEMBERED_INTENTS)) delete serverOnly.intents[old]
 }

@@ -1,16 +1,14 @@
 import { Hono } from 'hono'
 import type { Language } from '../../shared/concertation/labels.ts'
 import type { DocumentOptions } from '../../shared/consolidation/document.ts'
-import { consolidate } from '../../shared/consolidation/model.ts'
 import { renderHtml } from '../../shared/consolidation/render-html.ts'
 import { renderCsv, renderMarkdown, renderSupportCsv } from '../../shared/consolidation/render-text.ts'
 import { fileSlug } from '../../shared/consolidation/typography.ts'
-import { readConsensus, readContributions, readParticipants, readVote } from '../../shared/workshop/control-document.ts'
-import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
-import { facilitatorOnly, metaOf, personalClaims } from './intent-context.ts'
-import { currentTally } from './vote-routes.ts'
+import { facilitatorOnly, personalClaims } from './intent-context.ts'
+import { currentTally } from '../workshops/workshop-results.ts'
+import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { withRoom } from './with-room.ts'
 import * as Y from 'yjs'
 import { createArchive } from '../store/archive.ts'
@@ -104,19 +102,4 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				return c.body(body)
 			})
 		})
-}
-
-/** The consolidation of a loaded workshop (E1–E4): published contributions, the tally with V8. */
-export function consolidationOf(room: WorkshopRoom) {
-	const tally = currentTally(room.controlDraft, room.serverOnly, true)
-	const answered = tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
-	return consolidate({
-		meta: metaOf(room),
-		participants: readParticipants(room.controlDraft),
-		contributions: readContributions(room.controlDraft),
-		tally: tally.voters > 0 || answered ? tally : null,
-		vote: readVote(room.controlDraft),
-		consensus: readConsensus(room.controlDraft),
-		generatedAt: new Date().toISOString(),
-	})
 }

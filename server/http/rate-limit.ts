@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { verifyToken } from '../auth/tokens.ts'
-import { bearerToken } from './bearer-token.ts'
-import { clientAddress } from './client-address.ts'
+import { bearerToken } from '../auth/bearer-token.ts'
+import { clientAddress } from '../net/client-address.ts'
 
 /** A token bucket's size and refill: `burst` requests at once, then `perSecond`. */
 export interface BucketLimit {

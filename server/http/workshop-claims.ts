@@ -1,14 +1,13 @@
 import type { Context } from 'hono'
+import { isId } from '../../shared/workshop/ids.ts'
 import type { TokenClaims } from '../auth/tokens.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import { ApiError } from './api-error.ts'
-import { bearerToken } from './bearer-token.ts'
-
-export const workshopIdPattern = /^[a-z0-9]{8,40}$/
+import { bearerToken } from '../auth/bearer-token.ts'
 
 /** The verified claims of the request's token for this workshop (the workshop is not loaded). */
 export function workshopClaims(c: Context, secret: string, workshop: string): TokenClaims {
-	if (!workshopIdPattern.test(workshop)) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
+	if (!isId(workshop)) throw new ApiError(404, 'workshop_not_found', 'no workshop with this id')
 	const token = bearerToken(c)
 	if (!token) throw new ApiError(401, 'missing_token', 'a token is required (Authorization: Bearer <token>)')
 	const verified = verifyToken(secret, token)

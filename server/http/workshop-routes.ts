@@ -4,19 +4,13 @@ import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import * as Y from 'yjs'
 import { authorModes } from '../../shared/concertation/contribution.ts'
-import { layoutZones } from '../../shared/template/zone-layout.ts'
-import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
-import {
-	CONTROL_LAYOUT_VERSION,
-	readMeta,
-	readParticipants,
-	writeMeta,
-	writeParticipant,
-} from '../../shared/workshop/control-document.ts'
+import { readMeta, readParticipants, writeParticipant } from '../../shared/workshop/control-document.ts'
+import { newBoardDocument, newControlDocument } from '../../shared/workshop/new-workshop.ts'
+import { joiningCollege } from '../../shared/workshop/participation.ts'
 import type { LinkRole } from '../../shared/workshop/roles.ts'
-import type { LinkClaims, PersonalClaims, TokenClaims } from '../auth/tokens.ts'
+import type { PersonalClaims, TokenClaims } from '../auth/tokens.ts'
 import { randomId } from '../auth/random-id.ts'
-import { sameSecret } from '../auth/same-secret.ts'
+import { organizerKeyGranted } from '../auth/organizer-key.ts'
 import { signToken } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -25,6 +19,7 @@ import { createRecord } from '../store/workshop-store.ts'
 import type { TemplateCatalog } from '../templates/template-catalog.ts'
 import { DEFAULT_TEMPLATE_ID } from '../templates/template-catalog.ts'
 import { ApiError } from './api-error.ts'
+import { refuseUnless } from './intent-runner.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom as withRoomOf, stored } from './with-room.ts'
 import { workshopClaims } from './workshop-claims.ts'
@@ -106,7 +101,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 
 	return new Hono()
 		.post('/', async (c) => {
-			if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+			if (!organizerKeyGranted(c, organizerKey)) {
 				throw new ApiError(401, 'organizer_key_required', 'creating a workshop requires a valid X-Organizer-Key header')
 			}
 			const body = await parseBody(c, createSchema)
@@ -116,40 +111,20 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 
 			const id = randomId()
 			const facilitator = randomId()
-			const createdAt = new Date().toISOString()
-			const control = new Y.Doc()
-			writeMeta(control, {
-				controlLayout: CONTROL_LAYOUT_VERSION,
-				boardLayout: BOARD_LAYOUT_VERSION,
-				title: body.title,
-				territory: body.territory ?? null,
-				date: body.date ?? null,
-				templateId: template.id,
-				templateVersion: template.version,
-				colleges: template.colleges,
-				themes: template.themes,
-				zones: layoutZones(template.zones),
-				agenda: template.phases,
-				authorMode: body.authorMode ?? 'pseudonymous',
-				timeZone: body.timeZone,
-				createdAt,
-			})
-			writeParticipant(control, facilitator, {
-				name: body.facilitatorName ?? 'Animation',
-				role: 'facilitator',
-				college: null,
-				joinedAt: createdAt,
-			})
-			await stored(
-				registry.create(
-					createRecord({
-						id,
-						linkGeneration: 0,
-						board: Y.encodeStateAsUpdate(new Y.Doc()),
-						control: Y.encodeStateAsUpdate(control),
-					}),
-				),
+			const control = newControlDocument(
+				template,
+				{
+					title: body.title,
+					territory: body.territory ?? null,
+					date: body.date ?? null,
+					authorMode: body.authorMode ?? 'pseudonymous',
+					facilitatorName: body.facilitatorName ?? 'Animation',
+					timeZone: body.timeZone,
+				},
+				facilitator,
+				new Date().toISOString(),
 			)
+			await stored(registry.create(createRecord({ id, linkGeneration: 0, board: newBoardDocument(), control })))
 			return c.json(createdAnswer(id, facilitator), 201)
 		})
 		.post(
@@ -161,7 +136,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				},
 			}),
 			async (c) => {
-				if (organizerKey !== null && !sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)) {
+				if (!organizerKeyGranted(c, organizerKey)) {
 					throw new ApiError(401, 'organizer_key_required', 'importing requires a valid X-Organizer-Key header')
 				}
 				let data: unknown
@@ -250,7 +225,9 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 			const body = await parseBody(c, joinSchema)
 			return withRoom(workshop, async (room) => {
 				checkLinkGeneration(room, claims)
-				const college = collegeFor(room, claims, body.college ?? null)
+				const college = refuseUnless(
+					joiningCollege(claims.role, body.college ?? null, readMeta(room.controlDraft)?.colleges ?? []),
+				)
 				const participant = randomId()
 				await stored(
 					room.changeControl((doc) =>
@@ -289,19 +266,6 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				})
 			})
 		})
-}
-
-function collegeFor(room: WorkshopRoom, claims: LinkClaims, college: string | null): string | null {
-	if (claims.role === 'observer') {
-		if (college !== null) throw new ApiError(400, 'college_not_allowed', 'observers do not speak for a college')
-		return null
-	}
-	if (college === null) throw new ApiError(400, 'college_required', 'participants choose the college they speak for')
-	const colleges = readMeta(room.controlDraft)?.colleges ?? []
-	if (!colleges.some((known) => known.id === college)) {
-		throw new ApiError(400, 'unknown_college', `no college with id "${college}" in this workshop`)
-	}
-	return college
 }
 
 function youOf(claims: TokenClaims) {

@@ -9,7 +9,7 @@ export type RegistryOptions = Omit<RoomOptions, 'onIdle'>
 type Loading = Promise<Result<WorkshopRoom | null, StoreError>>
 
 /**
- * The only way to get a room (STYLE §3). A room is loaded on first use, shared by every
+ * The only way to get a room (docs/conventions.md §Rooms). A room is loaded on first use, shared by every
  * connection and request on that workshop, and unloaded once idle and saved. A failed load is
  * reported and forgotten (the next request tries again); it never creates an empty room that
  * could be saved over the real data.
@@ -80,7 +80,9 @@ export class RoomRegistry {
 	/** Stores a new workshop durably. It is loaded when first used. */
 	async create(record: WorkshopRecord): Promise<void> {
 		try {
-			await this.options.store.save(record)
+			const saved = await this.options.store.save(record, null)
+			// Ids are random (128 bits): a conflict means a bug or another writer, never a retry.
+			if (!saved.ok) throw new Error(saved.error.message)
 			this.createError = null
 		} catch (error) {
 			this.createError = error

@@ -1,19 +1,53 @@
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
+import * as Y from 'yjs'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import type { Tally } from '../../shared/concertation/tally.ts'
 import type { Result } from '../../shared/result.ts'
+import { idSchema as id } from '../../shared/workshop/ids.ts'
+
+/** The two Yjs documents of a workshop, as the update log names them. */
+export type DocumentName = 'board' | 'control'
 
 /**
- * The storage port (STYLE §8): every adapter stores one record per workshop and answers a
- * missing workshop with `null`. The lowdb adapter is the embedded default; the memory adapter
- * serves tests and ephemeral servers. tests/store-contract.test.ts runs against both.
+ * The storage port: every adapter stores one record per workshop, an append-only log of Yjs
+ * updates per document beside it, and answers a missing workshop with `null`. The lowdb adapter
+ * is the embedded default; the memory adapter serves tests and throw-away servers. One contract
+ * suite (tests/store-contract.test.ts) runs against every adapter. See docs/architecture.md
+ * §Storage for what each method promises and what a second process would break.
  */
 export interface WorkshopStore {
-	/** The stored record, `null` when there is none, or an error that must not be read as "none". */
+	/**
+	 * The stored record with its update logs folded in (migrated to the current version), `null`
+	 * when there is none, or an error that must not be read as "none".
+	 */
 	load(id: string): Promise<Result<WorkshopRecord | null, StoreError>>
-	/** Resolves once the record is durably stored; rejects when it is not (the caller retries). */
-	save(record: WorkshopRecord): Promise<void>
+	/**
+	 * Stores the record if the stored revision is still `expectedRevision` (`null`: no record may
+	 * exist yet) and answers the new revision; answers `conflict` when someone else saved since.
+	 * Resolves once durable; rejects when the storage failed (the caller retries).
+	 */
+	save(record: WorkshopRecord, expectedRevision: number | null): Promise<Result<{ revision: number }, SaveConflict>>
+	/**
+	 * Appends Yjs updates to the document's log; resolves once they are durable. Appends that
+	 * arrive while a write is under way are written together by the next one (group commit).
+	 */
+	appendUpdates(workshop: string, document: DocumentName, updates: readonly Uint8Array[]): Promise<void>
+	/**
+	 * Folds the logs into the stored snapshot (read from storage, never from a live copy) and
+	 * empties them; answers the record's new revision, `null` when there is no record.
+	 */
+	compact(workshop: string): Promise<Result<{ revision: number } | null, StoreError | SaveConflict>>
+	/**
+	 * Runs `work` while holding the workshop's lock: no other holder of that workshop's lock runs
+	 * meanwhile. The intent runner takes it for each intent.
+	 */
+	lock<T>(workshop: string, work: () => Promise<T>): Promise<T>
+}
+
+export interface SaveConflict {
+	code: 'conflict'
+	message: string
 }
 
 export interface StoreError {
@@ -29,11 +63,13 @@ export interface StoreError {
  *   that silently lost entries (Yjs decodes many corrupted states without error).
  * - 3: adds `serverOnly`, what the server keeps and never publishes (authors of contributions,
  *   answers to idempotent intents); the checksum covers it too.
+ * - 4: adds `revision`, counted by the store at each save, so that a save made on an outdated
+ *   copy is answered `conflict` instead of overwriting someone else's (not in the checksum).
  */
-export const RECORD_VERSION = 3
+export const RECORD_VERSION = 4
 
 const base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'))
-const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/))
+const idSchema = id()
 
 const recordV1Schema = v.object({
 	version: v.literal(1),
@@ -111,8 +147,8 @@ const recordV2Schema = v.object({
 	checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
 })
 
-export const workshopRecordSchema = v.object({
-	version: v.literal(RECORD_VERSION),
+const recordV3Schema = v.object({
+	version: v.literal(3),
 	id: idSchema,
 	/** Bumped when the facilitator regenerates the shared links; older link tokens stop working. */
 	linkGeneration: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -126,6 +162,19 @@ export const workshopRecordSchema = v.object({
 	savedAt: v.pipe(v.string(), v.isoTimestamp()),
 })
 
+export const workshopRecordSchema = v.object({
+	version: v.literal(RECORD_VERSION),
+	id: idSchema,
+	/** Saves of this workshop so far; the store sets it (see WorkshopStore.save). */
+	revision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	linkGeneration: recordV3Schema.entries.linkGeneration,
+	board: base64,
+	control: base64,
+	serverOnly: serverOnlySchema,
+	checksum: recordV3Schema.entries.checksum,
+	savedAt: recordV3Schema.entries.savedAt,
+})
+
 export type WorkshopRecord = v.InferOutput<typeof workshopRecordSchema>
 
 /** Builds a record (current version) from the documents' encoded states. */
@@ -135,6 +184,7 @@ export function createRecord(parts: {
 	board: Uint8Array
 	control: Uint8Array
 	serverOnly?: ServerOnlyState
+	revision?: number
 }): WorkshopRecord {
 	const board = Buffer.from(parts.board).toString('base64')
 	const control = Buffer.from(parts.control).toString('base64')
@@ -142,6 +192,7 @@ export function createRecord(parts: {
 	return {
 		version: RECORD_VERSION,
 		id: parts.id,
+		revision: parts.revision ?? 0,
 		linkGeneration: parts.linkGeneration,
 		board,
 		control,
@@ -176,9 +227,13 @@ export function parseRecord(data: unknown, id: string): Result<WorkshopRecord, S
 		if (checksum !== checksumOf(board, control)) return corrupt('checksum mismatch')
 		record = upgrade(parsed.output)
 	} else {
-		const parsed = v.safeParse(workshopRecordSchema, data)
+		const parsed = v.safeParse(version === 3 ? recordV3Schema : workshopRecordSchema, data)
 		if (!parsed.success) return corrupt(issueText(parsed.issues))
-		record = parsed.output
+		record = {
+			...parsed.output,
+			version: RECORD_VERSION,
+			revision: 'revision' in parsed.output ? parsed.output.revision : 0,
+		}
 		// The checksum covers serverOnly as stored (the parsed copy gains defaults for newer keys).
 		const storedServerOnly = (data as { serverOnly: ServerOnlyState }).serverOnly
 		if (record.checksum !== checksumOf(record.board, record.control, storedServerOnly)) {
@@ -195,6 +250,7 @@ function upgrade(older: Omit<v.InferOutput<typeof recordV1Schema>, 'version'>): 
 	return {
 		version: RECORD_VERSION,
 		id: older.id,
+		revision: 0,
 		linkGeneration: older.linkGeneration,
 		board: older.board,
 		control: older.control,
@@ -207,4 +263,26 @@ function upgrade(older: Omit<v.InferOutput<typeof recordV1Schema>, 'version'>): 
 function issueText(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {
 	const issue = issues[0]
 	return `${v.getDotPath(issue) ?? 'root'}: ${issue.message}`
+}
+
+/**
+ * The record with logged updates merged into its documents' states (Yjs updates are idempotent:
+ * an update the snapshot already holds changes nothing). The checksum is recomputed; the
+ * revision is the stored one.
+ */
+export function foldUpdates(record: WorkshopRecord, logs: Readonly<Record<DocumentName, readonly Uint8Array[]>>) {
+	if (logs.board.length === 0 && logs.control.length === 0) return record
+	const fold = (state: string, updates: readonly Uint8Array[]) =>
+		updates.length === 0 ? Buffer.from(state, 'base64') : Y.mergeUpdates([Buffer.from(state, 'base64'), ...updates])
+	return {
+		...createRecord({
+			id: record.id,
+			linkGeneration: record.linkGeneration,
+			board: fold(record.board, logs.board),
+			control: fold(record.control, logs.control),
+			serverOnly: record.serverOnly,
+			revision: record.revision,
+		}),
+		savedAt: record.savedAt,
+	}
 }

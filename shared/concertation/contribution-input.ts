@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { contributionTypes } from '../template/template-schema.ts'
+import { idSchema as id } from '../workshop/ids.ts'
 import { actionLevels, contributionTargets, TEXT_MAX } from './contribution.ts'
 
 /**
@@ -20,7 +21,7 @@ const textOf = (max: number) =>
 		v.maxLength(max, `at most ${max} characters`),
 	)
 const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'not an id'))
-const contributionIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not a contribution id'))
+const contributionIdSchema = id('not a contribution id')
 
 const details = {
 	title: v.optional(v.nullable(textOf(200))),

@@ -140,7 +140,7 @@ describe('K1–K3 creating', () => {
 })
 
 describe('K4–K6 editing, moving, deleting', () => {
-	it('K4 the author edits its own, the facilitator any, nobody else', () => {
+	it('[K4] the author edits its own, the facilitator any, nobody else', () => {
 		const workshop = new Workshop()
 		const mine = workshop.create(alice)
 		expect(editContribution(workshop.state, alice, mine.id, { text: 'Mieux', level: 'regional' }, LATER)).toMatchObject(
@@ -202,7 +202,7 @@ describe('K4–K6 editing, moving, deleting', () => {
 })
 
 describe('K7–K8, K10 merging, grouping and the trail', () => {
-	it('K7 merges keep every source in the trail, however deep, and can be undone', () => {
+	it('[K7][K10] merges keep every source in the trail, however deep, and can be undone', () => {
 		const workshop = new Workshop()
 		const [a, b, c] = [workshop.create(alice), workshop.create(bob), workshop.create(alice)]
 		workshop.apply(expectOk(mergeContributions(workshop.state, facilitator, b.id, [a.id], LATER)))

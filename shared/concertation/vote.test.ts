@@ -50,7 +50,7 @@ describe('V1–V2 ballots', () => {
 		expect(result.ok ? 'accepted' : result.error.code).toBe(expected)
 	})
 
-	it('V2 a ballot is kept without its zeros', () => {
+	it('[V2] a ballot is kept without its zeros', () => {
 		expect(checkBallot(open, { p1: 2, p2: 0 }, { ownProposals: own, now: NOW })).toEqual({ ok: true, value: { p1: 2 } })
 	})
 
@@ -89,13 +89,13 @@ describe('V1–V2 ballots', () => {
 		)
 	})
 
-	it('V1 a poll accepts until its end, not after', () => {
+	it('[V1] a poll accepts until its end, not after', () => {
 		expect(isAccepting(open, Date.parse('2026-11-22T10:04:59Z'))).toBe(true)
 		expect(isAccepting(open, Date.parse('2026-11-22T10:05:00Z'))).toBe(false)
 	})
 })
 
-describe('V5 ballot order', () => {
+describe('[V5] ballot order', () => {
 	const proposals = Array.from({ length: 12 }, (_, i) => `p${i}`)
 	it('is a permutation, stable per participant and different between participants', () => {
 		const alice = ballotOrder(proposals, 'alice')
@@ -135,21 +135,21 @@ describe('V6–V10 tallies', () => {
 	const result = tally({ proposals: ['p1', 'p2', 'p3'], colleges, ballots, answers: [], anonymous: false })
 	const p = (id: string) => result.proposals.find((proposal) => proposal.id === id)
 
-	it('V6 counts dots and supporters overall and per column, highest first', () => {
+	it('[V6] counts dots and supporters overall and per column, highest first', () => {
 		expect(result.proposals.map((proposal) => proposal.id)).toEqual(['p1', 'p2', 'p3'])
 		expect(p('p1')).toMatchObject({ dots: 9, supporters: 5, byGroup: { assos: 6, etat: 3 } })
 		expect(p('p2')).toMatchObject({ dots: 6, byGroup: { assos: 6, etat: 0 } })
 		expect(result).toMatchObject({ voters: 7, proxyVoters: 1 })
 	})
 
-	it('V7 equal weights: each published column counts for the same share', () => {
+	it('[V7] equal weights: each published column counts for the same share', () => {
 		// assos gave 12 dots, 6 of them to p1; etat gave 7, 3 of them to p1.
 		expect(p('p1')?.weightedShare).toBeCloseTo((6 / 12 + 3 / 7) / 2)
 		const total = result.proposals.reduce((sum, proposal) => sum + proposal.weightedShare, 0)
 		expect(total).toBeCloseTo(1)
 	})
 
-	it('V7 with equal weights chosen, the ranking follows the weighted share', () => {
+	it('[V7] with equal weights chosen, the ranking follows the weighted share', () => {
 		// p2 has fewer dots than p1 overall, but funders' dots weigh as much as associations'.
 		const weightedBallots = [
 			ballot('a1', 'assos', { p1: 3 }),
@@ -172,7 +172,7 @@ describe('V6–V10 tallies', () => {
 		expect(byWeight.equalWeight).toBe(true)
 	})
 
-	it('V9 ties: the other measure, then supporters, then the order the proposals were listed', () => {
+	it('[V9] ties: the other measure, then supporters, then the order the proposals were listed', () => {
 		const tied = [
 			ballot('a1', 'assos', { p1: 3, p2: 2 }),
 			ballot('a2', 'assos', { p2: 1, p3: 2 }),
@@ -209,12 +209,12 @@ describe('V6–V10 tallies', () => {
 		).toBeLessThan(0)
 	})
 
-	it('V10 the vote never sets a consensus flag: without answers a proposal is not measured', () => {
+	it('[V10] the vote never sets a consensus flag: without answers a proposal is not measured', () => {
 		expect(p('p1')?.consensus).toEqual({ score: null, flag: 'non-mesure' })
 		expect(p('p2')?.consensus.flag).toBe('non-mesure')
 	})
 
-	it('V10 from consensus-check answers, with the reasons kept without authors, by answer and column', () => {
+	it('[V10] from consensus-check answers, with the reasons kept without authors, by answer and column', () => {
 		const answers: Answer[] = [
 			...['a1', 'a2', 'a3'].map((respondent) => ({
 				respondent,

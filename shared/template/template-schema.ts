@@ -2,7 +2,7 @@ import * as v from 'valibot'
 
 /**
  * Schema of a template file in templates/. Templates are versioned data, validated at load;
- * the types the rest of the code uses are derived from the schema (STYLE §6).
+ * the types the rest of the code uses are derived from the schema (docs/conventions.md §Input).
  *
  * `format` is the file layout (this schema); `version` is the template's own revision, stored
  * with each workshop created from it.

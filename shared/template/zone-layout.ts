@@ -8,7 +8,7 @@ export interface PlacedZone extends TemplateZone {
 	y: number
 }
 
-/** Places a template's zones left to right, in order, top-aligned (DESIGN §3: "zones left to right"). */
+/** Places a template's zones left to right, in order, top-aligned (the method reads left to right: SPEC T3). */
 export function layoutZones(zones: readonly TemplateZone[]): PlacedZone[] {
 	let x = 0
 	return zones.map((zone) => {

@@ -1,8 +1,9 @@
 import type * as Y from 'yjs'
 
 /**
- * The board document: free co-editing by facilitators and participants (DESIGN §4). This
- * module is the only place that names its top-level structures (STYLE §2).
+ * The board document: free co-editing by facilitators and participants (docs/architecture.md
+ * §Two documents). This module is the only place that names its top-level structures: elsewhere
+ * code asks it for typed handles (docs/conventions.md §Documents).
  *
  * Layout version 1:
  * - `records` (Y.Map): tldraw records by record id (shapes, pages, assets, bindings).

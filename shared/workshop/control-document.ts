@@ -8,8 +8,9 @@ import type { PlacedZone } from '../template/zone-layout.ts'
 import type { Role } from './roles.ts'
 
 /**
- * The control document: written by the server alone, read live by every client (DESIGN §4).
- * This module is the only place that names its top-level structures (STYLE §2).
+ * The control document: written by the server alone, read live by every client (docs/architecture.md
+ * §Two documents). This module is the only place that names its top-level structures
+ * (docs/conventions.md §Documents).
  *
  * Layout version 3 (docs/document-schema.md):
  * - `meta` (Y.Map): workshop settings — see {@link WorkshopMeta}, one key per field, including

@@ -4,8 +4,9 @@ import { PNG } from 'pngjs'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { freePort } from '../helpers/server-process.ts'
 import type { TestServer } from '../helpers/test-server.ts'
-import { startTestServer } from '../helpers/test-server.ts'
-import { launchBrowser, screenshot, Watch } from './browser.ts'
+import { startTestServer, waitFor } from '../helpers/test-server.ts'
+import { readContributions } from '../../shared/workshop/control-document.ts'
+import { launchBrowser, screenshot, settled, storedUpdates, Watch } from './browser.ts'
 
 /**
  * The board client as people use it: real Chromium, several browser contexts (several people),
@@ -93,6 +94,14 @@ describe('board client', () => {
 	let bob: Page
 	let carole: Page
 
+	/** The server's room of the workshop (retained: release it). */
+	const boardRoom = async () => {
+		const id = new URL(links.participant).pathname.split('/').at(-1) ?? ''
+		const acquired = await server.registry.acquire(id)
+		if (!acquired.ok || !acquired.value) throw new Error('the workshop is not loaded on the server')
+		return acquired.value
+	}
+
 	// A failed step leaves a picture of every person's screen in test-artifacts/screenshots.
 	afterEach(async (context) => {
 		if (context.task.result?.state !== 'fail') return
@@ -170,7 +179,18 @@ describe('board client', () => {
 		await observer.keyboard.press('Control+a')
 		await observer.keyboard.press('Delete')
 		await screenshot(observer, 'observer')
-		await alice.waitForTimeout(500) // let any stray update travel (none may arrive)
+		// Once the observer's page is closed and the server has seen its connection leave, the
+		// server has handled every frame the observer sent: if none reached the board there, none
+		// can reach anyone.
+		const room = await boardRoom()
+		try {
+			const peers = room.board.peers.size
+			await observer.close()
+			await waitFor(() => room.board.peers.size < peers, 'the observer’s connection closed on the server')
+			expect(JSON.stringify(room.board.doc.toJSON())).not.toContain('intrusion')
+		} finally {
+			room.release()
+		}
 		expect(await shapeWithText(alice, 'intrusion').count()).toBe(0)
 		expect(await shapeWithText(alice, 'Financement pluriannuel').count()).toBe(1)
 	})
@@ -250,9 +270,10 @@ describe('board client', () => {
 		const context = alice.context()
 		await server.close()
 		await alice.locator('.connection:not([data-state="connected"])').waitFor({ timeout: 10_000 })
+		const kept = await storedUpdates(alice)
 		await addNote(alice, 'Gardé sur l’appareil', { x: 250, y: 500 })
-		// y-indexeddb writes asynchronously: give it its turn before the page goes away.
-		await alice.waitForTimeout(500)
+		// y-indexeddb writes asynchronously: the page may go once the edit is in IndexedDB.
+		await waitFor(async () => (await storedUpdates(alice)) > kept, 'the offline edit stored in IndexedDB')
 		await alice.close()
 		server = await startServer(dataDir)
 		alice = await context.newPage()
@@ -295,9 +316,9 @@ describe('board client', () => {
 		await alice.keyboard.press('Shift+1')
 		// Zoom to fit is animated: let it finish before looking. One step out keeps the cards clear
 		// of tldraw's style panel at the right of the view.
-		await alice.waitForTimeout(800)
+		await settled(card)
 		await alice.keyboard.press('Minus')
-		await alice.waitForTimeout(800)
+		await settled(card)
 		await card.waitFor({ state: 'visible' })
 		const cell = alice.locator('.tablee-zone__cell[data-cell="r2:c1"]')
 		const inside = async () => {
@@ -323,10 +344,8 @@ describe('board client', () => {
 		await alice.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 })
 		await alice.mouse.up()
 		await alice.locator('.board-notice', { hasText: 'seule la personne qui l’a écrite' }).waitFor()
-		await alice.waitForTimeout(800)
-
-		await alice.waitForTimeout(800)
-		expect(await inside()).toBe(true)
+		await settled(card)
+		await expect.poll(inside, { timeout: 5000 }).toBe(true)
 
 		// Alice writes on the board with the note tool, in the r3 × c1 cell: it is a contribution.
 		await alice.getByTestId('tools.note').click()
@@ -378,7 +397,7 @@ describe('board client', () => {
 		await duplicate.waitFor({ state: 'attached', timeout: 15_000 })
 		await facilitator.locator('.tl-canvas').click({ position: { x: 20, y: 200 } })
 		await facilitator.keyboard.press('Shift+1')
-		await facilitator.waitForTimeout(800)
+		await settled(duplicate)
 		await duplicate.dblclick({ position: { x: 12, y: 12 } })
 		const panel = facilitator.locator('#panel-card')
 		await panel.waitFor()
@@ -436,7 +455,17 @@ describe('board client', () => {
 		})
 		await sent.waitFor({ timeout: 15_000 })
 		await alice.locator('.tablee-card', { hasText: 'Revoir le calendrier' }).waitFor({ state: 'attached' })
-		await alice.waitForTimeout(500)
+		// The server holds it once (the outbox above is empty: nothing more will be sent), and
+		// both views show what the server holds.
+		const room = await boardRoom()
+		try {
+			const stored = [...readContributions(room.controlDraft).values()].filter((contribution) =>
+				contribution.text.includes('Revoir le calendrier'),
+			)
+			expect(stored).toHaveLength(1)
+		} finally {
+			room.release()
+		}
 		expect(await carole.locator('.contribution-card', { hasText: 'Revoir le calendrier' }).count()).toBe(1)
 		expect(await alice.locator('.tablee-card', { hasText: 'Revoir le calendrier' }).count()).toBe(1)
 	}, 90_000)

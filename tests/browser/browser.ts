@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 
 export const artifactsDir = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots')
 
@@ -56,4 +56,55 @@ export class Watch {
 export async function screenshot(page: Page, name: string): Promise<void> {
 	await mkdir(artifactsDir, { recursive: true })
 	await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) })
+}
+
+/**
+ * Waits until an element stops moving: its box is the same on three reads one animation frame
+ * apart, at least 50 ms from the first (tldraw's camera animations move every zone and card).
+ * With `containsCentre`, the box must also hold the middle of the viewport (the camera arrived).
+ */
+export async function settled(locator: Locator, options: { containsCentre?: boolean; timeoutMs?: number } = {}) {
+	const page = locator.page()
+	const deadline = Date.now() + (options.timeoutMs ?? 10_000)
+	const boxes: string[] = []
+	for (;;) {
+		const box = await locator.boundingBox()
+		const viewport = page.viewportSize()
+		const centred =
+			!options.containsCentre ||
+			(box !== null &&
+				viewport !== null &&
+				box.x < viewport.width / 2 &&
+				box.x + box.width > viewport.width / 2 &&
+				box.y < viewport.height / 2 &&
+				box.y + box.height > viewport.height / 2)
+		boxes.push(box && centred ? JSON.stringify(box) : `none ${boxes.length}`)
+		if (boxes.length >= 3 && new Set(boxes.slice(-3)).size === 1) return
+		if (Date.now() > deadline) throw new Error(`element never settled: ${boxes.slice(-3).join(' / ')}`)
+		await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(resolve), 50)))
+	}
+}
+
+/** Records kept by y-indexeddb on this page (every database's `updates` store). */
+export function storedUpdates(page: Page): Promise<number> {
+	return page.evaluate(async () => {
+		let total = 0
+		for (const { name } of await indexedDB.databases()) {
+			if (!name?.startsWith('tablee-board-')) continue
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open(name)
+				request.onsuccess = () => resolve(request.result)
+				request.onerror = () => reject(request.error)
+			})
+			if (db.objectStoreNames.contains('updates')) {
+				total += await new Promise<number>((resolve, reject) => {
+					const request = db.transaction('updates').objectStore('updates').count()
+					request.onsuccess = () => resolve(request.result)
+					request.onerror = () => reject(request.error)
+				})
+			}
+			db.close()
+		}
+		return total
+	})
 }

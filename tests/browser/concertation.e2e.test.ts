@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { freePort } from '../helpers/server-process.ts'
 import type { TestServer } from '../helpers/test-server.ts'
-import { createWorkshop, startTestServer } from '../helpers/test-server.ts'
-import { launchBrowser, screenshot, Watch } from './browser.ts'
+import type { Tally } from '../../shared/concertation/tally.ts'
+import { createWorkshop, startTestServer, waitFor } from '../helpers/test-server.ts'
+import { launchBrowser, screenshot, settled, Watch } from './browser.ts'
 
 /**
  * A short concertation in Chromium, as people run it (SPEC F7): a facilitator at the console, one
@@ -31,6 +32,17 @@ afterAll(async () => {
 async function page(viewport: { width: number; height: number }): Promise<Page> {
 	const context = watch.observe(await browser.newContext({ viewport }))
 	return context.newPage()
+}
+
+/** The published control document of a workshop as the server holds it, as JSON text. */
+async function published(id: string): Promise<string> {
+	const acquired = await server.registry.acquire(id)
+	if (!acquired.ok || !acquired.value) throw new Error('the workshop is not loaded on the server')
+	try {
+		return JSON.stringify(acquired.value.control.doc.toJSON())
+	} finally {
+		acquired.value.release()
+	}
 }
 
 async function join(link: string, name: string, college: string, viewport: { width: number; height: number }) {
@@ -64,7 +76,7 @@ describe('a short concertation', () => {
 		await panel.locator('.live-agenda li', { hasText: 'écriture individuelle' }).getByRole('button').click()
 		await bob.locator('.phase-bar', { hasText: 'écriture individuelle' }).waitFor()
 		await panel.getByRole('button', { name: 'Suivez-moi' }).nth(2).click()
-		await alice.waitForTimeout(800)
+		await settled(alice.locator('.tablee-zone[data-zone="grille-besoins"]'), { containsCentre: true })
 		await alice.getByTestId('tools.note').click()
 		await alice.mouse.click(640, 450)
 		const compose = alice.locator('#panel-compose')
@@ -72,7 +84,8 @@ describe('a short concertation', () => {
 		await compose.getByRole('button', { name: 'Enregistrer' }).click()
 		await alice.locator('.tablee-card--private', { hasText: 'Trésorerie tendue' }).waitFor({ state: 'attached' })
 		await panel.getByText('1 contribution privée en attente').waitFor({ timeout: 10_000 })
-		await bob.waitForTimeout(300)
+		// The server keeps the draft out of what it publishes, so Bob cannot receive it.
+		expect(await published(workshop.id)).not.toContain('Trésorerie tendue')
 		expect(await bob.getByText('Trésorerie tendue').count()).toBe(0)
 		await panel.getByRole('button', { name: 'Dévoiler les contributions privées' }).click()
 		await bob.locator('.contribution-card', { hasText: 'Trésorerie tendue' }).waitFor({ timeout: 10_000 })
@@ -80,7 +93,7 @@ describe('a short concertation', () => {
 		// Proposals, one from each side; "suivez-moi" brings Alice's board to the proposals zone.
 		await panel.locator('.live-agenda li', { hasText: 'Propositions' }).getByRole('button').click()
 		await panel.getByRole('button', { name: 'Suivez-moi' }).nth(4).click()
-		await alice.waitForTimeout(800)
+		await settled(alice.locator('.tablee-zone[data-zone="propositions"]'), { containsCentre: true })
 		await alice.getByTestId('tools.note').click()
 		await alice.mouse.click(400, 450)
 		await compose.getByLabel('Description de la proposition').fill('Conventions pluriannuelles de trois ans')
@@ -144,7 +157,15 @@ describe('a short concertation', () => {
 			hasText: 'Conventions',
 		})
 		await aliceCheck.getByLabel('D’accord', { exact: true }).check()
-		await alice.waitForTimeout(1000)
+		// Close only once both answers (Bob's with its reason) reached the server.
+		await waitFor(async () => {
+			const response = await server.api(`/api/workshops/${workshop.id}/vote/tally`, {
+				token: workshop.tokens.facilitator,
+			})
+			const tally = (await response.json()) as Tally
+			const proposal = tally.proposals.find((candidate) => candidate.answers.agree > 0)
+			return proposal?.answers.agree === 2 && proposal.reasons.includes('Sous réserve du budget 2027')
+		}, 'both consensus answers stored on the server')
 		await panel.getByRole('button', { name: 'Clore le test' }).click()
 		await panel.getByRole('button', { name: 'Dévoiler le test' }).click()
 		const checked = bob.locator('.results-list li', { hasText: 'Conventions pluriannuelles' })
@@ -158,7 +179,7 @@ describe('a short concertation', () => {
 		await board.goto(`${base}/b/${workshop.id}`)
 		await board.locator('.tl-container').waitFor({ timeout: 30_000 })
 		await panel.getByRole('button', { name: 'Suivez-moi' }).nth(7).click()
-		await board.waitForTimeout(800)
+		await settled(board.locator('.tablee-zone[data-zone="recommandations"]'), { containsCentre: true })
 		await board.getByTestId('tools.note').click()
 		await board.mouse.click(640, 450)
 		const facilitatorCompose = board.locator('#panel-compose')

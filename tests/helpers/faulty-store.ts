@@ -1,4 +1,4 @@
-import type { WorkshopRecord, WorkshopStore } from '../../server/store/workshop-store.ts'
+import type { DocumentName, WorkshopRecord, WorkshopStore } from '../../server/store/workshop-store.ts'
 
 /**
  * Wraps a real store to inject the failures a disk can have: saves that fail or wait at a
@@ -33,13 +33,25 @@ export class FaultyStore implements WorkshopStore {
 		return this.inner.load(id)
 	}
 
-	async save(record: WorkshopRecord) {
+	async save(record: WorkshopRecord, expectedRevision: number | null) {
 		this.saveCalls++
 		if (this.gate) await this.gate
 		if (this.failSaves > 0) {
 			this.failSaves--
 			throw new Error('ENOSPC: simulated write failure')
 		}
-		await this.inner.save(record)
+		return this.inner.save(record, expectedRevision)
+	}
+
+	appendUpdates(workshop: string, document: DocumentName, updates: readonly Uint8Array[]) {
+		return this.inner.appendUpdates(workshop, document, updates)
+	}
+
+	compact(workshop: string) {
+		return this.inner.compact(workshop)
+	}
+
+	lock<T>(workshop: string, work: () => Promise<T>) {
+		return this.inner.lock(workshop, work)
 	}
 }

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto'
+import type { MediaExtension } from '../assets/asset-files.ts'
+import { AssetFiles } from '../assets/asset-files.ts'
+import { loadSecret } from '../auth/secret.ts'
+import { LowdbStore } from './lowdb-store.ts'
+import { MemoryAssets, MemorySyntheses } from './memory-files.ts'
+import { MemoryStore } from './memory-store.ts'
+import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
+import type { WorkshopStore } from './workshop-store.ts'
+
+/** Saved national syntheses. A missing one is `null`; a damaged one throws (never "absent"). */
+export interface SynthesisStore {
+	load(id: string): Promise<SynthesisRecord | null>
+	save(record: SynthesisRecord): Promise<void>
+}
+
+/** Images and videos pasted on boards, under a random name that acts as a capability. */
+export interface AssetStore {
+	/** Stores the bytes durably and returns the name to serve them under. */
+	save(workshop: string, extension: MediaExtension, bytes: Uint8Array): Promise<string>
+	/** The bytes and media type of a stored file, or null when there is none. */
+	read(workshop: string, name: string): Promise<{ bytes: Buffer; type: string } | null>
+}
+
+/** Where the token signing secret is kept when `TABLEE_SECRET` does not give it. */
+export interface SecretStore {
+	/** The secret, created on first use; every process of one installation must read the same. */
+	load(): Promise<string>
+}
+
+/** Every port of the storage, from one adapter family. */
+export interface Storage {
+	workshops: WorkshopStore
+	syntheses: SynthesisStore
+	assets: AssetStore
+	secret: SecretStore
+}
+
+/** The adapters `STORE` selects: files in `DATA_DIR` (default), or memory for throw-away servers. */
+export const storeKinds = ['lowdb', 'memory'] as const
+export type StoreKind = (typeof storeKinds)[number]
+
+/**
+ * Opens the storage the configuration names. `TABLEE_SECRET`, when set, is the secret whatever
+ * the adapter.
+ */
+export async function openStorage(config: {
+	store: StoreKind
+	dataDir: string
+	secret: string | null
+}): Promise<Storage> {
+	const configured = config.secret
+	if (config.store === 'memory') {
+		const generated = randomBytes(32).toString('base64url')
+		return {
+			workshops: new MemoryStore(),
+			syntheses: new MemorySyntheses(),
+			assets: new MemoryAssets(),
+			secret: { load: async () => configured ?? generated },
+		}
+	}
+	return {
+		workshops: await new LowdbStore(config.dataDir).open(),
+		syntheses: new SynthesisFiles(config.dataDir),
+		assets: new AssetFiles(config.dataDir),
+		secret: { load: () => loadSecret(configured, config.dataDir) },
+	}
+}
