@@ -36,7 +36,7 @@ import {
 	writeConsensus,
 	writeVote,
 } from '../../shared/workshop/control-document.ts'
-import { idSchema as id } from '../../shared/workshop/ids.ts'
+import { idSchema as id, isId } from '../../shared/workshop/ids.ts'
 import type { PersonalClaims } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -71,25 +71,27 @@ const openVoteSchema = v.pipe(
  * V2: keys are proposal ids and nothing else. valibot's record leaves `__proto__`, `constructor`
  * and `prototype` out of its output without an issue, which turned such a ballot into an empty one
  * (a silent withdrawal): the raw object's own keys are checked first, and refused — `constructor`
- * and `prototype` look like ids, so names of the object prototype are refused by name.
+ * and `prototype` look like ids, so names of the object prototype are refused by name. Consensus
+ * answers are keyed the same way.
  */
-const allocationSchema = v.pipe(
-	// `custom` hands the parsed JSON on untouched, own `__proto__` key included.
-	v.custom<Record<string, unknown>>(
-		(input) => typeof input === 'object' && input !== null && !Array.isArray(input),
-		'the allocation is an object of proposal ids',
-	),
-	v.rawCheck(({ dataset, addIssue }) => {
-		if (!dataset.typed) return
-		const key = Reflect.ownKeys(dataset.value).find(
-			(k) => typeof k !== 'string' || !/^[a-z0-9]{8,40}$/.test(k) || k in Object.prototype || k === 'prototype',
-		)
-		if (key !== undefined) addIssue({ message: `"${String(key)}" is not a proposal id` })
-	}),
-	v.record(id(), v.number()),
-)
+const byProposal = <S extends v.GenericSchema>(value: S) =>
+	v.pipe(
+		// `custom` hands the parsed JSON on untouched, own `__proto__` key included.
+		v.custom<Record<string, unknown>>(
+			(input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+			'an object of proposal ids',
+		),
+		v.rawCheck(({ dataset, addIssue }) => {
+			if (!dataset.typed) return
+			const key = Reflect.ownKeys(dataset.value).find(
+				(k) => typeof k !== 'string' || !isId(k) || k in Object.prototype || k === 'prototype',
+			)
+			if (key !== undefined) addIssue({ message: `"${String(key)}" is not a proposal id` })
+		}),
+		v.record(id(), value),
+	)
 const ballotSchema = v.strictObject({
-	allocation: allocationSchema,
+	allocation: byProposal(v.number()),
 	onBehalfOf: v.optional(id()),
 })
 const openConsensusSchema = v.strictObject({
@@ -98,8 +100,7 @@ const openConsensusSchema = v.strictObject({
 	minutes,
 })
 const answerSchema = v.strictObject({
-	answers: v.record(
-		id(),
+	answers: byProposal(
 		v.strictObject({
 			answer: v.picklist(consensusAnswers),
 			why: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(200))), null),

@@ -83,3 +83,20 @@ test('[V2] an empty ballot withdraws the voter: not counted as a voter, dots bac
 		expect(await voters()).toBe(1)
 	}
 })
+
+test('[V2][V9] consensus answers are keyed by proposal ids the same way: __proto__ and constructor are refused', async () => {
+	expect((await call('/consensus/open', facilitator(), { proposals: [proposalId] })).status).toBe(200)
+	await call('/phase', facilitator(), { index: VOTE + 1 })
+	expect((await call('/consensus/answer', bob.token, { answers: { [proposalId]: { answer: 'agree' } } })).status).toBe(
+		200,
+	)
+	for (const key of ['__proto__', 'constructor', 'prototype']) {
+		const body = `{"answers":{"${key}":{"answer":"disagree"}}}`
+		const answer = await call('/consensus/answer', bob.token, body)
+		expect(answer.status, key).toBe(400)
+		expect(answer.code, key).toBe('invalid_body')
+	}
+	expect((await call('/consensus/mine', bob.token)).body).toMatchObject({
+		answers: { [proposalId]: { answer: 'agree' } },
+	})
+})
