@@ -23,7 +23,8 @@ export interface LoadSetup {
 	rate: number
 }
 
-export type LoadCommand = { type: 'write' } | { type: 'halt' } | { type: 'mark' } | { type: 'sync' } | { type: 'report' }
+export type LoadCommand =
+	{ type: 'write' } | { type: 'halt' } | { type: 'mark' } | { type: 'sync' } | { type: 'report' }
 
 export interface LoadReport {
 	type: 'report'
@@ -34,7 +35,9 @@ export interface LoadReport {
 
 process.setMaxListeners(0)
 // The setup comes over IPC: a thousand tokens would not fit in an environment variable.
-const setup = await new Promise<LoadSetup>((resolve) => process.once('message', (message: LoadSetup) => resolve(message)))
+const setup = await new Promise<LoadSetup>((resolve) =>
+	process.once('message', (message: LoadSetup) => resolve(message)),
+)
 let delays: number[] = []
 let sent = 0
 const syncMs: number[] = []

@@ -152,7 +152,13 @@ export interface SyncParams {
 /** Writes `notes` notes into a room in chunks, and waits until a fresh client receives them all. */
 async function seedBoard(peer: Peer, room: { name: string; tokens: string[] }, notes: number): Promise<LightClient> {
 	const doc = new Y.Doc()
-	const seeder = new LightClient({ dialect: peer.dialect, base: peer.base, room: room.name, token: room.tokens[0] ?? '', doc })
+	const seeder = new LightClient({
+		dialect: peer.dialect,
+		base: peer.base,
+		room: room.name,
+		token: room.tokens[0] ?? '',
+		doc,
+	})
 	await seeder.synced
 	const records = doc.getMap('records')
 	for (let start = 0; start < notes; start += 500) {
@@ -235,7 +241,13 @@ export async function memoryUse(kind: PeerKind, params: MemoryParams): Promise<F
 		for (let r = 0; r < params.rooms; r++) {
 			const room = await peer.room(1)
 			const doc = new Y.Doc()
-			const client = new LightClient({ dialect: peer.dialect, base: peer.base, room: room.name, token: room.tokens[0] ?? '', doc })
+			const client = new LightClient({
+				dialect: peer.dialect,
+				base: peer.base,
+				room: room.name,
+				token: room.tokens[0] ?? '',
+				doc,
+			})
 			clients.push(client)
 			await client.synced
 			doc.transact(() => {

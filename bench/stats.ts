@@ -28,7 +28,9 @@ export async function alternate(
 	for (let round = 0; round < rounds; round++) {
 		for (let i = 0; i < order.length; i++) {
 			const slot = order[(i + round) % order.length] as Slot
+			const started = performance.now()
 			runs[slot].push(await run(kindOf(slot)))
+			process.stdout.write(`  ${slot} ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
 		}
 	}
 	return { runs }
@@ -66,7 +68,10 @@ export interface FigureRow {
 	noise: number
 }
 
-export function summarize(comparison: Comparison, figures: Array<[key: string, label: string, unit: string]>): FigureRow[] {
+export function summarize(
+	comparison: Comparison,
+	figures: Array<[key: string, label: string, unit: string]>,
+): FigureRow[] {
 	return figures.map(([key, figure, unit]) => {
 		const spreads: Partial<Record<Slot, Spread>> = {}
 		for (const slot of slots) {
