@@ -39,6 +39,11 @@ export interface Peer {
 }
 
 const root = path.resolve(import.meta.dirname, '..')
+/**
+ * The Tablée under test: this checkout, or another one (BENCH_TABLEE_DIR, e.g. a `git archive`
+ * of an earlier commit with a node_modules link) to measure a change against what came before.
+ */
+export const tableeMain = path.join(process.env.BENCH_TABLEE_DIR ?? root, 'server/main.ts')
 const TICKS_PER_SECOND = 100
 
 /** User + system CPU seconds the process has used so far. */
@@ -102,7 +107,7 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 
 async function startTablee(): Promise<Peer> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-'))
-	const child = spawn(process.execPath, [path.join(root, 'server/main.ts')], {
+	const child = spawn(process.execPath, [tableeMain], {
 		env: {
 			...process.env,
 			PORT: '0',

@@ -7,7 +7,8 @@
  * fanout-50, fanout-200), storm (storm-light, storm-stock), sync (sync-5000, sync-20000),
  * memory, scale, export. BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 8), BENCH_NOTE (a line about the machine's state, written to the results),
- * BENCH_RESULTS (where to write the Markdown), BENCH_SMOKE=1 (a tiny version of everything:
+ * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
+ * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
  * the test suite runs it so the bench cannot rot; its figures mean nothing).
  */
 import { execFileSync } from 'node:child_process'
@@ -259,7 +260,7 @@ function render(): string {
 		`- Date: ${startedAt.toISOString()}; took ${minutes.toFixed(1)} min; ${rounds} round${rounds > 1 ? 's' : ''} per scenario${twin ? ' (each round: Tablée, reference, Tablée again, Hocuspocus, the order rotated)' : ''}`,
 		`- Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${os.release()}`,
 		`- Load average (1 min) at start ${loadBefore[0]?.toFixed(2)}, at end ${os.loadavg()[0]?.toFixed(2)}${process.env.BENCH_NOTE ? `; ${process.env.BENCH_NOTE}` : ''}`,
-		`- Node ${process.versions.node}; Tablée ${commit()}; @y/websocket-server ${version('@y/websocket-server')}; @hocuspocus/server ${version('@hocuspocus/server')} and @hocuspocus/provider ${version('@hocuspocus/provider')} (default settings); yjs ${version('yjs')}; ws ${version('ws')}`,
+		`- Node ${process.versions.node}; Tablée ${process.env.BENCH_TABLEE_DIR ? `from ${process.env.BENCH_TABLEE_DIR}` : commit()}; @y/websocket-server ${version('@y/websocket-server')}; @hocuspocus/server ${version('@hocuspocus/server')} and @hocuspocus/provider ${version('@hocuspocus/provider')} (default settings); yjs ${version('yjs')}; ws ${version('ws')}`,
 		'',
 		'Each cell: min / median / max over the runs. Ratios compare medians (below 1: Tablée uses less or is faster).',
 		'**A/A** is the noise floor: median of Tablée runs over the median of the other Tablée runs of the same rounds',
