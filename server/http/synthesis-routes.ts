@@ -15,11 +15,13 @@ import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { SynthesisFiles, SynthesisRecord } from '../store/synthesis-files.ts'
-import { renderSynthesisDocx, renderSynthesisPdf } from '../exports/render-synthesis-files.ts'
 import { ApiError } from './api-error.ts'
 import { consolidationOf } from './export-routes.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
+
+// Loaded at the first Word or PDF synthesis, not at start (see export-routes.ts).
+const synthesisRenderers = () => import('../exports/render-synthesis-files.ts')
 
 export interface SynthesisRoutesOptions {
 	registry: RoomRegistry
@@ -198,6 +200,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				return c.body(renderSynthesisCsv(model, language))
 			}
 			if (format === 'docx' || format === 'pdf') {
+				const { renderSynthesisDocx, renderSynthesisPdf } = await synthesisRenderers()
 				const bytes =
 					format === 'docx' ? await renderSynthesisDocx(model, language) : await renderSynthesisPdf(model, language)
 				c.header(
