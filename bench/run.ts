@@ -5,7 +5,7 @@
  *
  * BENCH_KINDS selects parts (comma-separated; a prefix selects a group): fanout (fanout-2,
  * fanout-50, fanout-200), storm (storm-light, storm-stock), sync (sync-5000, sync-20000),
- * memory, scale, export. BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
+ * memory, scale, wire (bytes on the wire, Chromium), export. BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 8), BENCH_NOTE (a line about the machine's state, written to the results),
  * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
  * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
@@ -16,10 +16,12 @@ import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
 import path from 'node:path'
+import { existsSync } from 'node:fs'
 import { runExportBench } from './export-bench.ts'
-import { peerNames, type PeerKind } from './peers.ts'
+import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
 import { fanout, type FanoutParams, firstSync, memoryUse } from './scenarios.ts'
+import { wireBytes, type WireResult } from './wire-bytes.ts'
 import { alternate, type Comparison, type Figures, type FigureRow, type slots, summarize } from './stats.ts'
 
 // Every y-websocket provider registers a process 'exit' handler: hundreds of them are expected.
@@ -30,7 +32,7 @@ const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
 const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 8))
 const warmupS = smoke ? 0.5 : 2
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
-const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,export')
+const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export')
 	.split(',')
 	.map((kind) => ({ light: 'storm-light', stock: 'storm-stock' })[kind] ?? kind)
 const wants = (kind: string) => selected.some((choice) => kind === choice || kind.startsWith(`${choice}-`))
@@ -194,6 +196,30 @@ if (wants('scale')) {
 	}
 }
 
+// Bytes on the wire (Chromium): this checkout's server and build, and a baseline to compare with
+// when BENCH_WIRE_BASELINE="<checkout>,<built client dir>" is given (e.g. before compression).
+const wire: Array<{ label: string; result: WireResult }> = []
+if (wants('wire') && !smoke) {
+	const builtClient = path.join(path.dirname(path.dirname(tableeMain)), 'dist', 'client')
+	const targets: Array<[string, string, string]> = []
+	const baseline = process.env.BENCH_WIRE_BASELINE?.split(',')
+	if (baseline?.[0] && baseline[1])
+		targets.push([`baseline (${baseline[0]})`, path.join(baseline[0], 'server/main.ts'), baseline[1]])
+	targets.push(['Tablée', tableeMain, existsSync(builtClient) ? builtClient : path.join(root, 'dist', 'client')])
+	say('\nBytes on the wire (Chromium)')
+	for (const [label, main, clientDir] of targets) {
+		if (!existsSync(path.join(clientDir, 'index.html'))) {
+			say(`  ${label}: no client build in ${clientDir} (npm run build), skipped`)
+			continue
+		}
+		const result = await wireBytes(main, clientDir)
+		wire.push({ label, result })
+		say(
+			`  ${label}: board ${kB(result.board.total)} (${kB(result.board.untilUsable)} until usable, ${kB(result.board.again)} again), light view ${kB(result.light.total)}`,
+		)
+	}
+}
+
 const exportRows = wants('export') && !smoke ? await runExportBench() : []
 if (exportRows.length > 0) {
 	say('\nExport of a 1 000-contribution workshop (mean of 5 runs, after a warm-up)')
@@ -216,6 +242,10 @@ await writeFile(
 say(
 	`\n${minutes.toFixed(1)} min. Written to ${path.relative(process.cwd(), resultsFile)} and ${path.relative(process.cwd(), jsonFile)}`,
 )
+
+function kB(bytes: number): string {
+	return `${(bytes / 1000).toFixed(1)} kB`
+}
 
 function fmt(value: number): string {
 	if (!Number.isFinite(value)) return '—'
