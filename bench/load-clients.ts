@@ -40,6 +40,8 @@ const setup = await new Promise<LoadSetup>((resolve) =>
 )
 let delays: number[] = []
 let sent = 0
+/** Changes sent before the window opened are not counted, even when they arrive inside it. */
+let markedAt = Number.POSITIVE_INFINITY
 const syncMs: number[] = []
 const writers: Array<() => void> = []
 const timers: NodeJS.Timeout[] = []
@@ -55,7 +57,7 @@ function connect(spec: ClientSpec): LightClient {
 		onUpdate:
 			spec.role === 'reader'
 				? (update, at) => {
-						for (const sentAt of marks(update)) delays.push(at - sentAt)
+						for (const sentAt of marks(update)) if (sentAt >= markedAt) delays.push(at - sentAt)
 					}
 				: undefined,
 	})
@@ -107,6 +109,7 @@ process.on('message', async (command: LoadCommand) => {
 	} else if (command.type === 'mark') {
 		delays = []
 		sent = 0
+		markedAt = now()
 		process.send?.({ type: 'marked' })
 	} else if (command.type === 'sync') {
 		const syncers = setup.clients.filter((spec) => spec.role === 'syncer').map(connect)

@@ -158,6 +158,7 @@ if (wants('memory')) {
 		[
 			['idleMiB', 'idle RSS', 'MiB'],
 			['perRoomKiB', 'per room', 'KiB'],
+			['perParticipantKiB', 'per participant joined (Tablée only)', 'KiB'],
 			['perConnectionKiB', 'per connection', 'KiB'],
 			['afterEmptyMiB', 'RSS after all rooms empty', 'MiB'],
 			['peakRssMiB', 'peak RSS', 'MiB'],
@@ -229,6 +230,7 @@ if (exportRows.length > 0) {
 
 const minutes = (performance.now() - t0) / 60_000
 const markdown = render()
+await mkdir(path.dirname(resultsFile), { recursive: true })
 await writeFile(resultsFile, markdown)
 // Beside BENCH_RESULTS when it is given (the smoke test writes to a temporary directory).
 const jsonFile = process.env.BENCH_RESULTS

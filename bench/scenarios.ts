@@ -256,7 +256,10 @@ export async function memoryUse(kind: PeerKind, params: MemoryParams): Promise<F
 		}
 		await sleep(params.settleMs)
 		const withRooms = memory(peer.pid).rss
+		// Tablée records every participant who joins: measured apart from the connections.
 		const crowd = await peer.room(params.connections)
+		await sleep(params.settleMs)
+		const withParticipants = memory(peer.pid).rss
 		for (let i = 0; i < crowd.tokens.length; i += 25) {
 			const batch = crowd.tokens
 				.slice(i, i + 25)
@@ -278,7 +281,8 @@ export async function memoryUse(kind: PeerKind, params: MemoryParams): Promise<F
 		return {
 			idleMiB: idle / MiB,
 			perRoomKiB: (withRooms - idle) / params.rooms / 1024,
-			perConnectionKiB: (withConnections - withRooms) / params.connections / 1024,
+			perParticipantKiB: (withParticipants - withRooms) / params.connections / 1024,
+			perConnectionKiB: (withConnections - withParticipants) / params.connections / 1024,
 			afterEmptyMiB: afterEmpty / MiB,
 			peakRssMiB: peak / MiB,
 		}
