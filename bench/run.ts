@@ -56,10 +56,11 @@ async function compare(
 	setup: string,
 	run: (kind: PeerKind) => Promise<Figures>,
 	figures: Array<[string, string, string]>,
+	roundsHere = rounds,
 ): Promise<void> {
 	say(`\n${title} (${setup})`)
 	const started = performance.now()
-	const comparison = await alternate(rounds, run, twin)
+	const comparison = await alternate(roundsHere, run, twin)
 	const section = { title, setup, figures: summarize(comparison, figures), runs: comparison.runs }
 	sections.push(section)
 	for (const row of section.figures) say(textRow(row))
@@ -127,6 +128,8 @@ for (const stormKind of ['light', 'stock'] as const) {
 			['p99Ms', 'delay p99', 'ms'],
 			['maxMs', 'delay max', 'ms'],
 		],
+		// Each run already holds `storms` storms of clients × (clients − 1) deliveries.
+		Math.max(1, rounds - 1),
 	)
 	if (stormKind === 'light') lightStorm = sections.at(-1)
 }
