@@ -6,7 +6,7 @@
  * BENCH_KINDS selects parts (comma-separated; a prefix selects a group): fanout (fanout-2,
  * fanout-50, fanout-200), storm (storm-light, storm-stock), sync (sync-5000, sync-20000),
  * memory, scale, wire (bytes on the wire, Chromium), export. BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
- * fan-out, default 8), BENCH_NOTE (a line about the machine's state, written to the results),
+ * fan-out, default 6), BENCH_NOTE (a line about the machine's state, written to the results),
  * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
  * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
  * the test suite runs it so the bench cannot rot; its figures mean nothing).
@@ -29,8 +29,8 @@ process.setMaxListeners(0)
 
 const smoke = process.env.BENCH_SMOKE === '1'
 const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
-const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 8))
-const warmupS = smoke ? 0.5 : 2
+const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 6))
+const warmupS = smoke ? 0.5 : 1.5
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
 const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export')
 	.split(',')
@@ -83,7 +83,7 @@ for (const [kind, params] of fanouts) {
 	if (!wants(kind) || (smoke && kind !== 'fanout-200')) continue
 	await compare(
 		`Fan-out, ${params.readers} readers, ${params.writers} writer${params.writers > 1 ? 's' : ''} at ${params.rate} Hz`,
-		`one room, ${windowS} s measured after ${warmupS} s of warm-up, clients in 4 processes`,
+		`one room, ${windowS} s measured after ${warmupS} s of warm-up, clients in up to 4 processes (about 60 each)`,
 		(peer) => fanout(peer, { ...params, warmupS, windowS, processes: 4 }),
 		fanoutFigures,
 	)
@@ -139,7 +139,7 @@ for (const notes of smoke ? [300] : [5000, 20000]) {
 	const clients = smoke ? 2 : 10
 	await compare(
 		`First sync, ${notes.toLocaleString('en')}-note board`,
-		`${clients} fresh clients at once, in 2 processes; time from connecting until the board has arrived`,
+		`${clients} fresh clients at once, in one process; time from connecting until the board has arrived`,
 		(peer) => firstSync(peer, { notes, clients, processes: 2 }),
 		[
 			['syncMedianMs', 'time to sync, median client', 'ms'],

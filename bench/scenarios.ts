@@ -41,7 +41,8 @@ function next<T>(worker: ChildProcess, type: string): Promise<T> {
 
 /** Forks client processes and spreads `specs` over them. */
 async function startWorkers(peer: Peer, specs: ClientSpec[], rate: number, processes: number): Promise<Workers> {
-	const count = Math.max(1, Math.min(processes, specs.length))
+	// About 60 clients per process, at most `processes`: starting a process costs a second here.
+	const count = Math.max(1, Math.min(processes, Math.ceil(specs.length / 60)))
 	const all = Array.from({ length: count }, () =>
 		fork(path.join(import.meta.dirname, 'load-clients.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
 	)
