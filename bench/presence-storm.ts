@@ -176,14 +176,33 @@ export async function runStorm(
 		}),
 	)
 	const next = (worker: ChildProcess, type: string) =>
-		new Promise<Record<string, unknown>>((resolve) => {
+		new Promise<Record<string, unknown>>((resolve, reject) => {
+			const onExit = (code: number | null) => reject(new Error(`storm client process exited (${code})`))
 			const onMessage = (message: Record<string, unknown>) => {
 				if (message.type !== type) return
 				worker.off('message', onMessage)
+				worker.off('exit', onExit)
 				resolve(message)
 			}
 			worker.on('message', onMessage)
+			worker.once('exit', onExit)
 		})
+	try {
+		return await measureStorms(relay, workers, next, clients, storms, kind)
+	} catch (error) {
+		for (const worker of workers) worker.kill()
+		throw error
+	}
+}
+
+async function measureStorms(
+	relay: RelayProcess,
+	workers: ChildProcess[],
+	next: (worker: ChildProcess, type: string) => Promise<Record<string, unknown>>,
+	clients: number,
+	storms: number,
+	kind: 'stock' | 'light',
+): Promise<StormResult> {
 	await Promise.all(workers.map((worker) => next(worker, 'ready')))
 	const cpuBefore = relay.child.pid ? cpuSeconds(relay.child.pid) : Number.NaN
 	for (let storm = 1; storm <= storms; storm++) {

@@ -47,6 +47,7 @@ interface Section {
 	setup: string
 	figures: FigureRow[]
 	runs: Comparison['runs']
+	error?: string
 }
 const sections: Section[] = []
 const say = (text: string) => process.stdout.write(`${text}\n`)
@@ -60,7 +61,21 @@ async function compare(
 ): Promise<void> {
 	say(`\n${title} (${setup})`)
 	const started = performance.now()
-	const comparison = await alternate(roundsHere, run, twin)
+	let comparison: Comparison
+	try {
+		comparison = await alternate(roundsHere, run, twin)
+	} catch (error) {
+		// One broken scenario must not lose the others' figures.
+		say(`  FAILED: ${(error as Error).message}`)
+		sections.push({
+			title,
+			setup,
+			figures: [],
+			runs: { tablee: [], reference: [], 'tablee-again': [], hocuspocus: [] },
+			error: (error as Error).message,
+		})
+		return
+	}
 	const section = { title, setup, figures: summarize(comparison, figures), runs: comparison.runs }
 	sections.push(section)
 	for (const row of section.figures) say(textRow(row))
@@ -305,6 +320,10 @@ function render(): string {
 	]
 	for (const section of sections) {
 		lines.push('', `## ${section.title}`, '', section.setup, '')
+		if (section.error) {
+			lines.push(`**Failed:** ${section.error}`)
+			continue
+		}
 		lines.push(
 			'| figure | Tablée | reference | Hocuspocus | Tablée / reference | Tablée / Hocuspocus | A/A (noise) |',
 			'| --- | --- | --- | --- | --- | --- | --- |',

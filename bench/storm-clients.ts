@@ -12,7 +12,7 @@
  * Times are wall-clock milliseconds with sub-millisecond precision (`performance.timeOrigin +
  * performance.now()`), comparable across processes on one machine.
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import { HocuspocusProvider } from '@hocuspocus/provider'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
@@ -55,9 +55,25 @@ function record(ownId: number, clientId: number, state: unknown, at: number) {
 	}
 }
 
+/**
+ * `ws` throws an error event nobody listens to when the provider gives up on a socket still
+ * connecting (a browser's WebSocket would not): listened to here, the provider just reconnects.
+ */
+class ProviderWebSocket extends WebSocket {
+	constructor(...args: ConstructorParameters<typeof WebSocket>) {
+		super(...args)
+		this.on('error', () => undefined)
+	}
+}
+
 async function hocuspocusClient(): Promise<StormClient> {
-	const websocketProvider = new HocuspocusProviderWebsocket({ url: setup.url, WebSocketPolyfill: WebSocket })
-	const provider = new HocuspocusProvider({ websocketProvider, name: setup.room, document: new Y.Doc() })
+	// Given a URL (not a socket of its own), the provider manages its socket, as in a browser.
+	const provider = new HocuspocusProvider({
+		url: setup.url,
+		WebSocketPolyfill: ProviderWebSocket,
+		name: setup.room,
+		document: new Y.Doc(),
+	} as ConstructorParameters<typeof HocuspocusProvider>[0])
 	await new Promise<void>((resolve) => (provider.isSynced ? resolve() : provider.on('synced', () => resolve())))
 	const awareness = provider.awareness
 	if (!awareness) throw new Error('the Hocuspocus provider has no awareness')
@@ -68,10 +84,7 @@ async function hocuspocusClient(): Promise<StormClient> {
 	})
 	return {
 		publish: (stormRound, sentAt) => awareness.setLocalStateField('storm', { round: stormRound, sentAt }),
-		destroy: () => {
-			provider.destroy()
-			websocketProvider.destroy()
-		},
+		destroy: () => provider.destroy(),
 	}
 }
 
@@ -152,6 +165,9 @@ const clients = await Promise.all(
 	setup.tokens.map((token) => (setup.kind === 'light' ? lightClient(token) : stockClient(token))),
 )
 process.send?.({ type: 'ready' })
+
+// The bench stopped (or failed): nothing left to measure.
+process.on('disconnect', () => process.exit(0))
 
 process.on('message', async (command: Command) => {
 	if (command.type === 'storm') {
