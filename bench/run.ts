@@ -257,7 +257,7 @@ const jsonFile = process.env.BENCH_RESULTS
 await mkdir(path.dirname(jsonFile), { recursive: true })
 await writeFile(
 	jsonFile,
-	`${JSON.stringify({ startedAt, rounds, windowS, sections, scale, exports: exportRows }, null, 2)}\n`,
+	`${JSON.stringify({ startedAt, rounds, windowS, sections, scale, wire, exports: exportRows }, null, 2)}\n`,
 )
 say(
 	`\n${minutes.toFixed(1)} min. Written to ${path.relative(process.cwd(), resultsFile)} and ${path.relative(process.cwd(), jsonFile)}`,
@@ -370,6 +370,24 @@ function render(): string {
 				]
 			})
 			lines.push(`| ${load} | ${cells.join(' | ')} |`)
+		}
+	}
+	if (wire.length > 0) {
+		lines.push(
+			'',
+			'## Bytes on the wire',
+			'',
+			'Chromium, a participant joining from the shared link (board: 1280 px wide; light view: a 390 px phone);',
+			'bytes received as the browser counts them (headers included; the WebSocket excluded). "Again": the same',
+			'view loaded once more, as when someone reloads or comes back.',
+			'',
+			'| server and build | board, until the canvas shows | board, everything | board, again | light view | light view, again |',
+			'| --- | --- | --- | --- | --- | --- |',
+		)
+		for (const { label, result } of wire) {
+			lines.push(
+				`| ${label} | ${kB(result.board.untilUsable)} | ${kB(result.board.total)} (${result.board.requests} requests) | ${kB(result.board.again)} | ${kB(result.light.total)} (${result.light.requests} requests) | ${kB(result.light.again)} |`,
+			)
 		}
 	}
 	if (exportRows.length > 0) {
