@@ -1,5 +1,11 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { brotliCompress, constants, gzip } from 'node:zlib'
+import type { Plugin } from 'vite'
 import solid from 'vite-plugin-solid'
 import { defineConfig } from 'vitest/config'
+import { COMPRESSIBLE } from './server/http/static-client.ts'
 
 /**
  * One config for the client build (Vite + Solid) and the test runner (Vitest).
@@ -7,11 +13,46 @@ import { defineConfig } from 'vitest/config'
  */
 const serverUrl = process.env.TABLEE_DEV_SERVER ?? 'http://localhost:3000'
 
+/**
+ * Writes a brotli (.br, best quality) and a gzip (.gz) copy beside every text file of the build,
+ * so the server sends compressed files without compressing per request
+ * (server/http/static-client.ts). A copy that would not be smaller is not written.
+ */
+function precompress(): Plugin {
+	const brotli = promisify(brotliCompress)
+	const gzipped = promisify(gzip)
+	return {
+		name: 'tablee-precompress',
+		apply: 'build',
+		async writeBundle(options, bundle) {
+			const dir = options.dir ?? ''
+			const files = Object.keys(bundle).filter((name) => COMPRESSIBLE.test(name))
+			await Promise.all(
+				files.map(async (name) => {
+					const file = path.join(dir, name)
+					const bytes = await readFile(file)
+					const [br, gz] = await Promise.all([
+						brotli(bytes, {
+							params: {
+								[constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+								[constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+							},
+						}),
+						gzipped(bytes, { level: 9 }),
+					])
+					if (br.length < bytes.length) await writeFile(`${file}.br`, br)
+					if (gz.length < bytes.length) await writeFile(`${file}.gz`, gz)
+				}),
+			)
+		},
+	}
+}
+
 export default defineConfig({
 	root: 'client',
 	publicDir: false,
 	// Tests run server code under Node: the Solid plugin would make `ws` resolve to its browser stub.
-	plugins: process.env.VITEST ? [] : [solid({ exclude: ['client/canvas/**', '**/node_modules/**'] })],
+	plugins: process.env.VITEST ? [] : [solid({ exclude: ['client/canvas/**', '**/node_modules/**'] }), precompress()],
 	// Solid's plugin compiles every other .tsx; the React island (client/canvas/) is left to Vite's
 	// own transform, with React's automatic runtime.
 	oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },

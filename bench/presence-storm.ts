@@ -1,12 +1,14 @@
 /**
  * Presence storm: N clients in one room all renew their presence in the same instant (what
  * happens when a whole room joined in the same minute). Measures how long each presence change
- * takes to reach every other client, on Tablée's relay and on the reference relay
- * (@y/websocket-server), both run as separate processes in this same run.
+ * takes to reach every other client, on Tablée's relay, the reference relay (@y/websocket-server)
+ * and Hocuspocus, each run as a separate process in this same run.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { cpuSeconds, tableeMain } from './peers.ts'
+import type { Dialect } from './wire.ts'
 
 export interface StormResult {
 	relay: string
@@ -18,6 +20,8 @@ export interface StormResult {
 	p99: number
 	max: number
 	rssBytes: number | null
+	/** Server CPU seconds over the storms. */
+	cpuSeconds: number
 }
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -27,6 +31,7 @@ interface RelayProcess {
 	url: string
 	room: string
 	tokens: string[]
+	dialect: Dialect
 	child: ChildProcess
 	stop(): Promise<void>
 }
@@ -39,6 +44,8 @@ async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string
 			const match = pattern.exec(output)
 			if (match) {
 				child.stdout?.off('data', onData)
+				// Keep draining the pipe: a server blocked on a full stdout would measure nothing.
+				child.stdout?.resume()
 				resolve(match[1] ?? match[0])
 			}
 		}
@@ -66,13 +73,30 @@ export async function startReference(clients: number): Promise<RelayProcess> {
 		url: `ws://127.0.0.1:${port}`,
 		room: 'storm',
 		tokens: Array.from({ length: clients }, () => ''),
+		dialect: 'y-websocket',
+		child,
+		stop: stopper(child),
+	}
+}
+
+export async function startHocuspocus(clients: number): Promise<RelayProcess> {
+	const child = spawn(process.execPath, [path.join(root, 'bench/hocuspocus-server.ts'), '0'], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	})
+	const port = await waitForLine(child, /listening (\d+)/)
+	return {
+		name: 'Hocuspocus 4.7.0',
+		url: `ws://127.0.0.1:${port}`,
+		room: 'storm',
+		tokens: Array.from({ length: clients }, () => ''),
+		dialect: 'hocuspocus',
 		child,
 		stop: stopper(child),
 	}
 }
 
 export async function startTablee(clients: number, dataDir: string): Promise<RelayProcess> {
-	const child = spawn(process.execPath, [path.join(root, 'server/main.ts')], {
+	const child = spawn(process.execPath, [tableeMain], {
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
@@ -101,6 +125,7 @@ export async function startTablee(clients: number, dataDir: string): Promise<Rel
 		url: `${url.replace(/^http/, 'ws')}/ws`,
 		room: created.id,
 		tokens,
+		dialect: 'y-websocket',
 		child,
 		stop: stopper(child),
 	}
@@ -138,21 +163,48 @@ export async function runStorm(
 		fork(path.join(root, 'bench/storm-clients.ts'), [], {
 			env: {
 				...process.env,
-				STORM_SETUP: JSON.stringify({ url: relay.url, room: relay.room, tokens, total: clients, kind }),
+				STORM_SETUP: JSON.stringify({
+					url: relay.url,
+					room: relay.room,
+					tokens,
+					total: clients,
+					kind,
+					dialect: relay.dialect,
+				}),
 			},
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		}),
 	)
 	const next = (worker: ChildProcess, type: string) =>
-		new Promise<Record<string, unknown>>((resolve) => {
+		new Promise<Record<string, unknown>>((resolve, reject) => {
+			const onExit = (code: number | null) => reject(new Error(`storm client process exited (${code})`))
 			const onMessage = (message: Record<string, unknown>) => {
 				if (message.type !== type) return
 				worker.off('message', onMessage)
+				worker.off('exit', onExit)
 				resolve(message)
 			}
 			worker.on('message', onMessage)
+			worker.once('exit', onExit)
 		})
+	try {
+		return await measureStorms(relay, workers, next, clients, storms, kind)
+	} catch (error) {
+		for (const worker of workers) worker.kill()
+		throw error
+	}
+}
+
+async function measureStorms(
+	relay: RelayProcess,
+	workers: ChildProcess[],
+	next: (worker: ChildProcess, type: string) => Promise<Record<string, unknown>>,
+	clients: number,
+	storms: number,
+	kind: 'stock' | 'light',
+): Promise<StormResult> {
 	await Promise.all(workers.map((worker) => next(worker, 'ready')))
+	const cpuBefore = relay.child.pid ? cpuSeconds(relay.child.pid) : Number.NaN
 	for (let storm = 1; storm <= storms; storm++) {
 		const done = workers.map((worker) => next(worker, 'done'))
 		for (const worker of workers) worker.send({ type: 'storm', round: storm })
@@ -160,6 +212,7 @@ export async function runStorm(
 		await new Promise((resolve) => setTimeout(resolve, 500))
 	}
 	const rssBytes = rssOf(relay.child.pid)
+	const cpu = (relay.child.pid ? cpuSeconds(relay.child.pid) : Number.NaN) - cpuBefore
 	const reports = workers.map((worker) => next(worker, 'delays'))
 	for (const worker of workers) worker.send({ type: 'report' })
 	const delays = (await Promise.all(reports)).flatMap((report) => report.delays as number[])
@@ -175,5 +228,6 @@ export async function runStorm(
 		p99: percentile(sorted, 99),
 		max: sorted.at(-1) ?? Number.NaN,
 		rssBytes,
+		cpuSeconds: cpu,
 	}
 }

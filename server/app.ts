@@ -1,8 +1,4 @@
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { upgradeWebSocket } from '@hono/node-server'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Config } from './config.ts'
@@ -11,6 +7,7 @@ import { ApiError, apiErrorHandler } from './http/api-error.ts'
 import { assetFileRoutes, assetUploadRoutes } from './http/asset-routes.ts'
 import { contributionRoutes } from './http/contribution-routes.ts'
 import { sessionRoutes } from './http/session-routes.ts'
+import { staticClient } from './http/static-client.ts'
 import { voteRoutes } from './http/vote-routes.ts'
 import { exportRoutes } from './http/export-routes.ts'
 import { synthesisRoutes } from './http/synthesis-routes.ts'
@@ -178,21 +175,9 @@ export function createApp(deps: AppDeps) {
 		throw new ApiError(426, 'upgrade_required', 'this path serves WebSocket connections only')
 	})
 
-	mountClient(app, config.clientDir)
+	// The built client, compressed and cached; any other path gets index.html for the client to route.
+	app.use('/*', staticClient(config.clientDir))
 	return app
-}
-
-/** Serves the built client; any other path gets index.html so the client can route it. */
-function mountClient(app: Hono, clientDir: string) {
-	const indexFile = path.join(clientDir, 'index.html')
-	// serveStatic wants a path relative to the working directory.
-	if (existsSync(clientDir)) app.use('/*', serveStatic({ root: path.relative(process.cwd(), clientDir) || '.' }))
-	app.get('*', async (c) => {
-		if (!existsSync(indexFile)) {
-			return c.text('Tablée: the client is not built. Run `npm run build` (npm start does it for you).', 503)
-		}
-		return c.html(await readFile(indexFile, 'utf8'))
-	})
 }
 
 function isUpload(method: string, pathname: string): boolean {

@@ -12,8 +12,11 @@ import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { withRoom } from './with-room.ts'
 import * as Y from 'yjs'
 import { createArchive } from '../store/archive.ts'
-import { renderDocx } from '../exports/render-docx.ts'
-import { renderPdf } from '../exports/render-pdf.ts'
+
+// The Word and PDF libraries (docx, pdfkit and its fonts) are loaded at the first export, not at
+// start: most of a relay's life needs neither, and they weigh on its resident memory.
+const wordRenderer = () => import('../exports/render-docx.ts')
+const pdfRenderer = () => import('../exports/render-pdf.ts')
 
 export interface ExportRoutesOptions {
 	registry: RoomRegistry
@@ -82,9 +85,9 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				const model = consolidationOf(room)
 				const body =
 					format === 'docx'
-						? new Uint8Array(await renderDocx(model, language, options))
+						? new Uint8Array(await (await wordRenderer()).renderDocx(model, language, options))
 						: format === 'pdf'
-							? new Uint8Array(await renderPdf(model, language, options))
+							? new Uint8Array(await (await pdfRenderer()).renderPdf(model, language, options))
 							: format === 'json'
 								? `${JSON.stringify(model, null, 2)}\n`
 								: format === 'md'

@@ -18,11 +18,13 @@ import type { Logger } from '../logger.ts'
 import type { SynthesisStore as SynthesisFiles } from '../store/storage.ts'
 import { CorruptSynthesisError, type SynthesisRecord } from '../store/synthesis-files.ts'
 import { consolidationSchema, MAX_NESTING, MAX_SYNTHESIS_SOURCES, nestedDeeperThan } from '../store/synthesis-schema.ts'
-import { renderSynthesisDocx, renderSynthesisPdf } from '../exports/render-synthesis-files.ts'
 import { ApiError } from './api-error.ts'
 import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
+
+// Loaded at the first Word or PDF synthesis, not at start (see export-routes.ts).
+const synthesisRenderers = () => import('../exports/render-synthesis-files.ts')
 
 export interface SynthesisRoutesOptions {
 	registry: RoomRegistry
@@ -226,6 +228,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				return c.body(renderSynthesisCsv(model, language))
 			}
 			if (format === 'docx' || format === 'pdf') {
+				const { renderSynthesisDocx, renderSynthesisPdf } = await synthesisRenderers()
 				const bytes =
 					format === 'docx' ? await renderSynthesisDocx(model, language) : await renderSynthesisPdf(model, language)
 				c.header(

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, expect, test } from 'vitest'
+
+/**
+ * `npm run bench` in miniature (BENCH_SMOKE=1): every relay benchmark runs once, with tiny loads,
+ * against all three servers, so the harness cannot rot between full runs. No figure is judged
+ * here — timing thresholds belong to the bench itself.
+ */
+const root = path.join(import.meta.dirname, '..')
+const dir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-smoke-'))
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+test('[W3] the bench runs every scenario against Tablée, the reference relay and Hocuspocus', async () => {
+	const results = path.join(dir, 'RESULTS.md')
+	const child = spawn(process.execPath, [path.join(root, 'bench/run.ts')], {
+		cwd: root,
+		env: { ...process.env, BENCH_SMOKE: '1', BENCH_RESULTS: results, BENCH_KINDS: 'fanout,storm,sync,memory,scale' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	})
+	let output = ''
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk))
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk))
+	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+	expect(code, output).toBe(0)
+
+	const markdown = await readFile(results, 'utf8')
+	for (const title of [
+		'## Fan-out',
+		'## Presence storm, light clients',
+		'## First sync',
+		'## Memory',
+		'## Scale curve',
+	]) {
+		expect(markdown).toContain(title)
+	}
+	// Every scenario produced figures for the three servers (a dash marks a missing figure).
+	const json = JSON.parse(await readFile(results.replace(/\.md$/, '.json'), 'utf8')) as {
+		sections: Array<{ title: string; runs: Record<string, Array<Record<string, number>>> }>
+		scale: Array<{ peer: string; figures: Record<string, number> }>
+	}
+	for (const section of json.sections) {
+		for (const peer of ['tablee', 'reference', 'hocuspocus']) {
+			expect(section.runs[peer], `${section.title}: ${peer}`).toHaveLength(1)
+			const figures = section.runs[peer]?.[0] ?? {}
+			expect(Object.values(figures).some(Number.isFinite), `${section.title}: ${peer}`).toBe(true)
+		}
+	}
+	const delivered = json.sections.find((section) => section.title.startsWith('Fan-out'))?.runs
+	for (const peer of ['tablee', 'reference', 'hocuspocus']) expect(delivered?.[peer]?.[0]?.samples).toBeGreaterThan(0)
+	expect(new Set(json.scale.map((point) => point.peer))).toEqual(new Set(['tablee', 'reference', 'hocuspocus']))
+}, 240_000)
