@@ -42,6 +42,8 @@ export interface WorkshopMeta {
 	/** Whether contributions show their author's name or only the college (SPEC K9). */
 	authorMode: AuthorMode
 	createdAt: string
+	/** When personal data was removed (SPEC D2–D3); absent until then. */
+	anonymisedAt?: string
 }
 
 export interface ParticipantEntry {
@@ -51,6 +53,8 @@ export interface ParticipantEntry {
 	joinedAt: string
 	/** Takes part on paper: the facilitator records this person's votes (proxy votes). */
 	paper?: boolean
+	/** The name was removed (SPEC D3–D4): `name` holds the college's label instead. */
+	anonymous?: boolean
 }
 
 /** Typed handles on the control document's top-level structures. */
