@@ -65,6 +65,27 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		const again = await store.load('abcdefghijkl')
 		expect(again.ok && again.value?.linkGeneration).toBe(0)
 	})
+
+	test('[D1] a deleted workshop loads as null and is no longer listed; the others stay', async () => {
+		const store = await makeStore()
+		await store.save(record('aaaaaaaaaaaa'))
+		await store.save(record('bbbbbbbbbbbb'))
+		expect((await store.ids()).sort()).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb'])
+		await store.delete('aaaaaaaaaaaa')
+		expect(await store.load('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
+		expect(await store.ids()).toEqual(['bbbbbbbbbbbb'])
+		const other = await store.load('bbbbbbbbbbbb')
+		expect(other.ok && other.value?.id).toBe('bbbbbbbbbbbb')
+		// Deleting what is not there succeeds (a retried deletion).
+		await store.delete('aaaaaaaaaaaa')
+	})
+
+	test('[D1] a deletion queued behind saves is not undone by them', async () => {
+		const store = await makeStore()
+		const saves = [store.save(record('aaaaaaaaaaaa', 'AQ==')), store.save(record('aaaaaaaaaaaa', 'Ag=='))]
+		await Promise.all([...saves, store.delete('aaaaaaaaaaaa')])
+		expect(await store.load('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
+	})
 })
 
 describe('[P5] lowdb adapter on disk', () => {
@@ -167,6 +188,16 @@ describe('[P5] lowdb adapter on disk', () => {
 		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify(record('bbbbbbbbbbbb')))
 		const loaded = await store.load('aaaaaaaaaaaa')
 		expect(loaded.ok || loaded.error.code).toBe('corrupt')
+	})
+
+	test('[D1] deleting removes the file and the temp files a crash left behind', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		await store.save(record('aaaaaaaaaaaa'))
+		await store.save(record('bbbbbbbbbbbb'))
+		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json.123.4.tmp'), '{')
+		await store.delete('aaaaaaaaaaaa')
+		expect(await readdir(path.join(dir, 'workshops'))).toEqual(['bbbbbbbbbbbb.json'])
 	})
 
 	test('[P4] an unreadable file is "unavailable", not "absent"', async () => {

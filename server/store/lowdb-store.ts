@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { Low } from 'lowdb'
 import { err, ok } from '../../shared/result.ts'
-import { CorruptFileError, DurableJsonFile } from './durable-json-file.ts'
+import { CorruptFileError, DurableJsonFile, syncDirectory } from './durable-json-file.ts'
 import type { WorkshopRecord, WorkshopStore } from './workshop-store.ts'
 import { parseRecord } from './workshop-store.ts'
 
@@ -53,6 +53,25 @@ export class LowdbStore implements WorkshopStore {
 		} finally {
 			db.data = null // the room keeps the state; the store need not hold it too
 		}
+	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	/**
+	 * The record's unlink is the commit point (after the writes queued before it); then any other
+	 * file of the workshop (temp files a crash left behind) goes too.
+	 */
+	async delete(id: string) {
+		await this.workshop(id).file.remove()
+		this.files.delete(id)
+		const leftovers = (await readdir(this.dir)).filter((name) => name.startsWith(`${id}.`))
+		for (const name of leftovers) await unlink(path.join(this.dir, name)).catch(() => undefined)
+		if (leftovers.length > 0) await syncDirectory(this.dir)
+	}
+
+	async ids() {
+		return (await readdir(this.dir))
+			.filter((name) => /^[a-z0-9]{8,40}\.json$/.test(name))
+			.map((name) => name.slice(0, -'.json'.length))
 	}
 
 	/** One lowdb instance per file, kept so that its adapter serialises the writes to that file. */

@@ -18,4 +18,13 @@ export class MemoryStore implements WorkshopStore {
 	async save(record: WorkshopRecord) {
 		this.records.set(record.id, JSON.stringify(record))
 	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	async delete(id: string) {
+		this.records.delete(id)
+	}
+
+	async ids() {
+		return [...this.records.keys()]
+	}
 }

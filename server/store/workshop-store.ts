@@ -14,6 +14,15 @@ export interface WorkshopStore {
 	load(id: string): Promise<Result<WorkshopRecord | null, StoreError>>
 	/** Resolves once the record is durably stored; rejects when it is not (the caller retries). */
 	save(record: WorkshopRecord): Promise<void>
+
+	// --- Personal data (SPEC D1–D2) ---
+	/**
+	 * Removes the workshop and everything the adapter keeps for it; resolves once that is durable
+	 * (a later `load` is `null`, also after a crash). Deleting a missing workshop succeeds.
+	 */
+	delete(id: string): Promise<void>
+	/** Ids of every stored workshop (the retention sweep walks them). */
+	ids(): Promise<string[]>
 }
 
 export interface StoreError {

@@ -42,4 +42,19 @@ export class FaultyStore implements WorkshopStore {
 		}
 		await this.inner.save(record)
 	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	failDeletes = 0
+
+	async delete(id: string) {
+		if (this.failDeletes > 0) {
+			this.failDeletes--
+			throw new Error('EIO: simulated delete failure')
+		}
+		await this.inner.delete(id)
+	}
+
+	ids() {
+		return this.inner.ids()
+	}
 }
