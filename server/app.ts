@@ -17,6 +17,8 @@ import { exportRoutes } from './http/export-routes.ts'
 import { synthesisRoutes } from './http/synthesis-routes.ts'
 import { SynthesisFiles } from './store/synthesis-files.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
+import { privacyRoutes } from './http/privacy-routes.ts'
+import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
 import { bearerToken } from './http/bearer-token.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './observability/metrics.ts'
@@ -33,6 +35,8 @@ export interface AppDeps {
 	templates: TemplateCatalog
 	secret: string
 	metrics: Metrics
+	/** Personal data (SPEC D): deleting workshops. */
+	deletion: WorkshopDeletion
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -101,7 +105,16 @@ export function createApp(deps: AppDeps) {
 	// Server time, so clients show the shared timer and vote deadlines in step whatever their clock.
 	app.get('/api/time', (c) => c.json({ now: Date.now() }))
 	app.get('/api/client-config', (c) =>
-		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),
+		c.json({
+			tldrawLicenseKey: config.tldrawLicenseKey,
+			maxUploadBytes: config.maxUploadBytes,
+			// The privacy notice names the controller and the retention period (SPEC D6).
+			privacy: {
+				organisationName: config.organisationName,
+				contact: config.privacyContact,
+				retentionDays: config.retentionDays,
+			},
+		}),
 	)
 
 	app.route(
@@ -124,6 +137,16 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
 	app.route('/api/workshops', exportRoutes({ registry, secret }))
+	app.route(
+		'/api/workshops',
+		privacyRoutes({
+			registry,
+			deletion: deps.deletion,
+			secret,
+			organizerKey: config.organizerKey,
+			retentionDays: config.retentionDays,
+		}),
+	)
 	app.route(
 		'/api/syntheses',
 		synthesisRoutes({

@@ -20,6 +20,7 @@ import { ApiError } from './api-error.ts'
 import { consolidationOf } from './export-routes.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
+import { withoutAuthorNames } from '../../shared/privacy/anonymise.ts'
 
 export interface SynthesisRoutesOptions {
 	registry: RoomRegistry
@@ -93,6 +94,10 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 		groups: record.groups,
 		suggestions: suggestGroups(record.sources),
 		link: `${publicUrl}/s/${record.id}`,
+		// SPEC D1: sources whose workshop was deleted since (the synthesis keeps its copy).
+		deletedSources: (record.origins ?? []).flatMap((origin, source) =>
+			origin?.deletedAt ? [{ source, deletedAt: origin.deletedAt }] : [],
+		),
 	})
 	const save = async (record: SynthesisRecord) => {
 		try {
@@ -118,6 +123,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 					throw new ApiError(400, 'no_sources', 'a synthesis needs at least one territory')
 				}
 				const sources: ConsolidationModel[] = body.exports as unknown as ConsolidationModel[]
+				const origins: SynthesisRecord['origins'] = sources.map(() => null)
 				for (const workshop of body.workshops) {
 					// N6: a workshop of this server comes in with its facilitator token, or the organiser key.
 					const claims = workshop.token ? verifyToken(secret, workshop.token) : null
@@ -133,7 +139,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 							`workshop ${workshop.id} needs its facilitator token or the organiser key`,
 						)
 					}
-					sources.push(await withRoom(registry, workshop.id, (room) => consolidationOf(room)))
+					// The synthesis never shows authors: its copy keeps none (SPEC D1).
+					sources.push(await withRoom(registry, workshop.id, (room) => withoutAuthorNames(consolidationOf(room))))
+					origins.push({ workshop: workshop.id, deletedAt: null })
 				}
 				const now = new Date().toISOString()
 				const record: SynthesisRecord = {
@@ -144,6 +152,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 					updatedAt: now,
 					sources,
 					groups: [],
+					origins,
 				}
 				await save(record)
 				return c.json(view(record), 201)

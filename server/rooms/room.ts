@@ -74,6 +74,8 @@ export class WorkshopRoom {
 	private boardLogBytes = 0
 	private holds = 0
 	private destroyed = false
+	/** Set while the workshop is being deleted (see retire, at the end of the class). */
+	private retired = false
 
 	/** Bumped on every change; a save records the count it covers. */
 	private changeCount = 0
@@ -220,13 +222,18 @@ export class WorkshopRoom {
 		const serverOnly = structuredClone(this.serverOnlyState)
 		let value: T
 		let update: Uint8Array
+		let state: Uint8Array
 		try {
 			value = copy.transact(() => change(copy, serverOnly))
 			update = Y.encodeStateAsUpdate(copy, before)
+			// The copy's own encoding, not `mergeUpdates([current, update])`: merging keeps the content
+			// of what the change deleted (a removed name, a deleted contribution's text) in the stored
+			// state, where the garbage-collected copy has none (SPEC D5).
+			state = Y.encodeStateAsUpdate(copy)
 		} finally {
 			copy.destroy()
 		}
-		await this.saveWith({ control: Y.mergeUpdates([current, update]), serverOnly })
+		await this.saveWith({ control: state, serverOnly })
 		Y.applyUpdate(draft, update)
 		Y.applyUpdate(this.control.doc, update)
 		this.serverOnlyState = serverOnly
@@ -333,6 +340,7 @@ export class WorkshopRoom {
 	private noteChange(): void {
 		this.changeCount++
 		this.unsavedSince ??= Date.now()
+		if (this.retired) return
 		const { saveDebounceMs, saveMaxWaitMs } = this.options
 		if (this.debounceTimer) clearTimeout(this.debounceTimer)
 		this.debounceTimer = setTimeout(() => this.onTimer('debounce'), saveDebounceMs)
@@ -348,6 +356,7 @@ export class WorkshopRoom {
 
 	private saveOnce(reason: SaveReason, pending: PendingIntent = {}): Promise<void> {
 		this.clearTimers()
+		if (this.retired) return Promise.reject(new Error(`workshop ${this.id} is being deleted`))
 		const count = this.changeCount
 		const boardSeq = this.boardSeq
 		// Encoded once: written now, and the next base if the save succeeds.
@@ -385,7 +394,7 @@ export class WorkshopRoom {
 	}
 
 	private scheduleRetry(): void {
-		if (this.destroyed || this.retryTimer) return
+		if (this.destroyed || this.retired || this.retryTimer) return
 		this.retryTimer = setTimeout(() => {
 			this.retryTimer = null
 			this.onTimer('retry')
@@ -398,6 +407,22 @@ export class WorkshopRoom {
 		this.debounceTimer = null
 		this.maxWaitTimer = null
 		this.retryTimer = null
+	}
+	// --- Deletion (SPEC D1) ---
+	// A room being deleted stops writing, so that no save lands after the store removed the
+	// workshop; if the deletion fails, it carries on.
+
+	/** Stops every save (one under way is awaited); changes are still counted. */
+	async retire(): Promise<void> {
+		this.retired = true
+		this.clearTimers()
+		while (this.inFlight) await this.inFlight.promise.catch(() => undefined)
+	}
+
+	/** Undoes {@link retire} after a failed deletion, saving what changed meanwhile. */
+	resume(): void {
+		this.retired = false
+		if (this.hasUnsavedChanges) this.onTimer('retry')
 	}
 }
 

@@ -154,3 +154,21 @@ export function anonymisationDay(meta: { date: string | null; createdAt: string 
 export function isDue(meta: { date: string | null; createdAt: string }, retentionDays: number, now: number): boolean {
 	return new Date(now).toISOString().slice(0, 10) >= anonymisationDay(meta, retentionDays)
 }
+
+/**
+ * A copy of an exported document without its authors' names (`author` fields set to null): what
+ * a national synthesis keeps of a workshop, which never shows names (SPEC D1).
+ */
+export function withoutAuthorNames<T>(value: T): T {
+	const walk = (item: unknown): unknown => {
+		if (Array.isArray(item)) return item.map(walk)
+		if (typeof item !== 'object' || item === null) return item
+		return Object.fromEntries(
+			Object.entries(item).map(([key, field]) => [
+				key,
+				key === 'author' && typeof field === 'string' ? null : walk(field),
+			]),
+		)
+	}
+	return walk(value) as T
+}
