@@ -54,5 +54,5 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 
 function refusalText(code: number): string {
 	const key = `refusal.${code}` as MessageKey
-	return [4400, 4401, 4403, 4404, 4413, 4426].includes(code) ? t(key) : t('refusal.other', { code })
+	return [4400, 4401, 4403, 4404, 4410, 4413, 4426].includes(code) ? t(key) : t('refusal.other', { code })
 }

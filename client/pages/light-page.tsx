@@ -27,6 +27,7 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel } from '../facilitation/polls-panel.tsx'
+import { EraseName } from '../privacy/erase-name.tsx'
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -282,6 +283,10 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 						)
 					}}
 				</For>
+				<EraseName
+					session={session}
+					anonymous={control.participants().get(session.participantId)?.anonymous === true}
+				/>
 			</main>
 		</div>
 	)

@@ -1,0 +1,58 @@
+import { createSignal, Show } from 'solid-js'
+import { ApiFailure } from '../api.ts'
+import { t } from '../i18n/i18n.ts'
+import { saveSession, type WorkshopSession } from '../session/sessions.ts'
+import { PrivacyLink } from './privacy-link.tsx'
+import { privacyApi } from './privacy-api.ts'
+
+/**
+ * "Retirer mon nom" (SPEC D4): a participant removes their own name from the workshop; their
+ * contributions stay, attributed to their college only. The name kept on this device goes too.
+ */
+export function EraseName(props: { session: WorkshopSession; anonymous: boolean }) {
+	const [state, setState] = createSignal<'idle' | 'busy' | 'done'>('idle')
+	const [error, setError] = createSignal<string | null>(null)
+	const erase = async () => {
+		if (!window.confirm(t('privacy.eraseNameConfirm'))) return
+		setState('busy')
+		setError(null)
+		try {
+			const answer = await privacyApi.eraseName(
+				props.session.workshopId,
+				props.session.token,
+				props.session.participantId,
+			)
+			saveSession({ ...props.session, name: answer.name })
+			setState('done')
+		} catch (failure) {
+			setState('idle')
+			setError(failure instanceof ApiFailure && failure.status === 0 ? t('error.network') : (failure as Error).message)
+		}
+	}
+	return (
+		<section class="erase-name" aria-labelledby="erase-name-title">
+			<h3 id="erase-name-title">{t('privacy.link')}</h3>
+			<Show
+				when={!props.anonymous && state() !== 'done'}
+				fallback={
+					<p class="notice" role="status">
+						{t('privacy.nameErased')}
+					</p>
+				}
+			>
+				<p class="help">{t('privacy.eraseNameHelp')}</p>
+				<button type="button" disabled={state() === 'busy'} onClick={erase}>
+					{t('privacy.eraseName')}
+				</button>
+			</Show>
+			<Show when={error()}>
+				<p class="error" role="alert">
+					{error()}
+				</p>
+			</Show>
+			<p>
+				<PrivacyLink />
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,173 @@
+import { createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
+import { ApiFailure } from '../api.ts'
+import { language, t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
+import { forgetSession } from '../session/sessions.ts'
+import { ControlSync } from '../sync/control-sync.ts'
+import { privacyApi, readableDate } from './privacy-api.ts'
+
+type Download = (format: 'archive' | 'pdf' | 'docx') => Promise<void>
+
+/**
+ * The console's "Données personnelles" section (SPEC D1–D4): when the names will be removed and
+ * "Anonymiser maintenant", removing one person's name on request (paper participants included),
+ * and deleting the workshop after a confirmation that offers the archive and the documents first.
+ */
+export function WorkshopPrivacyPanel(props: { workshopId: string; token: string; onDownload: Download }) {
+	const [status, { mutate }] = createResource(() => privacyApi.status(props.workshopId, props.token))
+	const [message, setMessage] = createSignal<string | null>(null)
+	const [busy, setBusy] = createSignal(false)
+	const control = new ControlSync(props.workshopId, props.token)
+	onCleanup(() => control.destroy())
+	const named = createMemo(() =>
+		[...control.participants().entries()]
+			.filter(([, entry]) => !entry.anonymous)
+			.sort(([, a], [, b]) => a.name.localeCompare(b.name)),
+	)
+	const [chosen, setChosen] = createSignal('')
+	let dialog: HTMLDialogElement | undefined
+	const [understood, setUnderstood] = createSignal(false)
+	const [deleteError, setDeleteError] = createSignal<string | null>(null)
+
+	const failed = (failure: unknown) =>
+		setMessage(t('common.error', { message: failure instanceof ApiFailure ? failure.message : String(failure) }))
+
+	const anonymise = async () => {
+		if (!window.confirm(t('privacy.anonymiseConfirm'))) return
+		setBusy(true)
+		try {
+			const { anonymisedAt } = await privacyApi.anonymise(props.workshopId, props.token)
+			const current = status()
+			if (current) mutate({ ...current, anonymisedAt })
+			setMessage(t('privacy.anonymisedAt', { date: readableDate(anonymisedAt, language()) }))
+		} catch (failure) {
+			failed(failure)
+		} finally {
+			setBusy(false)
+		}
+	}
+
+	const eraseChosen = async () => {
+		const id = chosen()
+		const entry = control.participants().get(id)
+		if (!entry || !window.confirm(t('privacy.eraseForConfirm', { name: entry.name }))) return
+		try {
+			await privacyApi.eraseName(props.workshopId, props.token, id)
+			setChosen('')
+			setMessage(t('privacy.erasedFor'))
+		} catch (failure) {
+			failed(failure)
+		}
+	}
+
+	const remove = async () => {
+		setBusy(true)
+		try {
+			await privacyApi.deleteWorkshop(props.workshopId, props.token)
+			dialog?.close()
+			forgetSession(props.workshopId)
+			navigate('/')
+		} catch (failure) {
+			setDeleteError(failure instanceof ApiFailure ? failure.message : String(failure))
+		} finally {
+			setBusy(false)
+		}
+	}
+
+	return (
+		<section class="privacy-panel" aria-labelledby="privacy-panel-title">
+			<h2 id="privacy-panel-title">{t('privacy.link')}</h2>
+			<Show when={status()}>
+				{(current) => (
+					<p data-anonymised={current().anonymisedAt ? 'yes' : 'no'}>
+						{current().anonymisedAt
+							? t('privacy.anonymisedAt', { date: readableDate(current().anonymisedAt ?? '', language()) })
+							: t('privacy.anonymiseOn', {
+									date: readableDate(current().anonymiseOn, language()),
+									days: current().retentionDays,
+								})}
+					</p>
+				)}
+			</Show>
+			<Show when={message()}>
+				<p class="notice" role="status">
+					{message()}
+				</p>
+			</Show>
+			<div class="actions">
+				<Show when={status() && !status()?.anonymisedAt}>
+					<button type="button" disabled={busy()} onClick={anonymise}>
+						{t('privacy.anonymiseNow')}
+					</button>
+				</Show>
+				<button
+					type="button"
+					class="danger"
+					onClick={() => {
+						setUnderstood(false)
+						setDeleteError(null)
+						dialog?.showModal()
+					}}
+				>
+					{t('privacy.delete')}
+				</button>
+			</div>
+			<Show when={named().length > 0}>
+				<div class="erase-for">
+					<label>
+						{t('privacy.eraseFor')}
+						<select value={chosen()} onChange={(event) => setChosen(event.currentTarget.value)}>
+							<option value="">—</option>
+							<For each={named()}>{([id, entry]) => <option value={id}>{entry.name}</option>}</For>
+						</select>
+					</label>
+					<button type="button" disabled={!chosen()} onClick={eraseChosen}>
+						{t('privacy.eraseForSubmit')}
+					</button>
+				</div>
+				<p class="help">{t('privacy.eraseForHelp')}</p>
+			</Show>
+			<dialog
+				class="confirm-dialog"
+				ref={(element) => (dialog = element)}
+				aria-labelledby="delete-title"
+				aria-describedby="delete-help"
+			>
+				<h2 id="delete-title">{t('privacy.deleteTitle')}</h2>
+				<p id="delete-help">{t('privacy.deleteHelp')}</p>
+				<div class="actions">
+					<button type="button" onClick={() => props.onDownload('archive')}>
+						{t('export.archive')}
+					</button>
+					<button type="button" onClick={() => props.onDownload('pdf')}>
+						{t('export.pdf')}
+					</button>
+					<button type="button" onClick={() => props.onDownload('docx')}>
+						{t('export.docx')}
+					</button>
+				</div>
+				<label class="confirm-check">
+					<input
+						type="checkbox"
+						checked={understood()}
+						onChange={(event) => setUnderstood(event.currentTarget.checked)}
+					/>
+					{t('privacy.deleteUnderstood')}
+				</label>
+				<Show when={deleteError()}>
+					<p class="error" role="alert">
+						{t('common.error', { message: deleteError() ?? '' })}
+					</p>
+				</Show>
+				<div class="actions">
+					<button type="button" class="danger" disabled={!understood() || busy()} onClick={remove}>
+						{t('privacy.deleteSubmit')}
+					</button>
+					<button type="button" onClick={() => dialog?.close()}>
+						{t('privacy.cancel')}
+					</button>
+				</div>
+			</dialog>
+		</section>
+	)
+}
