@@ -19,7 +19,19 @@ export interface NoticeSection {
 }
 
 export function noticeText(language: Language, facts: NoticeFacts): { title: string; sections: NoticeSection[] } {
-	return language === 'en' ? english(facts) : french(facts)
+	if (language === 'en') return english(facts)
+	const text = french(facts)
+	// French typography: a no-break space before « : ; ? ! » keeps them off the start of a line.
+	const typeset = (line: string) => line.replace(/ ([:;?!])/g, '\u00a0$1')
+	return {
+		title: text.title,
+		sections: text.sections.map((section) => ({
+			...section,
+			heading: typeset(section.heading),
+			paragraphs: section.paragraphs.map(typeset),
+			list: section.list?.map(typeset),
+		})),
+	}
 }
 
 function french({ organisation, contact, retentionDays }: NoticeFacts) {
