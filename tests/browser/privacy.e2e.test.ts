@@ -84,12 +84,14 @@ test('[D4] a participant removes their own name from the light view; the list sh
 		}
 		await page.context().close()
 	}
-	const view = (await (
-		await server.api(`/api/workshops/${workshop.id}/privacy`, { token: alice.token })
-	).json()) as { anonymiseOn: string }
+	const view = (await (await server.api(`/api/workshops/${workshop.id}/privacy`, { token: alice.token })).json()) as {
+		anonymiseOn: string
+	}
 	expect(view.anonymiseOn).toMatch(/^\d{4}-\d{2}-\d{2}$/)
 	const file = JSON.stringify(
-		await (await server.api(`/api/workshops/${workshop.id}/export?format=json`, { token: workshop.tokens.facilitator })).json(),
+		await (
+			await server.api(`/api/workshops/${workshop.id}/export?format=json`, { token: workshop.tokens.facilitator })
+		).json(),
 	)
 	expect(file).not.toContain('Alice Martin')
 })
