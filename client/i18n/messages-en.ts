@@ -338,5 +338,7 @@ export const en: Record<MessageKey, string> = {
 	'privacy.nameErased': 'Your name was removed: you appear under your college.',
 	'privacy.nameWithdrawn': 'name removed',
 	'privacy.beforeJoining': 'What is kept, who sees it, for how long:',
+	'privacy.sourceDeleted':
+		'{territory}: the source workshop was deleted from this server; this synthesis keeps its copy of the consolidated results.',
 	'refusal.4410': 'this workshop was deleted by its facilitator',
 }

@@ -9,6 +9,8 @@ interface SynthesisView {
 	groups: ConfirmedGroup[]
 	suggestions: ConfirmedGroup[]
 	link: string
+	/** Territories whose workshop was deleted from this server since (SPEC D1). */
+	deletedSources?: { source: number; deletedAt: string }[]
 }
 
 /**
@@ -76,6 +78,13 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								.synthesis.territories.map((territory) => territory.territory)
 								.join(', ')}
 						</p>
+						<For each={current().deletedSources ?? []}>
+							{(deleted) => (
+								<p class="help" data-deleted-source={deleted.source}>
+									{t('privacy.sourceDeleted', { territory: territoryOf(deleted.source) })}
+								</p>
+							)}
+						</For>
 						<Show when={notice()}>
 							<p class="notice" role="status">
 								{notice()}
