@@ -61,6 +61,8 @@ test('[D6] the privacy notice names the controller, the retention period and say
 	const workshop = await createWorkshop(server)
 	const page = await pageAt(viewports[1])
 	await page.goto(workshop.links.participant)
+	await page.getByRole('link', { name: 'Données personnelles' }).scrollIntoViewIfNeeded()
+	await screenshot(page, 'privacy-join-link-phone')
 	await page.getByRole('link', { name: 'Données personnelles' }).click()
 	await page.waitForURL(`${base}/confidentialite`)
 	await page.context().close()
@@ -102,6 +104,9 @@ test('[D1] the facilitator deletes from the console after being offered the arch
 	const participant = await pageAt(viewports[0])
 	await participant.goto(`${base}/p/${workshop.id}#token=${bob.token}`)
 	await participant.locator('.connection[data-state="connected"]').waitFor()
+	const storedKeys = () =>
+		participant.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), workshop.id)
+	expect(await storedKeys()).toContain(`tablee:session:${workshop.id}`)
 
 	for (const viewport of viewports) {
 		const page = await pageAt(viewport)
@@ -128,8 +133,18 @@ test('[D1] the facilitator deletes from the console after being offered the arch
 		await page.context().close()
 	}
 	await participant.getByText('cet atelier a été supprimé par son animation').waitFor()
+	// Nothing of it stays on the participant's device.
+	await waitForEmpty(storedKeys)
 	await screenshot(participant, 'privacy-deleted-participant-desktop')
 	expect((await server.api(`/api/workshops/${workshop.id}`, { token: bob.token })).status).toBe(404)
 	await participant.context().close()
 	expect(watch.pageErrors).toEqual([])
 })
+
+async function waitForEmpty(read: () => Promise<string[]>): Promise<void> {
+	const deadline = Date.now() + 5000
+	while ((await read()).length > 0) {
+		if (Date.now() > deadline) throw new Error(`still stored: ${(await read()).join(', ')}`)
+		await new Promise((resolve) => setTimeout(resolve, 20))
+	}
+}
