@@ -341,7 +341,7 @@ export const fr = {
 		'Retirer votre nom de cet atelier ? Vos contributions resteront, attribuées à votre collège. C’est irréversible.',
 	'privacy.nameErased': 'Votre nom a été retiré : vous apparaissez sous votre collège.',
 	'privacy.nameWithdrawn': 'nom retiré',
-	'privacy.beforeJoining': 'Ce qui est gardé, qui le voit, combien de temps :',
+	'privacy.beforeJoining': 'Ce qui est gardé, qui le voit, combien de temps :',
 	'privacy.sourceDeleted':
 		'{territory} : l’atelier source a été supprimé de ce serveur ; cette synthèse garde sa copie des résultats consolidés.',
 	'refusal.4410': 'cet atelier a été supprimé par son animation',
