@@ -61,27 +61,27 @@ export class WorkshopDeletion {
 	/** Deletes the workshop; resolves once everything is durably gone. */
 	async delete(id: string): Promise<DeletionResult> {
 		const { store, registry, logger } = this.options
-		const pending = await this.pendingIds()
-		if (pending.includes(id)) {
-			// A deletion whose record is gone but whose cleanup did not finish: finish it now.
-			await this.finish(id)
-			return 'deleted'
-		}
 		try {
+			// The registry runs one deletion of a workshop at a time: a retry, a second click and the
+			// sweep's resumption never interleave their steps.
 			return await registry.delete(
 				id,
 				async (): Promise<DeletionResult> => {
-					const found = await store.load(id).catch(() => null)
-					if (found === null || (!found.ok && found.error.code === 'unavailable')) throw new Refused('unavailable')
-					// A damaged record can still be deleted: that is its owner's right too.
-					if (found.ok && found.value === null) throw new Refused('not-found')
 					const entry = this.entry(id)
-					await mkdir(this.dir, { recursive: true })
-					await entry.write({ id, requestedAt: new Date(this.now()).toISOString() })
+					// An interrupted deletion is rolled forward, whether or not its record is gone yet.
+					const resumed = (await this.pendingIds()).includes(id)
+					if (!resumed) {
+						const found = await store.load(id).catch(() => null)
+						if (found === null || (!found.ok && found.error.code === 'unavailable')) throw new Refused('unavailable')
+						// A damaged record can still be deleted: that is its owner's right too.
+						if (found.ok && found.value === null) throw new Refused('not-found')
+						await mkdir(this.dir, { recursive: true })
+						await entry.write({ id, requestedAt: new Date(this.now()).toISOString() })
+					}
 					try {
 						await store.delete(id)
 					} catch (error) {
-						await entry.remove().catch(() => undefined)
+						if (!resumed) await entry.remove().catch(() => undefined)
 						throw error
 					}
 					logger.info('privacy.workshop_deleted', { workshop: id })
@@ -107,9 +107,8 @@ export class WorkshopDeletion {
 	async resumePending(): Promise<string[]> {
 		const ids = await this.pendingIds()
 		for (const id of ids) {
-			await this.options.store.delete(id)
-			await this.finish(id)
-			this.options.logger.info('privacy.deletion_resumed', { workshop: id })
+			const result = await this.delete(id)
+			this.options.logger.info('privacy.deletion_resumed', { workshop: id, result })
 		}
 		return ids
 	}
