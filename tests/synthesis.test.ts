@@ -146,7 +146,7 @@ describe('synthesis endpoints', () => {
 		expect(reopened.synthesis.territories).toHaveLength(3)
 		expect(reopened.synthesis.groups[0]).toMatchObject({ supportedIn: 2, territories: 3 })
 		const markdown = await (await server.api(`/api/syntheses/${body.id}/export?format=md`)).text()
-		expect(markdown).toContain('Soutenue dans 2 territoire(s) sur 3')
+		expect(markdown).toContain('Retenue dans 2\u00a0territoires sur 3')
 		const html = await (await server.api(`/api/syntheses/${body.id}/export?format=html`)).text()
 		expect(html).toContain('<h1>Synthèse nationale</h1>')
 		// fetch's text() drops a BOM: read the bytes.
@@ -158,11 +158,11 @@ describe('synthesis endpoints', () => {
 		const docx = unzipSync(
 			new Uint8Array(await (await server.api(`/api/syntheses/${body.id}/export?format=docx`)).arrayBuffer()),
 		)
-		expect(strFromU8(docx['word/document.xml'] as Uint8Array)).toContain('Soutenue dans 2 territoire(s) sur 3')
+		expect(strFromU8(docx['word/document.xml'] as Uint8Array)).toContain('Retenue dans 2\u00a0territoires sur 3')
 		const pdf = new Uint8Array(await (await server.api(`/api/syntheses/${body.id}/export?format=pdf`)).arrayBuffer())
 		const { extractText, getDocumentProxy } = await import('unpdf')
 		const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true })
-		expect(text.replace(/\s+/g, ' ')).toContain('Soutenue dans 2 territoire(s) sur 3')
+		expect(text.replace(/\s+/g, ' ')).toContain('Retenue dans 2 territoires sur 3')
 		expect((await server.api('/api/syntheses/nonexistent00')).status).toBe(404)
 	})
 })

@@ -217,6 +217,7 @@ export const en: Record<MessageKey, string> = {
 	'results.flag.clivant': 'Divisive',
 	'results.flag.partage': 'Mixed',
 	'results.flag.insuffisant': 'Not enough answers',
+	'results.flag.non-mesure': 'Consensus not measured',
 	'results.answers': 'Agree {agree} · Disagree {disagree} · Don’t know {unsure}',
 	'results.reasons': 'Why (anonymous)',
 	'results.others': 'Other colleges (pooled)',

@@ -219,6 +219,7 @@ export const fr = {
 	'results.flag.clivant': 'Clivant',
 	'results.flag.partage': 'Partagé',
 	'results.flag.insuffisant': 'Pas assez de réponses',
+	'results.flag.non-mesure': 'Consensus non mesuré',
 	'results.answers': 'D’accord {agree} · Pas d’accord {disagree} · Ne sait pas {unsure}',
 	'results.reasons': 'Pourquoi (anonyme)',
 	'results.others': 'Autres collèges (regroupés)',

@@ -1,9 +1,11 @@
 import { Hono } from 'hono'
 import type { Language } from '../../shared/concertation/labels.ts'
+import type { DocumentOptions } from '../../shared/consolidation/document.ts'
 import { consolidate } from '../../shared/consolidation/model.ts'
 import { renderHtml } from '../../shared/consolidation/render-html.ts'
-import { renderCsv, renderMarkdown } from '../../shared/consolidation/render-text.ts'
-import { readContributions, readParticipants } from '../../shared/workshop/control-document.ts'
+import { renderCsv, renderMarkdown, renderSupportCsv } from '../../shared/consolidation/render-text.ts'
+import { fileSlug } from '../../shared/consolidation/typography.ts'
+import { readConsensus, readContributions, readParticipants, readVote } from '../../shared/workshop/control-document.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
@@ -32,9 +34,11 @@ type Format = keyof typeof formats
 
 /**
  * `GET /api/workshops/<id>/export?format=json|md|html|csv|docx|pdf&lang=fr|en` (facilitator): the
- * consolidation model (SPEC E1–E4) rendered in one format, as a download. Private drafts not yet
- * revealed are left out (their authors have not shared them); the tally follows the vote's
- * anonymity rules (V8) whether or not it was revealed.
+ * consolidation model (SPEC E1–E4) rendered in one format, as a download named after the title
+ * (E14). `table=support` picks the support CSV (E7); `annex=0`, `welcome=0`, `weather=0` leave the
+ * annex, the welcome zones and the closing weather out of the documents (E14). Private drafts not
+ * yet revealed are left out (their authors have not shared them); the tally follows the anonymity
+ * rule (V8) whether or not it was revealed.
  */
 export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 	return new Hono()
@@ -65,27 +69,35 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 				throw new ApiError(400, 'unknown_format', `format must be one of: ${Object.keys(formats).join(', ')}`)
 			}
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
+			const table = c.req.query('table') ?? 'contributions'
+			if (table !== 'contributions' && table !== 'support') {
+				throw new ApiError(400, 'unknown_table', 'table must be contributions or support')
+			}
+			const flag = (name: string) => {
+				const value = c.req.query(name)
+				if (value === undefined || value === '1' || value === 'true') return true
+				if (value === '0' || value === 'false') return false
+				throw new ApiError(400, 'invalid_option', `${name} must be 0 or 1`)
+			}
+			const options: DocumentOptions = { annex: flag('annex'), welcome: flag('welcome'), weather: flag('weather') }
 			return withRoom(registry, workshop, async (room) => {
 				const model = consolidationOf(room)
 				const body =
 					format === 'docx'
-						? new Uint8Array(await renderDocx(model, language))
+						? new Uint8Array(await renderDocx(model, language, options))
 						: format === 'pdf'
-							? new Uint8Array(await renderPdf(model, language))
+							? new Uint8Array(await renderPdf(model, language, options))
 							: format === 'json'
 								? `${JSON.stringify(model, null, 2)}\n`
 								: format === 'md'
-									? renderMarkdown(model, language)
+									? renderMarkdown(model, language, options)
 									: format === 'html'
-										? renderHtml(model, language)
-										: renderCsv(model, language)
-				const name = `tablee-${
-					model.context.title
-						.normalize('NFD')
-						.replace(/[^a-zA-Z0-9]+/g, '-')
-						.replace(/^-|-$/g, '')
-						.toLowerCase() || workshop
-				}.${formats[format].extension}`
+										? renderHtml(model, language, options)
+										: table === 'support'
+											? renderSupportCsv(model, language)
+											: renderCsv(model, language)
+				const suffix = format === 'csv' && table === 'support' ? '-soutien' : ''
+				const name = `${fileSlug(model.context.title, `tablee-${workshop}`)}${suffix}.${formats[format].extension}`
 				c.header('content-type', formats[format].type)
 				c.header('content-disposition', `attachment; filename="${name}"`)
 				c.header('cache-control', 'no-store')
@@ -103,6 +115,8 @@ export function consolidationOf(room: WorkshopRoom) {
 		participants: readParticipants(room.controlDraft),
 		contributions: readContributions(room.controlDraft),
 		tally: tally.voters > 0 || answered ? tally : null,
+		vote: readVote(room.controlDraft),
+		consensus: readConsensus(room.controlDraft),
 		generatedAt: new Date().toISOString(),
 	})
 }

@@ -2,13 +2,13 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import type { Language } from '../../shared/concertation/labels.ts'
+import { CONSOLIDATION_FORMAT, type ConsolidationModel } from '../../shared/consolidation/model.ts'
+import { readConsolidation } from '../../shared/consolidation/read-consolidation.ts'
 import {
-	CONSOLIDATION_FORMAT,
-	CONSOLIDATION_VERSION,
-	type ConsolidationModel,
-} from '../../shared/consolidation/model.ts'
-import { htmlPage } from '../../shared/consolidation/render-html.ts'
-import { renderSynthesisCsv, renderSynthesisMarkdown } from '../../shared/consolidation/render-synthesis.ts'
+	renderSynthesisCsv,
+	renderSynthesisHtml,
+	renderSynthesisMarkdown,
+} from '../../shared/consolidation/render-synthesis.ts'
 import { type ConfirmedGroup, suggestGroups, synthesize } from '../../shared/consolidation/synthesis.ts'
 import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
@@ -35,7 +35,8 @@ const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
 /** An uploaded territorial export: the consolidation format, checked on its frame. */
 const exportSchema = v.looseObject({
 	format: v.literal(CONSOLIDATION_FORMAT),
-	version: v.literal(CONSOLIDATION_VERSION),
+	// Version 1 exports are still read (migrated by readConsolidation).
+	version: v.picklist([1, 2]),
 	context: v.looseObject({ title: v.string() }),
 	recommendations: v.array(v.looseObject({ recommendation: v.looseObject({ id: v.string() }) })),
 })
@@ -122,7 +123,11 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				if (body.workshops.length + body.exports.length < 1) {
 					throw new ApiError(400, 'no_sources', 'a synthesis needs at least one territory')
 				}
-				const sources: ConsolidationModel[] = body.exports as unknown as ConsolidationModel[]
+				const sources: ConsolidationModel[] = body.exports.map((upload) => {
+					const read = readConsolidation(upload)
+					if (!read.ok) throw new ApiError(400, 'invalid_body', `exports: ${read.error}`)
+					return read.value
+				})
 				const origins: SynthesisRecord['origins'] = sources.map(() => null)
 				for (const workshop of body.workshops) {
 					// N6: a workshop of this server comes in with its facilitator token, or the organiser key.
@@ -199,7 +204,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			}
 			if (format === 'html') {
 				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.html"`)
-				return c.html(htmlPage(renderSynthesisMarkdown(model, language), model.title, language))
+				return c.html(renderSynthesisHtml(model, language))
 			}
 			if (format === 'csv') {
 				c.header('content-type', 'text/csv; charset=utf-8')

@@ -363,6 +363,12 @@ export function currentTally(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>, 
 		// Consensus-check answers are always anonymous; a named vote shows its colleges as they are.
 		anonymous: vote.settings?.anonymous !== false || answers.length > 0,
 		equalWeight: vote.settings?.equalWeight === true,
+		// Distinct supporters of each recommendation's proposals, for the documents.
+		bundles: Object.fromEntries(
+			[...readContributions(doc).values()]
+				.filter((contribution) => contribution.type === 'recommandation' && contribution.sources.length > 0)
+				.map((recommendation) => [recommendation.id, recommendation.sources]),
+		),
 	})
 }
 

@@ -1,3 +1,4 @@
+import { isTimeZone } from '../../shared/consolidation/typography.ts'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
@@ -47,6 +48,11 @@ const createSchema = v.strictObject({
 	templateId: v.optional(v.string()),
 	facilitatorName: v.optional(text(80)),
 	authorMode: v.optional(v.picklist(authorModes)),
+	// E14: dates in the documents are shown in this zone (a territory overseas is not in Paris's).
+	timeZone: v.optional(
+		v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'must be an IANA time zone')),
+		'Europe/Paris',
+	),
 })
 
 const joinSchema = v.strictObject({
@@ -125,6 +131,7 @@ export function workshopRoutes(options: WorkshopRoutesOptions) {
 				zones: layoutZones(template.zones),
 				agenda: template.phases,
 				authorMode: body.authorMode ?? 'pseudonymous',
+				timeZone: body.timeZone,
 				createdAt,
 			})
 			writeParticipant(control, facilitator, {

@@ -178,6 +178,7 @@ function checkSources(
 ): Result<void, Refusal> {
 	const facilitator = facilitatorOnly(actor, 'group proposals into a recommendation')
 	if (!facilitator.ok) return facilitator
+	if (recommendation.type === 'engagement') return checkCommitmentLink(state, sources)
 	if (recommendation.type !== 'recommandation') {
 		return refuse(400, 'field_not_allowed', 'only a recommendation groups proposals')
 	}
@@ -199,7 +200,20 @@ function checkSources(
 	return ok(undefined)
 }
 
-/** The recommendation that groups `id`, if any. */
+/** K17: a commitment is linked (by the facilitator) to the one recommendation it serves. */
+function checkCommitmentLink(state: ContributionState, sources: string[]): Result<void, Refusal> {
+	if (sources.length > 1) return refuse(400, 'invalid_sources', 'a commitment is linked to one recommendation')
+	for (const id of sources) {
+		const source = state.contributions.get(id)
+		if (!source) return refuse(404, 'contribution_not_found', `no contribution with id "${id}"`)
+		if (source.type !== 'recommandation') {
+			return refuse(409, 'not_a_recommendation', `contribution "${id}" is not a recommendation`)
+		}
+	}
+	return ok(undefined)
+}
+
+/** The recommendation that groups `id` (or a commitment linked to it), if any. */
 export function groupedIn(contributions: ReadonlyMap<string, Contribution>, id: string): string | null {
 	for (const candidate of contributions.values()) if (candidate.sources.includes(id)) return candidate.id
 	return null

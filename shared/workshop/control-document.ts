@@ -41,6 +41,8 @@ export interface WorkshopMeta {
 	agenda: TemplatePhase[]
 	/** Whether contributions show their author's name or only the college (SPEC K9). */
 	authorMode: AuthorMode
+	/** IANA time zone the documents show dates in (absent: Europe/Paris, E14). */
+	timeZone?: string
 	createdAt: string
 	/** When personal data was removed (SPEC D2–D3); absent until then. */
 	anonymisedAt?: string
