@@ -1,3 +1,4 @@
+import type { Contribution } from '../shared/concertation/contribution.ts'
 import type { Label } from '../shared/concertation/labels.ts'
 import type { College, Template, TemplatePhase } from '../shared/template/template-schema.ts'
 import type { PlacedZone } from '../shared/template/zone-layout.ts'
@@ -43,30 +44,45 @@ export interface CreatedWorkshop {
 	links: { facilitator: string; participant: string; observer: string }
 }
 
-async function call<T>(
-	path: string,
-	init: { token?: string; body?: unknown; headers?: Record<string, string>; method?: string } = {},
-) {
+interface CallInit {
+	token?: string
+	/** JSON-encoded, unless it is already a string (a file's text) or a Blob (an upload). */
+	body?: unknown
+	headers?: Record<string, string>
+	method?: string
+}
+
+/** The one place that talks HTTP: a network failure is status 0, a refusal carries the server's code. */
+async function request(path: string, init: CallInit = {}): Promise<Response> {
+	const raw = typeof init.body === 'string' || init.body instanceof Blob
 	let response: Response
 	try {
 		response = await fetch(path, {
 			method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
 			headers: {
-				...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+				...(init.body === undefined || init.body instanceof Blob ? {} : { 'content-type': 'application/json' }),
 				...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
 				...init.headers,
 			},
-			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			body: init.body === undefined ? undefined : raw ? (init.body as string | Blob) : JSON.stringify(init.body),
 		})
 	} catch {
 		throw new ApiFailure(0, 'network', 'network error')
 	}
-	const json = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null
 	if (!response.ok) {
+		const json = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null
 		throw new ApiFailure(response.status, json?.error?.code ?? 'unknown', json?.error?.message ?? response.statusText)
 	}
-	return json as T
+	return response
 }
+
+async function call<T>(path: string, init: CallInit = {}): Promise<T> {
+	const response = await request(path, init)
+	return (await response.json().catch(() => null)) as T
+}
+
+const workshopPath = (id: string, path: string) => `/api/workshops/${id}${path}`
+const organizer = (key?: string): Record<string, string> => (key ? { 'x-organizer-key': key } : {})
 
 export const api = {
 	templates: () =>
@@ -85,7 +101,7 @@ export const api = {
 	) =>
 		call<CreatedWorkshop>('/api/workshops', {
 			body,
-			headers: organizerKey ? { 'x-organizer-key': organizerKey } : {},
+			headers: organizer(organizerKey),
 		}),
 	workshop: (id: string, token: string) => call<WorkshopView>(`/api/workshops/${id}`, { token }),
 	join: (id: string, linkToken: string, body: { name: string; college?: string }) =>
@@ -105,20 +121,47 @@ export const api = {
 			{ token, body: {} },
 		),
 	async uploadAsset(id: string, token: string, file: Blob): Promise<string> {
-		const response = await fetch(`/api/workshops/${id}/assets`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${token}`, 'content-type': file.type || 'application/octet-stream' },
+		const answer = await call<{ src?: string } | null>(workshopPath(id, '/assets'), {
+			token,
 			body: file,
+			headers: { 'content-type': file.type || 'application/octet-stream' },
 		})
-		const json = (await response.json().catch(() => null)) as {
-			src?: string
-			error?: { code: string; message: string }
-		}
-		if (!response.ok || !json?.src) {
-			throw new ApiFailure(response.status, json?.error?.code ?? 'unknown', json?.error?.message ?? 'upload failed')
-		}
-		return json.src
+		if (!answer?.src) throw new ApiFailure(500, 'unknown', 'upload failed')
+		return answer.src
 	},
+	/** The server's clock, for deadlines (`GET /api/time`). */
+	time: () => call<{ now: number }>('/api/time'),
+	/** The caller's own contributions and private drafts (K9, F1). */
+	mine: (id: string, token: string) =>
+		call<{ ids: string[]; drafts: Contribution[] }>(workshopPath(id, '/contributions/mine'), { token }),
+	/** A queued intent (the outbox), sent with its idempotency key; resolves to the server's answer. */
+	intent: (
+		id: string,
+		token: string,
+		intent: { method: string; path: string; body: unknown; key: string },
+	): Promise<unknown> =>
+		call(workshopPath(id, intent.path), {
+			token,
+			method: intent.method,
+			body: intent.body,
+			headers: { 'idempotency-key': intent.key },
+		}),
+	/** A facilitation or vote call answered at once (not queued): `GET` without a body. */
+	workshopCall: <T>(id: string, token: string, path: string, body?: unknown) =>
+		call<T>(workshopPath(id, path), { token, body }),
+	/** A file to download (exports, archive), with the name the server gave it. */
+	async download(id: string, token: string, path: string): Promise<{ blob: Blob; name: string | null }> {
+		const response = await request(workshopPath(id, path), { token })
+		const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null
+		return { blob: await response.blob(), name }
+	},
+	importArchive: (archiveText: string, organizerKey?: string) =>
+		call<CreatedWorkshop>('/api/workshops/import', { body: archiveText, headers: organizer(organizerKey) }),
+	createSynthesis: (body: unknown, organizerKey?: string) =>
+		call<{ id: string }>('/api/syntheses', { body, headers: organizer(organizerKey) }),
+	synthesis: <View>(id: string) => call<View>(`/api/syntheses/${id}`),
+	saveSynthesisGroups: <View>(id: string, groups: unknown) =>
+		call<View>(`/api/syntheses/${id}/groups`, { method: 'PUT', body: { groups } }),
 }
 
 /** Reads `#token=…` from the URL and removes it from the address bar (and so from history). */

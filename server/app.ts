@@ -16,10 +16,13 @@ import { voteRoutes } from './http/vote-routes.ts'
 import { exportRoutes } from './http/export-routes.ts'
 import { synthesisRoutes } from './http/synthesis-routes.ts'
 import { SynthesisFiles } from './store/synthesis-files.ts'
+import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { privacyRoutes } from './http/privacy-routes.ts'
 import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
 import { bearerToken } from './http/bearer-token.ts'
+import { rateLimit } from './http/rate-limit.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './observability/metrics.ts'
 import { redactUrl } from './logger.ts'
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps) {
 	const app = new Hono()
 
 	app.onError(apiErrorHandler(logger))
+	app.use('*', securityHeaders())
 
 	app.use('*', async (c, next) => {
 		const started = performance.now()
@@ -58,6 +62,18 @@ export function createApp(deps: AppDeps) {
 		})
 	})
 
+	// H2: what changes something (intents, joins, uploads, creations) is rate-limited; reads are not.
+	app.use(
+		'/api/*',
+		rateLimit({
+			address: { burst: config.httpBurst, perSecond: config.httpRatePerSecond },
+			participant: { burst: config.participantBurst, perSecond: config.participantRatePerSecond },
+			secret,
+			trustProxy: config.trustProxy,
+			counts: (method) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS',
+		}),
+	)
+
 	const jsonBodyLimit = bodyLimit({
 		maxSize: config.maxBodyBytes,
 		onError: () => {
@@ -67,7 +83,14 @@ export function createApp(deps: AppDeps) {
 	// Uploads have their own, larger limit (asset-routes.ts).
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
-	app.get('/api/health', (c) => c.json({ status: 'ok', rooms: registry.size, connections: relay.connectionCount }))
+	// O2: a server whose saves fail, or would fail, is not healthy, even though it answers.
+	const diskProbe = createDiskProbe(config.dataDir)
+	app.get('/api/health', async (c) => {
+		const trouble = registry.storageTrouble() ?? (await diskProbe.check())
+		const counts = { rooms: registry.size, connections: relay.connectionCount }
+		if (trouble !== null) return c.json({ status: 'degraded', reason: trouble, ...counts }, 503)
+		return c.json({ status: 'ok', ...counts })
+	})
 
 	app.get('/api/metrics', (c) => {
 		if (config.metricsToken !== null && !sameSecret(bearerToken(c) ?? '', config.metricsToken)) {
@@ -156,6 +179,7 @@ export function createApp(deps: AppDeps) {
 			organizerKey: config.organizerKey,
 			publicUrl: config.publicUrl,
 			maxUploadBytes: config.maxUploadBytes,
+			logger,
 		}),
 	)
 

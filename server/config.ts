@@ -36,6 +36,11 @@ export interface Config {
 	/** Connection attempts per address: burst, then this many per second. */
 	connectBurst: number
 	connectRatePerSecond: number
+	/** HTTP requests that change something (intents, joins, uploads): per address, then per participant. */
+	httpBurst: number
+	httpRatePerSecond: number
+	participantBurst: number
+	participantRatePerSecond: number
 	/** When set, GET /api/metrics requires `Authorization: Bearer <token>`. */
 	metricsToken: string | null
 	/** Interval of WebSocket pings; a connection that missed one pong is dropped. */
@@ -100,6 +105,10 @@ const envSchema = v.object({
 	TRUST_PROXY: v.optional(v.picklist(['true', 'false', '1', '0']), 'false'),
 	CONNECT_BURST: v.optional(integer(1, 100_000), '300'),
 	CONNECT_RATE: v.optional(integer(1, 100_000), '20'),
+	HTTP_BURST: v.optional(integer(1, 1_000_000), '1000'),
+	HTTP_RATE: v.optional(integer(1, 1_000_000), '100'),
+	PARTICIPANT_BURST: v.optional(integer(1, 1_000_000), '120'),
+	PARTICIPANT_RATE: v.optional(integer(1, 1_000_000), '10'),
 	METRICS_TOKEN: optionalText,
 	SAVE_DEBOUNCE_MS: v.optional(integer(0, 60_000), '1000'),
 	SAVE_MAX_WAIT_MS: v.optional(integer(0, 300_000), '5000'),
@@ -139,6 +148,10 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
 		connectBurst: e.CONNECT_BURST,
 		connectRatePerSecond: e.CONNECT_RATE,
+		httpBurst: e.HTTP_BURST,
+		httpRatePerSecond: e.HTTP_RATE,
+		participantBurst: e.PARTICIPANT_BURST,
+		participantRatePerSecond: e.PARTICIPANT_RATE,
 		metricsToken: e.METRICS_TOKEN ?? null,
 		saveDebounceMs: e.SAVE_DEBOUNCE_MS,
 		saveMaxWaitMs: Math.max(e.SAVE_MAX_WAIT_MS, e.SAVE_DEBOUNCE_MS),

@@ -25,6 +25,7 @@ import {
 	cardSlot,
 	type PlacedZone,
 	placeAt,
+	snapIntoRegion,
 	type ZoneRegion,
 	zoneRegions,
 } from '../../shared/template/zone-layout.ts'
@@ -146,8 +147,18 @@ export function createCardShapeUtil(state: Atom<CardsState>, callbacks: CardCall
 			const centre = { x: current.x + current.props.w / 2, y: current.y + current.props.h / 2 }
 			const from = { x: initial.x, y: initial.y }
 			// Returned as part of the drag, so the put-back is the card's final position everywhere.
-			if (!callbacks.onDrop(current.props.cid, placeAt(state.get().zones, centre), from)) {
+			const place = placeAt(state.get().zones, centre)
+			if (!callbacks.onDrop(current.props.cid, place, from)) {
 				return { id: current.id, type: CARD_TYPE, ...from }
+			}
+			// Accepted: the card rests inside its cell or column.
+			const zone = place && state.get().zones.find((candidate) => candidate.id === place.zone)
+			const region = zone
+				? zoneRegions(zone).find((candidate) => candidate.row === place?.row && candidate.column === place?.column)
+				: undefined
+			if (region) {
+				const snapped = snapIntoRegion(region, current)
+				if (snapped.x !== current.x || snapped.y !== current.y) return { id: current.id, type: CARD_TYPE, ...snapped }
 			}
 		}
 	}
@@ -186,7 +197,14 @@ function CardView(props: { cid: string; state: Atom<CardsState> }) {
 			<div className="tablee-card__type">{view.type}</div>
 			{view.private && <div className="tablee-card__private">{view.private}</div>}
 			{contribution.title && <div className="tablee-card__title">{contribution.title}</div>}
-			<div className="tablee-card__text">{contribution.text}</div>
+			{/* Whole lines only, ending in an ellipsis; the full text shows when the card is opened. */}
+			<div
+				className="tablee-card__text"
+				title={contribution.text}
+				style={{ WebkitLineClamp: Math.max(1, 4 - (contribution.title ? 2 : 0) - (view.private ? 1 : 0)) }}
+			>
+				{contribution.text}
+			</div>
 			<div className="tablee-card__foot">
 				<span className="tablee-card__swatch" style={{ background: view.color }} />
 				<span className="tablee-card__college">

@@ -7,15 +7,18 @@ import {
 	atom,
 	createTLCurrentUser,
 	createTLStore,
+	DefaultStylePanel,
 	defaultBindingUtils,
 	defaultShapeUtils,
 	type Editor,
 	getHashForString,
 	type TLAsset,
 	Tldraw,
+	type TLUiStylePanelProps,
 	type TLUserPreferences,
+	useTranslation,
 } from '@tldraw/tldraw'
-import { StrictMode } from 'react'
+import { StrictMode, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
@@ -62,8 +65,8 @@ export interface CanvasHandle {
 	setCards(cards: Omit<CardsState, 'zones' | 'themes' | 'locale'>): void
 	/** Shows a card (after a refused move, for instance). */
 	focusCard(cid: string): void
-	/** Brings the view to a zone ("suivez-moi"). */
-	focusZone(zone: string): void
+	/** Brings the view to a zone ("suivez-moi", the current phase), where its cards are readable. */
+	focusZone(zone: string, options?: { immediate?: boolean }): void
 	editor(): Editor | null
 	unmount(): void
 }
@@ -83,7 +86,9 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 		colorScheme: 'light',
 	})
 	const zonesState = atom<ZonesState>('zones', { zones: options.zones, themes: options.themes, locale: options.locale })
-	const components = { OnTheCanvas: createZonesLayer(zonesState) }
+	// One menu (the page's own); tldraw's style panel folded behind a button, so it does not
+	// cover the right-hand zones until someone wants to style a drawing.
+	const components = { OnTheCanvas: createZonesLayer(zonesState), MainMenu: null, StylePanel: FoldedStylePanel }
 	const cardsState = atom<CardsState>('cards', {
 		...options.cards,
 		zones: options.zones,
@@ -114,15 +119,23 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 	const unbindPresence = bindPresence(store, options.awareness, me)
 
 	let editor: Editor | null = null
+	/** A focus asked before tldraw mounted its editor: applied as soon as it has. */
+	let pendingFocus: { zone: string } | null = null
+	const showZoneById = (id: string, move: CameraMove) => {
+		const zone = zonesState.get().zones.find((candidate) => candidate.id === id)
+		if (editor && zone) showZone(editor, zone, move)
+	}
 	const onMount = (mounted: Editor) => {
 		editor = mounted
 		unbindCards = bindCards(mounted, options.doc, cardsState, options.cardCallbacks)
 		if (options.readonly) mounted.updateInstanceState({ isReadonly: true })
-		// A new board opens on its first zone.
+		// The page brings the view to where the group is (focusZone); until it asks, the first zone.
 		const first = options.zones[0]
-		if (first && mounted.getCurrentPageShapeIds().size === 0) {
-			mounted.zoomToBounds({ x: first.x, y: first.y, w: first.width, h: first.height }, { inset: 32, immediate: true })
-		}
+		// The camera fits the view, so the view's size must be known before tldraw measures it.
+		mounted.updateViewportScreenBounds(element)
+		if (pendingFocus) showZoneById(pendingFocus.zone, { immediate: true })
+		else if (first) showZone(mounted, first, { immediate: true })
+		pendingFocus = null
 		// Pasted links become plain bookmarks: no request to the linked site or to an unfurling service.
 		mounted.registerExternalAssetHandler('url', async ({ url }) => ({
 			id: AssetRecordType.createId(getHashForString(url)),
@@ -169,13 +182,9 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 				editor.zoomToSelection({ animation: { duration: 200 } })
 			}
 		},
-		focusZone: (id) => {
-			const zone = zonesState.get().zones.find((candidate) => candidate.id === id)
-			if (!editor || !zone) return
-			editor.zoomToBounds(
-				{ x: zone.x, y: zone.y, w: zone.width, h: zone.height },
-				{ inset: 32, animation: { duration: 400 } },
-			)
+		focusZone: (id, focus) => {
+			if (!editor) pendingFocus = { zone: id }
+			else showZoneById(id, focus?.immediate ? { immediate: true } : { animation: { duration: 400 } })
 		},
 		editor: () => editor,
 		unmount: () => {
@@ -186,4 +195,65 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 			store.dispose()
 		},
 	}
+}
+
+/**
+ * Card text is 14 canvas px: below this zoom it would show under 12 px on screen. A zone too large
+ * to read whole is shown by the part that has cards, or from its top-left corner, at this zoom;
+ * people pan from there.
+ */
+export const READABLE_ZOOM = 0.9
+const INSET = 32
+
+type CameraMove = { immediate: true } | { animation: { duration: number } }
+
+function showZone(editor: Editor, zone: PlacedZone, move: CameraMove): void {
+	const screen = editor.getViewportScreenBounds()
+	const fits = (box: { w: number; h: number }) =>
+		Math.min((screen.width - INSET) / box.w, (screen.height - INSET) / box.h) >= READABLE_ZOOM
+	const whole = { x: zone.x, y: zone.y, w: zone.width, h: zone.height }
+	const inside = (box: { x: number; y: number; w: number; h: number }) =>
+		box.x + box.w / 2 >= whole.x &&
+		box.x + box.w / 2 <= whole.x + whole.w &&
+		box.y + box.h / 2 >= whole.y &&
+		box.y + box.h / 2 <= whole.y + whole.h
+	const cards = editor
+		.getCurrentPageShapes()
+		.filter((shape) => shape.type === CARD_TYPE)
+		.map((shape) => editor.getShapePageBounds(shape))
+		.filter((box): box is NonNullable<typeof box> => box !== undefined && inside(box))
+	const options = { inset: INSET, targetZoom: 1, ...move }
+	if (fits(whole) || cards.length === 0) {
+		editor.zoomToBounds(whole, options)
+		return
+	}
+	const left = Math.min(...cards.map((box) => box.x))
+	const top = Math.min(...cards.map((box) => box.y))
+	const withCards = {
+		x: left,
+		y: top,
+		w: Math.max(...cards.map((box) => box.x + box.w)) - left,
+		h: Math.max(...cards.map((box) => box.y + box.h)) - top,
+	}
+	if (fits(withCards)) {
+		editor.zoomToBounds(withCards, options)
+		return
+	}
+	// Still too large: the first cards, readable, with the rest a pan away.
+	const z = READABLE_ZOOM
+	editor.setCamera({ x: -withCards.x + INSET / z, y: -withCards.y + INSET / z, z }, move)
+}
+
+/** tldraw's style panel behind a "Styles" button, closed at first. */
+function FoldedStylePanel(props: TLUiStylePanelProps) {
+	const [open, setOpen] = useState(false)
+	const msg = useTranslation()
+	return (
+		<div className="tablee-styles">
+			<button type="button" className="tablee-styles__toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+				{msg('style-panel.title')}
+			</button>
+			{open && <DefaultStylePanel {...props} />}
+		</div>
+	)
 }

@@ -40,6 +40,7 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 			class="connection"
 			data-state={state()}
 			data-unsent={lagging() ? 'yes' : 'no'}
+			data-pending={props.link.unsent() ? 'yes' : 'no'}
 			role="status"
 			aria-live="polite"
 		>

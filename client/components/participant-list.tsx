@@ -1,6 +1,6 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import type { College } from '../../shared/template/template-schema.ts'
-import { type ParticipantEntry, readParticipants } from '../../shared/workshop/control-document.ts'
+import { controlStructures, type ParticipantEntry, readParticipants } from '../../shared/workshop/control-document.ts'
 import { presenceColor } from '../../shared/workshop/presence.ts'
 import { label, t } from '../i18n/i18n.ts'
 import type { WorkshopSync } from '../sync/workshop-sync.ts'
@@ -30,7 +30,7 @@ export function ParticipantList(props: { sync: WorkshopSync; colleges: College[]
 		list.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
 		setRows(list)
 	}
-	const participants = props.sync.control.getMap('participants')
+	const { participants } = controlStructures(props.sync.control)
 	participants.observe(refresh)
 	props.sync.controlLink.provider.awareness.on('change', refresh)
 	refresh()

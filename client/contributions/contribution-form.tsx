@@ -51,11 +51,13 @@ export function ContributionForm(props: ContributionFormProps) {
 
 	const textLabel = () =>
 		t(
-			draft().type === 'proposition' || draft().type === 'recommandation'
+			draft().type === 'proposition'
 				? 'contribution.field.textProposition'
-				: draft().type === 'engagement'
-					? 'contribution.field.textEngagement'
-					: 'contribution.field.text',
+				: draft().type === 'recommandation'
+					? 'contribution.field.textRecommandation'
+					: draft().type === 'engagement'
+						? 'contribution.field.textEngagement'
+						: 'contribution.field.text',
 		)
 
 	const submit = (event: SubmitEvent) => {

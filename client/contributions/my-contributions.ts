@@ -1,5 +1,6 @@
-import { type Accessor, createSignal } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
+import { api } from '../api.ts'
+import type { CellFactory } from '../sync/cell.ts'
 import type { Outbox } from '../sync/outbox.ts'
 
 /**
@@ -11,21 +12,21 @@ import type { Outbox } from '../sync/outbox.ts'
  * shows them to their author only, per request, until the facilitator reveals them.
  */
 export class MyContributions {
-	readonly ids: Accessor<ReadonlySet<string>>
-	readonly drafts: Accessor<ReadonlyMap<string, Contribution>>
+	readonly ids: () => ReadonlySet<string>
+	readonly drafts: () => ReadonlyMap<string, Contribution>
 	private readonly setIds: (ids: ReadonlySet<string>) => void
 	private readonly setDrafts: (drafts: ReadonlyMap<string, Contribution>) => void
 	private readonly storageKey: string
 	private readonly stopListening: () => void
 
-	constructor(workshopId: string, participantId: string, token: string, outbox: Outbox) {
+	constructor(workshopId: string, participantId: string, token: string, outbox: Outbox, cells: CellFactory) {
 		this.storageKey = `tablee:mine:${workshopId}:${participantId}`
-		const [ids, setIds] = createSignal<ReadonlySet<string>>(new Set(this.stored()))
-		const [drafts, setDrafts] = createSignal<ReadonlyMap<string, Contribution>>(new Map())
-		this.ids = ids
-		this.drafts = drafts
-		this.setIds = setIds
-		this.setDrafts = setDrafts
+		const ids = cells<ReadonlySet<string>>(new Set(this.stored()))
+		const drafts = cells<ReadonlyMap<string, Contribution>>(new Map())
+		this.ids = ids.get
+		this.drafts = drafts.get
+		this.setIds = ids.set
+		this.setDrafts = drafts.set
 		this.stopListening = outbox.onAccepted(({ intent, body }) => {
 			const answer = body as { contribution?: Contribution; private?: boolean; deleted?: string } | null
 			const created = answer?.contribution?.id
@@ -35,16 +36,13 @@ export class MyContributions {
 			if (answer?.deleted) next.delete(answer.deleted)
 			this.setDrafts(next)
 		})
-		fetch(`/api/workshops/${workshopId}/contributions/mine`, { headers: { authorization: `Bearer ${token}` } })
-			.then((response) =>
-				response.ok ? (response.json() as Promise<{ ids: string[]; drafts: Contribution[] }>) : null,
-			)
+		api
+			.mine(workshopId, token)
 			.then((answer) => {
-				if (!answer) return
 				this.replace([...new Set([...answer.ids, ...this.ids()])])
 				this.setDrafts(new Map(answer.drafts.map((draft) => [draft.id, draft])))
 			})
-			.catch(() => undefined) // offline: the stored list stands
+			.catch(() => undefined) // offline or refused: the stored list stands
 	}
 
 	has(id: string): boolean {

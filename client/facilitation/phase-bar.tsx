@@ -19,8 +19,31 @@ export function PhaseBar(props: {
 	outbox: Outbox
 }) {
 	const phase = () => currentPhase(props.control.meta()?.agenda ?? props.agenda, props.control.session())
-	const remaining = () => timerRemaining(props.control.session(), props.clock.now())
-	const paused = () => props.control.session().timerPausedMs !== null
+	/**
+	 * One countdown in view, with what it counts down to: an open poll's deadline first, else the
+	 * phase's timer — unless that timer ran out before this phase began (it belongs to another).
+	 */
+	const countdown = (): { label: string; remaining: number; paused: boolean } | null => {
+		const now = props.clock.now()
+		const polls = [
+			[props.control.vote(), t('timer.vote')],
+			[props.control.consensus(), t('timer.consensus')],
+		] as const
+		for (const [poll, label] of polls) {
+			if (poll.status === 'open' && poll.endsAt !== null) {
+				return { label, remaining: Math.max(0, Date.parse(poll.endsAt) - now), paused: false }
+			}
+		}
+		const session = props.control.session()
+		const remaining = timerRemaining(session, now)
+		if (remaining === null) return null
+		const stale =
+			session.timerPausedMs === null &&
+			session.timerEndsAt !== null &&
+			session.phaseStartedAt !== null &&
+			session.phaseStartedAt >= session.timerEndsAt
+		return stale ? null : { label: t('timer.phase'), remaining, paused: session.timerPausedMs !== null }
+	}
 	const done = () => {
 		const current = phase()
 		return current !== null && props.control.session().done[props.participantId] === current.id
@@ -31,16 +54,18 @@ export function PhaseBar(props: {
 			<span class="phase-name">
 				{phase() ? t('phase.current', { label: label(phase()?.label ?? { fr: '', en: '' }) }) : t('phase.notStarted')}
 			</span>
-			<Show when={remaining() !== null}>
-				<span
-					class="phase-timer"
-					role="timer"
-					aria-label={t('timer.label')}
-					data-over={remaining() === 0 ? 'yes' : 'no'}
-				>
-					{remaining() === 0 ? t('timer.over') : formatCountdown(remaining() ?? 0)}
-					{paused() ? ` (${t('timer.paused')})` : ''}
-				</span>
+			<Show when={countdown()}>
+				{(current) => (
+					<span
+						class="phase-timer"
+						role="timer"
+						aria-label={current().label}
+						data-over={current().remaining === 0 ? 'yes' : 'no'}
+					>
+						{current().remaining === 0 ? t('timer.over') : `${current().label} ${formatCountdown(current().remaining)}`}
+						{current().paused ? ` (${t('timer.paused')})` : ''}
+					</span>
+				)}
 			</Show>
 			<Show when={props.role === 'participant' && phase()}>
 				<button

@@ -9,11 +9,12 @@ import {
 	isAccepting,
 } from '../../shared/concertation/vote.ts'
 import type { College } from '../../shared/template/template-schema.ts'
+import { api } from '../api.ts'
 import { label, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import type { ControlSync } from '../sync/control-sync.ts'
 import type { Outbox } from '../sync/outbox.ts'
-import { formatCountdown, type ServerClock } from '../sync/server-clock.ts'
+import type { ServerClock } from '../sync/server-clock.ts'
 import { ResultsChart } from './results-chart.tsx'
 
 export interface PollsProps {
@@ -52,10 +53,7 @@ export function PollsPanel(props: PollsProps) {
 	// --- dot vote ---
 	const [allocation, setAllocation] = createSignal<Allocation>({})
 	const load = async (path: string) => {
-		const response = await fetch(`/api/workshops/${props.workshopId}${path}`, {
-			headers: { authorization: `Bearer ${props.token}` },
-		}).catch(() => null)
-		return response?.ok ? ((await response.json()) as Record<string, unknown>) : null
+		return api.workshopCall<Record<string, unknown>>(props.workshopId, props.token, path).catch(() => null)
 	}
 	createEffect(
 		on(
@@ -119,10 +117,9 @@ export function PollsPanel(props: PollsProps) {
 						{vote().settings?.anonymous ? t('vote.anonymous') : t('vote.named')}{' '}
 						{t('vote.max', { count: vote().settings?.maxPerProposal ?? 0 })}
 					</p>
-					<Show when={left() !== null}>
-						<p class="poll-deadline" role="timer">
-							{(left() ?? 0) > 0 ? t('vote.endsIn', { time: formatCountdown(left() ?? 0) }) : t('vote.ended')}
-						</p>
+					{/* The deadline itself is the phase bar's one countdown. */}
+					<Show when={left() === 0}>
+						<p class="poll-deadline">{t('vote.ended')}</p>
 					</Show>
 					<Show when={props.role === 'observer'}>
 						<p class="help">{t('vote.observer')}</p>

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
-import type { Tally, TallyGroup } from '../../shared/concertation/tally.ts'
+import type { ProposalTally, Tally, TallyGroup } from '../../shared/concertation/tally.ts'
 import type { College } from '../../shared/template/template-schema.ts'
 import { label, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
@@ -41,6 +41,10 @@ export function ResultsChart(props: {
 				{props.caption} — {t('results.voters', { count: props.tally.voters, proxy: props.tally.proxyVoters })}
 				{props.tally.equalWeight ? ` — ${t('results.rankedByWeight')}` : ''}
 			</figcaption>
+			{/* What "by side" measures, once for the chart (each proposal says on which basis). */}
+			<For each={(['vote', 'consensus-check'] as const).filter((basis) => sideBasis(props.tally, basis))}>
+				{(basis) => <p class="help">{t(basis === 'vote' ? 'results.basis.vote' : 'results.basis.check')}</p>}
+			</For>
 			<ul class="results-legend">
 				<For each={props.tally.groups}>
 					{(group) => (
@@ -77,8 +81,10 @@ export function ResultsChart(props: {
 							</div>
 							<p class="results-figures">
 								{t('results.dots', { count: proposal.dots })}
-								{' · '}
-								{t('results.weighted', { percent: Math.round(proposal.weightedShare * 100) })}
+								{/* The equal-weight share only when the vote asked for it (V7). */}
+								{props.tally.equalWeight
+									? ` · ${t('results.weighted', { percent: Math.round(proposal.weightedShare * 100) })}`
+									: ''}
 								{' · '}
 								<For each={props.tally.groups.filter((group) => (proposal.byGroup[group.id] ?? 0) > 0)}>
 									{(group, index) => (
@@ -89,6 +95,17 @@ export function ResultsChart(props: {
 									)}
 								</For>
 							</p>
+							{/* Each side's measure whenever both sides have enough people for one (V8–V9). */}
+							<Show when={sideShares(proposal)}>
+								{(shares) => (
+									<p class="results-figures results-sides">
+										{t('results.sides', {
+											associations: percent(shares().associations),
+											funders: percent(shares().funders),
+										})}
+									</p>
+								)}
+							</Show>
 							<Show when={proposal.answers.agree + proposal.answers.disagree + proposal.answers.unsure > 0}>
 								<p class="results-figures">{t('results.answers', proposal.answers)}</p>
 							</Show>
@@ -107,3 +124,29 @@ export function ResultsChart(props: {
 		</figure>
 	)
 }
+
+const percent = (share: number | null) => Math.round((share ?? 0) * 100)
+
+/**
+ * Each side's measure of a proposal, when both sides may be shown (V8): the share of "d'accord"
+ * among the side's respondents once the proposal went through the consensus check (V10), else
+ * the share of the side's voters who supported it.
+ */
+function sideShares(
+	proposal: ProposalTally,
+): { basis: 'vote' | 'consensus-check'; associations: number; funders: number } | null {
+	if (proposal.consensus.flag !== 'non-mesure') {
+		const { associations, funders } = proposal.sides
+		return associations !== null && funders !== null ? { basis: 'consensus-check', associations, funders } : null
+	}
+	const { associations, funders } = proposal.support
+	if (!associations || !funders || associations.voters === 0 || funders.voters === 0) return null
+	return {
+		basis: 'vote',
+		associations: associations.supporters / associations.voters,
+		funders: funders.supporters / funders.voters,
+	}
+}
+
+const sideBasis = (tally: Tally, basis: 'vote' | 'consensus-check') =>
+	tally.proposals.some((proposal) => sideShares(proposal)?.basis === basis)

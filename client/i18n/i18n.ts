@@ -36,10 +36,31 @@ export async function setLanguage(next: Language): Promise<void> {
 const chosen = initialLanguage()
 if (chosen !== 'fr') void setLanguage(chosen)
 
-/** The message for `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The message for `key` in the current language, with `{name}` placeholders filled and
+ * `{name|singular|plural}` chosen by the number `name` (French takes the singular for 0 and 1).
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-	const template = (catalogues()[language()] ?? fr)[key]
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+	const lang = language()
+	const template = (catalogues()[lang] ?? fr)[key]
+	return template
+		.replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_whole, name: string, one: string, other: string) => {
+			const count = Math.abs(Number(params[name]))
+			return (lang === 'fr' ? count < 2 : count === 1) ? one : other
+		})
+		.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+}
+
+/** A calendar date (`2026-12-03`) as people write it: "3 décembre 2026", "3 December 2026". */
+export function formatDate(iso: string | null): string | null {
+	if (!iso) return null
+	const date = new Date(`${iso.slice(0, 10)}T12:00:00`)
+	if (Number.isNaN(date.getTime())) return iso
+	return date.toLocaleDateString(language() === 'fr' ? 'fr-FR' : 'en-GB', {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+	})
 }
 
 /** Picks the current language's text of a `{ fr, en }` label. */

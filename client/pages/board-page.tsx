@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, For, type JSX, lazy, onCleanup, onMount, Show } from 'solid-js'
 import { api, type WorkshopView } from '../api.ts'
 import type { CanvasHandle } from '../canvas/mount-canvas.tsx'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
@@ -10,9 +10,12 @@ import { label, language, t } from '../i18n/i18n.ts'
 import { SessionGate } from '../session/session-gate.tsx'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
+import { reactiveCells } from '../reactive-cells.ts'
 import { WorkshopSync } from '../sync/workshop-sync.ts'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
+import { defaultPlace, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
 import { currentPhase, phaseRules } from '../../shared/concertation/session.ts'
+import { controlStructures, readParticipants } from '../../shared/workshop/control-document.ts'
 import { type ContributionType, contributionTypes } from '../../shared/template/template-schema.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { boardStructures } from '../../shared/workshop/board-document.ts'
@@ -51,43 +54,96 @@ export function BoardPage(props: { workshopId: string }) {
 	)
 }
 
+// The facilitator's live controls (phases, timer, reveal, vote, consensus) on the board too, loaded
+// only when opened: the same panel as the console's.
+const FacilitatorPanel = lazy(() =>
+	import('../facilitation/facilitator-panel.tsx').then((module) => ({ default: module.FacilitatorPanel })),
+)
+
+/** How long a deletion can be taken back before it is sent. */
+const UNDO_MS = 5000
+
 type Composer =
-	| { kind: 'new'; draft: ContributionDraft; at: { x: number; y: number } }
+	| { kind: 'new'; draft: ContributionDraft; at?: { x: number; y: number } }
 	| { kind: 'edit'; contribution: Contribution }
 	| null
 
 function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
-	const sync = new WorkshopSync(props.workshop.id, props.session.token)
+	const sync = new WorkshopSync(props.workshop.id, props.session.token, {
+		cells: reactiveCells,
+		writes: props.session.role !== 'observer',
+	})
 	const link = sync.boardLink
-	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card' | 'polls'>('none')
-	const clock = new ServerClock()
-	const outbox = new Outbox(props.workshop.id, props.session.participantId, props.session.token)
-	const mine = new MyContributions(props.workshop.id, props.session.participantId, props.session.token, outbox)
+	const [panel, setPanel] = createSignal<'none' | 'people' | 'menu' | 'compose' | 'card' | 'polls' | 'facilitate'>(
+		'none',
+	)
+	const clock = new ServerClock(reactiveCells)
+	const outbox = new Outbox(props.workshop.id, props.session.participantId, props.session.token, reactiveCells)
+	const mine = new MyContributions(
+		props.workshop.id,
+		props.session.participantId,
+		props.session.token,
+		outbox,
+		reactiveCells,
+	)
 	const control = sync.controlSync
 	const [composer, setComposer] = createSignal<Composer>(null)
 	const [selected, setSelected] = createSignal<string | null>(null)
+	const [picked, setPicked] = createSignal<string | null>(null)
 	const [notice, setNotice] = createSignal<string | null>(null)
 	const cards = boardStructures(sync.board).cards
 	createEffect(() => control.link.state() === 'connected' && outbox.flush())
 	const zones = (): PlacedZone[] => control.meta()?.zones ?? props.workshop.zones ?? []
 	const themes = () => control.meta()?.themes ?? props.workshop.themes ?? []
-	const rules = () => phaseRules(currentPhase(control.meta()?.agenda ?? props.workshop.agenda ?? [], control.session()))
-	// What the server would refuse is not offered (F2–F3): the server still decides.
-	const canChange = (cid: string) => {
+	const agenda = () => control.meta()?.agenda ?? props.workshop.agenda ?? []
+	const phase = () => currentPhase(agenda(), control.session())
+	const rules = () => phaseRules(phase())
+	// What the server would refuse is not offered (K1, F2–F3): asked of the shared rules.
+	const viewer = () => viewerOf(props.session.role, mine.ids(), agenda(), control.session())
+	const offers = (cid: string) => {
 		const contribution = mine.withDrafts(control.contributions()).get(cid)
-		const lockedZone =
-			props.session.role !== 'facilitator' && control.session().lockedZones.includes(contribution?.zone ?? '')
-		const frozen = rules().proposalsFrozen && contribution?.type === 'proposition'
-		return (
-			(props.session.role === 'facilitator' || (props.session.role === 'participant' && mine.has(cid))) &&
-			!lockedZone &&
-			!frozen
-		)
+		return contribution ? offersFor(viewer(), contribution) : { change: false, facilitate: false }
 	}
+	const canChange = (cid: string) => offers(cid).change
 	const say = (message: string) => {
 		setNotice(message)
 		setTimeout(() => setNotice((current) => (current === message ? null : current)), 6000)
 	}
+	/** "Ajouter une contribution": the form, on the current phase's zone and its first cell. */
+	const startNew = () => {
+		const place = defaultPlace(viewer(), zones(), phase())
+		if (!place) return say(t('board.nowhere'))
+		setComposer({ kind: 'new', draft: newDraft(place.zone, { row: place.row, column: place.column }) })
+		setPanel('compose')
+	}
+	// Deleting waits a few seconds, with a way back, before the intent is queued.
+	const [pendingDelete, setPendingDelete] = createSignal<{ contribution: Contribution; timer: number } | null>(null)
+	const removeLater = (contribution: Contribution) => {
+		const previous = pendingDelete()
+		if (previous) {
+			clearTimeout(previous.timer)
+			queueDelete(outbox, previous.contribution)
+		}
+		const timer = window.setTimeout(() => {
+			setPendingDelete(null)
+			queueDelete(outbox, contribution)
+		}, UNDO_MS)
+		setPendingDelete({ contribution, timer })
+	}
+	const undoDelete = () => {
+		const pending = pendingDelete()
+		if (pending) clearTimeout(pending.timer)
+		setPendingDelete(null)
+	}
+	// The shortcut works wherever the focus is, the canvas included (a modifier: RGAA 12.10).
+	const onKey = (event: KeyboardEvent) => {
+		if (!event.altKey || event.ctrlKey || event.metaKey || event.code !== 'KeyN' || readonly) return
+		event.preventDefault()
+		event.stopPropagation()
+		startNew()
+	}
+	window.addEventListener('keydown', onKey, { capture: true })
+	onCleanup(() => window.removeEventListener('keydown', onKey, { capture: true }))
 	// A created contribution's card goes where the note was put; a refused move goes back.
 	const stopAccepted = outbox.onAccepted(({ intent, body }) => {
 		const created = (body as { contribution?: { id?: string } } | null)?.contribution?.id
@@ -98,7 +154,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const stopRefused = outbox.onRefused((intent) => {
 		if (intent.path.endsWith('/move') && intent.contribution && intent.place)
 			cards.set(intent.contribution, intent.place)
-		say(t('board.cardMoveRefused', { reason: refusalText(intent) }))
+		say(
+			intent.path.endsWith('/move')
+				? t('board.cardMoveRefused', { reason: refusalText(intent) })
+				: t('board.refused', { summary: intent.summary, reason: refusalText(intent) }),
+		)
 	})
 	const cardCallbacks: CardCallbacks = {
 		onCompose: (point, place) => {
@@ -136,11 +196,12 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 			const contribution = control.contributions().get(cid)
 			if (!contribution) return
 			if (!canChange(cid)) return say(t('intent.not_your_contribution'))
-			queueDelete(outbox, contribution)
+			removeLater(contribution)
 		},
-		// Selecting a card shows it in the card panel only if that panel is open (a double-click
-		// opens it): opening a panel on every click would resize the canvas under a drag.
+		// A click on a card shows what the person may do with it, in a bar over the canvas (the
+		// canvas keeps its size under a drag); the card panel follows the selection when open.
 		onSelect: (cid) => {
+			setPicked(cid)
 			if (cid) setSelected(cid)
 			else if (panel() === 'card') setPanel('none')
 		},
@@ -166,9 +227,9 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const readonly = props.session.role === 'observer'
 
 	// The name shown to others comes from the control document (the server's record of the join).
-	const participants = sync.control.getMap<{ name: string }>('participants')
+	const { participants } = controlStructures(sync.control)
 	const refreshName = () => {
-		const entry = participants.get(props.session.participantId)
+		const entry = readParticipants(sync.control).get(props.session.participantId)
 		if (entry?.name && entry.name !== name()) {
 			setName(entry.name)
 			saveSession({ ...props.session, name: entry.name })
@@ -215,6 +276,18 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		}
 	})
 	createEffect(() => canvasReady() && canvas?.setLocale(language()))
+	// The board opens where the group is — the facilitator's "suivez-moi", else the current phase's
+	// zone — once the control document has arrived (a late joiner, a reload, an observer).
+	let placed = false
+	createEffect(() => {
+		if (!canvasReady() || placed || control.meta() === null) return
+		placed = true
+		const follow = control.session().followMe?.zone
+		const contributions = [...control.contributions().values()]
+		const occupied = (zone: string) => contributions.some((contribution) => contribution.zone === zone)
+		const target = follow ?? phaseZone(zones(), phase(), occupied)?.id ?? zones()[0]?.id
+		if (target) requestAnimationFrame(() => canvas?.focusZone(target, { immediate: true }))
+	})
 	// "Suivez-moi": the facilitator brings everyone's view to a zone (asks made after this page opened).
 	const openedAt = new Date().toISOString()
 	createEffect(() => {
@@ -260,6 +333,24 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<h1 class="board-title">{props.workshop.title}</h1>
 				<Show when={link}>{(current) => <ConnectionIndicator link={current()} />}</Show>
 				<nav class="board-actions">
+					<Show when={!readonly}>
+						<button type="button" class="primary" aria-keyshortcuts="Alt+N" onClick={startNew}>
+							{t('contribution.add')} <kbd>{t('board.addShortcut')}</kbd>
+						</button>
+					</Show>
+					<Show when={props.session.role === 'facilitator'}>
+						<button
+							type="button"
+							aria-expanded={panel() === 'facilitate'}
+							aria-controls="panel-facilitate"
+							onClick={() => setPanel(panel() === 'facilitate' ? 'none' : 'facilitate')}
+						>
+							{t('board.facilitate')}
+						</button>
+						<a class="button" href={`/w/${props.workshop.id}`} target={`tablee-console-${props.workshop.id}`}>
+							{t('board.console')}
+						</a>
+					</Show>
 					<Show when={pollsActive(control)}>
 						<button
 							type="button"
@@ -319,6 +410,59 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							{notice()}
 						</p>
 					</Show>
+					<Show when={pendingDelete()}>
+						<p class="notice board-notice" role="status">
+							{t('board.deleted')}{' '}
+							<button type="button" onClick={undoDelete}>
+								{t('board.undo')}
+							</button>
+						</p>
+					</Show>
+					<Show when={picked() && panel() !== 'card' && panel() !== 'compose' ? picked() : null} keyed>
+						{(cid) => (
+							<Show when={mine.withDrafts(control.contributions()).get(cid)} keyed>
+								{(contribution) => (
+									<div class="card-bar" role="toolbar" aria-label={t('board.cardActions')}>
+										<span class="card-bar__text">{contribution.title ?? contribution.text}</span>
+										<button
+											type="button"
+											onClick={() => {
+												setSelected(cid)
+												setPanel('card')
+											}}
+										>
+											{t('board.open')}
+										</button>
+										<Show when={offers(cid).change}>
+											<button
+												type="button"
+												onClick={() => {
+													setComposer({ kind: 'edit', contribution })
+													setPanel('compose')
+												}}
+											>
+												{t('board.editOrMove')}
+											</button>
+											<button type="button" class="danger" onClick={() => removeLater(contribution)}>
+												{t('contribution.delete')}
+											</button>
+										</Show>
+										<Show when={offers(cid).facilitate}>
+											<button
+												type="button"
+												onClick={() => {
+													setSelected(cid)
+													setPanel('card')
+												}}
+											>
+												{t('board.mergeOrGroup')}
+											</button>
+										</Show>
+									</div>
+								)}
+							</Show>
+						)}
+					</Show>
 					<OutboxList outbox={outbox} />
 				</div>
 				<Show when={panel() === 'compose' && composer()} keyed>
@@ -367,7 +511,8 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 									setPanel('compose')
 								}}
 								onDelete={() => {
-									if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
+									removeLater(contribution)
+									setPanel('none')
 								}}
 							/>
 							<Show when={props.session.role === 'facilitator'}>
@@ -393,6 +538,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 							isMine={(id) => mine.has(id)}
 							colleges={control.meta()?.colleges ?? props.workshop.colleges}
 						/>
+					</SidePanel>
+				</Show>
+				<Show when={panel() === 'facilitate'}>
+					<SidePanel id="panel-facilitate" title={t('board.facilitate')} onClose={() => setPanel('none')}>
+						<FacilitatorPanel workshopId={props.workshop.id} token={props.session.token} />
 					</SidePanel>
 				</Show>
 				<Show when={panel() === 'people'}>

@@ -1,9 +1,10 @@
 import { createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
+import { Loading } from '../components/loading.tsx'
 import { QrCode } from '../components/qr-code.tsx'
-import { label, language, t } from '../i18n/i18n.ts'
-import { navigate } from '../router.ts'
+import { explainFailure } from '../explain-failure.ts'
+import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
 // Live controls sync the control document (Yjs): loaded with the console's first render, not the shell.
@@ -47,7 +48,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			if (previous) mutate({ ...previous, ...fresh })
 			setNotice(t('console.regenerated'))
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
 
@@ -59,7 +60,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			const previous = view()
 			if (previous) mutate({ ...previous, authorMode: answer.authorMode })
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
 
@@ -69,22 +70,21 @@ export function ConsolePage(props: { workshopId: string }) {
 		if (!current) return
 		const path = format === 'archive' ? 'archive' : `export?format=${format}&lang=${language()}`
 		try {
-			const response = await fetch(`/api/workshops/${props.workshopId}/${path}`, {
-				headers: { authorization: `Bearer ${current}` },
-			})
-			if (!response.ok) throw new Error(response.statusText)
-			const name =
-				/filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `tablee.${format}`
-			const url = URL.createObjectURL(await response.blob())
+			const file = await api.download(props.workshopId, current, `/${path}`)
+			const name = file.name ?? `tablee.${format}`
+			const url = URL.createObjectURL(file.blob)
 			const link = document.createElement('a')
 			link.href = url
 			link.download = name
 			link.click()
 			setTimeout(() => URL.revokeObjectURL(url), 10_000)
 		} catch (failure) {
-			setNotice(t('common.error', { message: (failure as Error).message }))
+			setNotice(explainFailure(failure))
 		}
 	}
+
+	// The board's "Console" link comes back to this tab rather than opening another.
+	window.name = `tablee-console-${props.workshopId}`
 
 	const facilitatorLink = () => `${location.origin}/w/${props.workshopId}#token=${token() ?? ''}`
 
@@ -92,13 +92,17 @@ export function ConsolePage(props: { workshopId: string }) {
 		<main class="page">
 			<Show when={view.error}>
 				<div class="error" role="alert">
-					<p>{t('common.error', { message: (view.error as Error).message })}</p>
-					<button type="button" onClick={() => refetch()}>
-						{t('common.retry')}
-					</button>
+					<p>{explainFailure(view.error)}</p>
+					{/* Retrying helps only when the server could not answer, not when the link is wrong. */}
+					<Show when={!(view.error instanceof ApiFailure) || view.error.status === 0 || view.error.status >= 500}>
+						<button type="button" onClick={() => refetch()}>
+							{t('common.retry')}
+						</button>
+					</Show>
 				</div>
 			</Show>
-			<Show when={view()}>
+			{/* A resource read in its error state throws: ask its state, never read it blind. */}
+			<Show when={view.state === 'ready' && view()}>
 				{(workshop) => (
 					<>
 						<header class="page-header">
@@ -106,14 +110,20 @@ export function ConsolePage(props: { workshopId: string }) {
 								<p class="eyebrow">{t('console.title')}</p>
 								<h1>{workshop().title}</h1>
 								<p class="meta">
-									{[workshop().territory, workshop().date].filter(Boolean).join(' · ')}
+									{[workshop().territory, formatDate(workshop().date)].filter(Boolean).join(' · ')}
 									{' · '}
 									{t('console.participants', { count: workshop().participantCount ?? 0 })}
 								</p>
 							</div>
-							<button type="button" class="primary" onClick={() => navigate(`/b/${props.workshopId}`)}>
+							{/* The board in its own tab, so the console stays open beside it. */}
+							<a
+								class="button primary"
+								href={`/b/${props.workshopId}`}
+								target={`tablee-board-${props.workshopId}`}
+								rel="noopener"
+							>
 								{t('console.openBoard')}
-							</button>
+							</a>
 						</header>
 						<h2>{t('console.links')}</h2>
 						<Show when={notice()}>
@@ -214,7 +224,7 @@ export function ConsolePage(props: { workshopId: string }) {
 				)}
 			</Show>
 			<Show when={view.loading}>
-				<p>{t('common.loading')}</p>
+				<Loading />
 			</Show>
 		</main>
 	)

@@ -1,6 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
-import { label, t } from '../i18n/i18n.ts'
+import { Loading } from '../components/loading.tsx'
+import { explainFailure } from '../explain-failure.ts'
+import { formatDate, label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 import { PrivacyLink } from '../privacy/privacy-link.tsx'
@@ -23,7 +25,7 @@ export function JoinPage(props: { workshopId: string }) {
 	const destination = () => `/${view_() === 'light' ? 'p' : 'b'}/${props.workshopId}`
 
 	const [view] = createResource(async () => {
-		if (!linkToken) throw new ApiFailure(401, 'missing_token', t('join.invalid'))
+		if (!linkToken) throw new ApiFailure(401, 'invalid_token', 'no link token')
 		return api.workshop(props.workshopId, linkToken)
 	})
 	const role = () => {
@@ -31,13 +33,10 @@ export function JoinPage(props: { workshopId: string }) {
 		return you?.kind === 'link' ? you.role : 'participant'
 	}
 
-	const explain = (failure: unknown) => {
-		if (!(failure instanceof ApiFailure)) return (failure as Error).message
-		if (failure.code === 'link_expired') return t('join.expired')
-		if (failure.code === 'invalid_token' || failure.code === 'missing_token') return t('join.invalid')
-		if (failure.status === 0) return t('error.network')
-		return failure.message
-	}
+	const explain = (failure: unknown) =>
+		failure instanceof ApiFailure && failure.code === 'missing_token'
+			? t('failure.invalid_token')
+			: explainFailure(failure)
 
 	const submit = async (event: SubmitEvent) => {
 		event.preventDefault()
@@ -81,12 +80,13 @@ export function JoinPage(props: { workshopId: string }) {
 					{explain(view.error)}
 				</p>
 			</Show>
-			<Show when={view()}>
+			{/* A resource read in its error state throws: ask its state, never read it blind. */}
+			<Show when={view.state === 'ready' && view()}>
 				{(workshop) => (
 					<>
 						<p class="eyebrow">{role() === 'observer' ? t('join.observerTitle') : t('join.title')}</p>
 						<h1>{workshop().title}</h1>
-						<p class="meta">{[workshop().territory, workshop().date].filter(Boolean).join(' · ')}</p>
+						<p class="meta">{[workshop().territory, formatDate(workshop().date)].filter(Boolean).join(' · ')}</p>
 						<Show when={existing}>
 							{(session) => (
 								<p>
@@ -157,7 +157,7 @@ export function JoinPage(props: { workshopId: string }) {
 				)}
 			</Show>
 			<Show when={view.loading}>
-				<p>{t('common.loading')}</p>
+				<Loading />
 			</Show>
 		</main>
 	)

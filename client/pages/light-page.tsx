@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
-import { currentPhase, phaseRules } from '../../shared/concertation/session.ts'
+import { defaultPlace, mayAdd, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
+import { currentPhase } from '../../shared/concertation/session.ts'
 import type { PlacedZone } from '../../shared/template/zone-layout.ts'
 import { presenceColor } from '../../shared/workshop/presence.ts'
 import type { WorkshopView } from '../api.ts'
@@ -19,6 +20,7 @@ import {
 import { MyContributions } from '../contributions/my-contributions.ts'
 import { OutboxList } from '../contributions/outbox-list.tsx'
 import { label, t } from '../i18n/i18n.ts'
+import { reactiveCells } from '../reactive-cells.ts'
 import { navigate } from '../router.ts'
 import { SessionGate } from '../session/session-gate.tsx'
 import type { WorkshopSession } from '../session/sessions.ts'
@@ -46,10 +48,10 @@ type Editing = { kind: 'new'; draft: ContributionDraft } | { kind: 'edit'; contr
 
 function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const { session, workshop } = props
-	const control = new ControlSync(workshop.id, session.token)
-	const outbox = new Outbox(workshop.id, session.participantId, session.token)
-	const mine = new MyContributions(workshop.id, session.participantId, session.token, outbox)
-	const clock = new ServerClock()
+	const control = new ControlSync(workshop.id, session.token, reactiveCells)
+	const outbox = new Outbox(workshop.id, session.participantId, session.token, reactiveCells)
+	const mine = new MyContributions(workshop.id, session.participantId, session.token, outbox, reactiveCells)
+	const clock = new ServerClock(reactiveCells)
 	onCleanup(() => {
 		clock.destroy()
 		mine.destroy()
@@ -96,13 +98,12 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 			.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
 	)
 	const duplicatesOf = (id: string) => all().filter((contribution) => contribution.mergedInto === id)
-	const rules = () => phaseRules(currentPhase(meta()?.agenda ?? workshop.agenda ?? [], control.session()))
-	const locked = (zone: string) => session.role !== 'facilitator' && control.session().lockedZones.includes(zone)
-	// What the server would refuse is not offered (F2–F3): the server still decides.
-	const canChange = (contribution: Contribution) =>
-		(session.role === 'facilitator' || (session.role === 'participant' && mine.has(contribution.id))) &&
-		!(rules().proposalsFrozen && contribution.type === 'proposition') &&
-		!locked(contribution.zone)
+	const agenda = () => meta()?.agenda ?? workshop.agenda ?? []
+	const phase = () => currentPhase(agenda(), control.session())
+	// What the server would refuse is not offered (K1, F2–F3): asked of the shared rules.
+	const viewer = () => viewerOf(session.role, mine.ids(), agenda(), control.session())
+	const locked = (zone: string) => !mayAdd(viewer(), zone)
+	const canChange = (contribution: Contribution) => offersFor(viewer(), contribution).change
 
 	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) => {
 		setEditing({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
@@ -183,8 +184,9 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 						type="button"
 						class="primary add-contribution"
 						onClick={() => {
-							const first = zones()[0]
-							if (first) startNew(first)
+							// On the zone (and first cell) the current phase works in.
+							const place = defaultPlace(viewer(), zones(), phase())
+							if (place) startNew(place.zone, place.row, place.column)
 						}}
 					>
 						{t('contribution.add')}
@@ -235,7 +237,9 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 								: ''
 						return (
 							<section class="light-zone" data-zone={zone.id}>
-								<details open={inZone().length > 0 || followed() === zone.id}>
+								<details
+									open={inZone().length > 0 || followed() === zone.id || phaseZone(zones(), phase())?.id === zone.id}
+								>
 									<summary>
 										<h2>{label(zone.label)}</h2>
 										<span class="count">{t('contribution.count', { count: inZone().length })}</span>

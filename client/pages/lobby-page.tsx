@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure, api } from '../api.ts'
 import type { CreatedWorkshop } from '../api.ts'
+import { explainFailure } from '../explain-failure.ts'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { listSessions, saveSession } from '../session/sessions.ts'
@@ -60,16 +61,12 @@ export function LobbyPage() {
 		setBusy(true)
 		setError(null)
 		try {
-			const response = await fetch('/api/workshops/import', {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...(key ? { 'x-organizer-key': key } : {}) },
-				body: await file.text(),
-			})
-			const answer = (await response.json().catch(() => null)) as
-				(CreatedWorkshop & { error?: { code: string; message: string } }) | null
-			if (!response.ok || !answer?.id) {
-				if (answer?.error?.code === 'organizer_key_required') setNeedsKey(true)
-				throw new Error(answer?.error?.message ?? response.statusText)
+			let answer: CreatedWorkshop
+			try {
+				answer = await api.importArchive(await file.text(), key || undefined)
+			} catch (failure) {
+				if (failure instanceof ApiFailure && failure.code === 'organizer_key_required') setNeedsKey(true)
+				throw failure
 			}
 			const view = await api.workshop(answer.id, answer.tokens.facilitator)
 			if (view.you.kind === 'personal') {
@@ -77,7 +74,7 @@ export function LobbyPage() {
 			}
 			navigate(`/w/${answer.id}`)
 		} catch (failure) {
-			setError((failure as Error).message)
+			setError(explainFailure(failure))
 		} finally {
 			setBusy(false)
 		}
@@ -107,10 +104,8 @@ export function LobbyPage() {
 		try {
 			const exports = await Promise.all(files.map(async (file) => JSON.parse(await file.text()) as unknown))
 			const key = String(data.get('organizerKey') ?? '').trim()
-			const response = await fetch('/api/syntheses', {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...(key ? { 'x-organizer-key': key } : {}) },
-				body: JSON.stringify({
+			const answer = await api.createSynthesis(
+				{
 					title: String(data.get('title') ?? '').trim(),
 					exports,
 					workshops: [
@@ -123,13 +118,12 @@ export function LobbyPage() {
 							.filter((id) => /^[a-z0-9]{8,40}$/.test(id))
 							.map((id) => ({ id })),
 					],
-				}),
-			})
-			const answer = (await response.json().catch(() => null)) as { id?: string; error?: { message: string } } | null
-			if (!response.ok || !answer?.id) throw new Error(answer?.error?.message ?? response.statusText)
+				},
+				key || undefined,
+			)
 			navigate(`/s/${answer.id}`)
 		} catch (failure) {
-			setError((failure as Error).message)
+			setError(explainFailure(failure))
 		} finally {
 			setBusy(false)
 		}

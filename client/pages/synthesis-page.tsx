@@ -1,5 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { ConfirmedGroup, SynthesisModel } from '../../shared/consolidation/synthesis.ts'
+import { api } from '../api.ts'
+import { Loading } from '../components/loading.tsx'
+import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
 
 interface SynthesisView {
@@ -20,24 +23,14 @@ interface SynthesisView {
  */
 export function SynthesisPage(props: { synthesisId: string }) {
 	const [notice, setNotice] = createSignal<string | null>(null)
-	const [view, { mutate }] = createResource(async () => {
-		const response = await fetch(`/api/syntheses/${props.synthesisId}`)
-		const json = (await response.json()) as SynthesisView & { error?: { message: string } }
-		if (!response.ok) throw new Error(json.error?.message ?? response.statusText)
-		return json
-	})
+	const [view, { mutate }] = createResource(() => api.synthesis<SynthesisView>(props.synthesisId))
 
 	const saveGroups = async (groups: ConfirmedGroup[]) => {
-		const response = await fetch(`/api/syntheses/${props.synthesisId}/groups`, {
-			method: 'PUT',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ groups }),
-		})
-		const json = (await response.json()) as SynthesisView & { error?: { message: string } }
-		if (!response.ok) setNotice(t('common.error', { message: json.error?.message ?? response.statusText }))
-		else {
+		try {
+			mutate(await api.saveSynthesisGroups<SynthesisView>(props.synthesisId, groups))
 			setNotice(null)
-			mutate(json)
+		} catch (failure) {
+			setNotice(explainFailure(failure))
 		}
 	}
 	/** Groups by theme (the first theme of their members; groups without one are left out here). */
@@ -64,10 +57,10 @@ export function SynthesisPage(props: { synthesisId: string }) {
 		<main class="page synthesis-page">
 			<Show when={view.error}>
 				<p class="error" role="alert">
-					{(view.error as Error).message}
+					{explainFailure(view.error)}
 				</p>
 			</Show>
-			<Show when={view()}>
+			<Show when={view.state === 'ready' && view()}>
 				{(current) => (
 					<>
 						<p class="eyebrow">{t('synthesis.eyebrow')}</p>
@@ -197,7 +190,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 				)}
 			</Show>
 			<Show when={view.loading}>
-				<p>{t('common.loading')}</p>
+				<Loading />
 			</Show>
 		</main>
 	)

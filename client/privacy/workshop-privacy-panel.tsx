@@ -3,6 +3,7 @@ import { ApiFailure } from '../api.ts'
 import { language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { forgetSession } from '../session/sessions.ts'
+import { reactiveCells } from '../reactive-cells.ts'
 import { ControlSync } from '../sync/control-sync.ts'
 import { privacyApi, readableDate } from './privacy-api.ts'
 
@@ -17,7 +18,7 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 	const [status, { mutate }] = createResource(() => privacyApi.status(props.workshopId, props.token))
 	const [message, setMessage] = createSignal<string | null>(null)
 	const [busy, setBusy] = createSignal(false)
-	const control = new ControlSync(props.workshopId, props.token)
+	const control = new ControlSync(props.workshopId, props.token, reactiveCells)
 	onCleanup(() => control.destroy())
 	const named = createMemo(() =>
 		[...control.participants().entries()]

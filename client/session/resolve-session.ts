@@ -1,8 +1,10 @@
 import { ApiFailure, api, type WorkshopView } from '../api.ts'
+import type { MessageKey } from '../i18n/messages-fr.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession, type WorkshopSession } from './sessions.ts'
 
-export type ResolvedSession = { kind: 'session'; session: WorkshopSession; workshop: WorkshopView } | { kind: 'none' }
+export type ResolvedSession =
+	{ kind: 'session'; session: WorkshopSession; workshop: WorkshopView } | { kind: 'none'; reason: MessageKey }
 
 /**
  * The personal session for a workshop page (board or light view): from a personal link just
@@ -10,18 +12,28 @@ export type ResolvedSession = { kind: 'session'; session: WorkshopSession; works
  */
 export async function resolveSession(workshopId: string, fromLink: string | null): Promise<ResolvedSession> {
 	const token = fromLink ?? loadSession(workshopId)?.token
-	if (!token) return { kind: 'none' }
+	if (!token) return { kind: 'none', reason: 'board.joinFirst' }
 	let workshop: WorkshopView
 	try {
 		workshop = await api.workshop(workshopId, token)
 	} catch (failure) {
-		if (failure instanceof ApiFailure && failure.status === 401) return { kind: 'none' }
+		// A saved token that no longer opens the workshop (a foreign or damaged one): join again.
+		if (failure instanceof ApiFailure && failure.status === 401)
+			return {
+				kind: 'none',
+				reason:
+					failure.code === 'link_expired'
+						? 'failure.link_expired'
+						: fromLink
+							? 'failure.invalid_token'
+							: 'board.joinFirst',
+			}
 		throw failure
 	}
 	if (workshop.you.kind === 'link') {
 		sessionStorage.setItem(`tablee:link:${workshopId}`, token)
 		navigate(`/join/${workshopId}`)
-		return { kind: 'none' }
+		return { kind: 'none', reason: 'board.joinFirst' }
 	}
 	const previous = loadSession(workshopId)
 	const session: WorkshopSession = {

@@ -1,5 +1,6 @@
-import { type Accessor, createSignal } from 'solid-js'
 import { reconnectDelay } from '../../shared/protocol/unsent-changes.ts'
+import { ApiFailure, api } from '../api.ts'
+import type { CellFactory } from './cell.ts'
 
 /** An intent as queued on the device (SPEC K11): sent once, in order, with its idempotency key. */
 export interface QueuedIntent {
@@ -29,7 +30,7 @@ export type Accepted = { intent: QueuedIntent; body: unknown }
  * nothing anyone wrote is silently dropped. The idempotency key makes every retry count once.
  */
 export class Outbox {
-	readonly items: Accessor<QueuedIntent[]>
+	readonly items: () => QueuedIntent[]
 	private readonly setItems: (items: QueuedIntent[]) => void
 	private readonly storageKey: string
 	private readonly listeners = new Set<(accepted: Accepted) => void>()
@@ -42,13 +43,13 @@ export class Outbox {
 	private readonly workshopId: string
 	private readonly token: string
 
-	constructor(workshopId: string, participantId: string, token: string) {
+	constructor(workshopId: string, participantId: string, token: string, cells: CellFactory) {
 		this.workshopId = workshopId
 		this.token = token
 		this.storageKey = `tablee:outbox:${workshopId}:${participantId}`
-		const [items, setItems] = createSignal<QueuedIntent[]>(this.read())
-		this.items = items
-		this.setItems = setItems
+		const items = cells<QueuedIntent[]>(this.read())
+		this.items = items.get
+		this.setItems = items.set
 		window.addEventListener('online', this.onOnline)
 		window.addEventListener('storage', this.onStorage)
 		this.flush()
@@ -115,35 +116,21 @@ export class Outbox {
 	}
 
 	private async deliver(intent: QueuedIntent): Promise<'done' | 'retry'> {
-		let response: Response
+		let body: unknown
 		try {
-			response = await fetch(`/api/workshops/${this.workshopId}${intent.path}`, {
-				method: intent.method,
-				headers: {
-					authorization: `Bearer ${this.token}`,
-					'idempotency-key': intent.key,
-					...(intent.body === undefined ? {} : { 'content-type': 'application/json' }),
-				},
-				body: intent.body === undefined ? undefined : JSON.stringify(intent.body),
-			})
-		} catch {
-			return 'retry'
-		}
-		if (response.status >= 500 || response.status === 429) return 'retry'
-		const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null
-		if (response.ok) {
-			this.write(this.read().filter((item) => item.key !== intent.key))
-			for (const listener of this.listeners) listener({ intent, body })
+			body = await api.intent(this.workshopId, this.token, intent)
+		} catch (failure) {
+			// Offline, a server error or "too many requests": the same key is sent again later.
+			if (!(failure instanceof ApiFailure) || failure.status === 0 || failure.status >= 500 || failure.status === 429)
+				return 'retry'
+			const refusal = { status: failure.status, code: failure.code, message: failure.message }
+			const refused: QueuedIntent = { ...intent, state: 'refused', refusal }
+			this.write(this.read().map((item) => (item.key === intent.key ? refused : item)))
+			for (const listener of this.refusedListeners) listener(refused)
 			return 'done'
 		}
-		const refusal = {
-			status: response.status,
-			code: body?.error?.code ?? 'unknown',
-			message: body?.error?.message ?? response.statusText,
-		}
-		const refused: QueuedIntent = { ...intent, state: 'refused', refusal }
-		this.write(this.read().map((item) => (item.key === intent.key ? refused : item)))
-		for (const listener of this.refusedListeners) listener(refused)
+		this.write(this.read().filter((item) => item.key !== intent.key))
+		for (const listener of this.listeners) listener({ intent, body })
 		return 'done'
 	}
 

@@ -1,4 +1,5 @@
-import { type Accessor, createSignal } from 'solid-js'
+import { api } from '../api.ts'
+import type { CellFactory } from './cell.ts'
 
 /**
  * The server's clock, as seen from this device: deadlines (timer, vote) are server times, and a
@@ -6,19 +7,19 @@ import { type Accessor, createSignal } from 'solid-js'
  * trip assumed each way) and refreshed every few minutes; `now()` ticks every second.
  */
 export class ServerClock {
-	readonly now: Accessor<number>
+	readonly now: () => number
 	private offset = 0
 	private readonly timers: ReturnType<typeof setInterval>[] = []
 
-	constructor() {
-		const [now, setNow] = createSignal(Date.now())
-		this.now = now
-		const tick = () => setNow(Date.now() + this.offset)
+	constructor(cells: CellFactory) {
+		const now = cells(Date.now())
+		this.now = now.get
+		const tick = () => now.set(Date.now() + this.offset)
 		this.timers.push(setInterval(tick, 1000))
 		const measure = async () => {
 			try {
 				const sent = Date.now()
-				const answer = (await (await fetch('/api/time')).json()) as { now: number }
+				const answer = await api.time()
 				const received = Date.now()
 				this.offset = answer.now - (sent + received) / 2
 				tick()

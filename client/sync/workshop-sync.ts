@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import type { PresenceUser } from '../../shared/workshop/presence.ts'
 import { migrateBoard } from '../../shared/workshop/board-document.ts'
 import { CloseCode } from '../../shared/protocol/close-codes.ts'
+import type { CellFactory } from './cell.ts'
 import { ControlSync } from './control-sync.ts'
 import { RelayLink } from './relay-link.ts'
 
@@ -19,12 +20,13 @@ export class WorkshopSync {
 	readonly boardLink: RelayLink
 	private readonly local: IndexeddbPersistence | null = null
 
-	constructor(workshopId: string, token: string) {
-		this.controlSync = new ControlSync(workshopId, token)
+	/** `writes`: false for observers, whose board edits the server drops (nothing is ever "unsent"). */
+	constructor(workshopId: string, token: string, options: { cells: CellFactory; writes: boolean }) {
+		this.controlSync = new ControlSync(workshopId, token, options.cells)
 		this.control = this.controlSync.doc
 		this.controlLink = this.controlSync.link
 		this.board = new Y.Doc()
-		this.boardLink = new RelayLink(workshopId, this.board, token, { ack: true })
+		this.boardLink = new RelayLink(workshopId, this.board, token, { ack: options.writes, cells: options.cells })
 		try {
 			this.local = new IndexeddbPersistence(`tablee-board-${workshopId}`, this.board)
 			const link = this.boardLink

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import type { Language } from '../../shared/concertation/labels.ts'
-import { CONSOLIDATION_FORMAT, type ConsolidationModel } from '../../shared/consolidation/model.ts'
+import type { ConsolidationModel } from '../../shared/consolidation/model.ts'
 import { readConsolidation } from '../../shared/consolidation/read-consolidation.ts'
 import {
 	renderSynthesisCsv,
@@ -14,7 +14,9 @@ import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import type { SynthesisFiles, SynthesisRecord } from '../store/synthesis-files.ts'
+import type { Logger } from '../logger.ts'
+import { CorruptSynthesisError, type SynthesisFiles, type SynthesisRecord } from '../store/synthesis-files.ts'
+import { consolidationSchema, MAX_NESTING, MAX_SYNTHESIS_SOURCES, nestedDeeperThan } from '../store/synthesis-schema.ts'
 import { renderSynthesisDocx, renderSynthesisPdf } from '../exports/render-synthesis-files.ts'
 import { ApiError } from './api-error.ts'
 import { consolidationOf } from './export-routes.ts'
@@ -29,25 +31,27 @@ export interface SynthesisRoutesOptions {
 	organizerKey: string | null
 	publicUrl: string
 	maxUploadBytes: number
+	logger: Logger
 }
 
 const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
-/** An uploaded territorial export: the consolidation format, checked on its frame. */
-const exportSchema = v.looseObject({
-	format: v.literal(CONSOLIDATION_FORMAT),
-	// Version 1 exports are still read (migrated by readConsolidation).
-	version: v.picklist([1, 2]),
-	context: v.looseObject({ title: v.string() }),
-	recommendations: v.array(v.looseObject({ recommendation: v.looseObject({ id: v.string() }) })),
-})
-const createSchema = v.strictObject({
-	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-	workshops: v.optional(
-		v.pipe(v.array(v.strictObject({ id: idSchema, token: v.optional(v.string()) })), v.maxLength(100)),
-		[],
-	),
-	exports: v.optional(v.pipe(v.array(exportSchema), v.maxLength(100)), []),
-})
+/** Uploaded territorial exports are checked field by field (synthesis-schema.ts) before anything is stored. */
+const createSchema = v.pipe(
+	v.unknown(),
+	// Walked without recursion first, so a hostile nesting cannot exhaust the validator's stack.
+	v.check((body) => !nestedDeeperThan(body, MAX_NESTING + 2), 'the request nests too deep'),
+	v.strictObject({
+		title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
+		workshops: v.optional(
+			v.pipe(
+				v.array(v.strictObject({ id: idSchema, token: v.optional(v.string()) })),
+				v.maxLength(MAX_SYNTHESIS_SOURCES),
+			),
+			[],
+		),
+		exports: v.optional(v.pipe(v.array(consolidationSchema), v.maxLength(MAX_SYNTHESIS_SOURCES)), []),
+	}),
+)
 const groupsSchema = v.strictObject({
 	groups: v.pipe(
 		v.array(
@@ -67,20 +71,27 @@ const groupsSchema = v.strictObject({
 })
 
 /**
- * The national synthesis (SPEC N1–N6, docs/api.md §Syntheses). A synthesis combines territorial
+ * The national synthesis (SPEC N1–N7, docs/api.md §Syntheses). A synthesis combines territorial
  * exports — uploaded JSON files and/or workshops of this server — and is saved with the groupings
- * its authors confirm. Creating one that includes a workshop of this server needs that workshop's
- * facilitator token, or the organiser key; the synthesis's own random id is the capability to
- * reopen and edit it (like a workshop's join link).
+ * its authors confirm. Creating one follows the rule for creating a workshop: with `ORGANIZER_KEY`
+ * set it needs the key; a workshop of this server also needs that workshop's facilitator token
+ * unless the key is given. The synthesis's own random id is the capability to reopen and edit it
+ * (like a workshop's join link).
  */
 export function synthesisRoutes(options: SynthesisRoutesOptions) {
-	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes } = options
+	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger } = options
 
 	const load = async (id: string): Promise<SynthesisRecord> => {
 		let record: SynthesisRecord | null
 		try {
 			record = await files.load(id)
-		} catch {
+		} catch (error) {
+			if (error instanceof CorruptSynthesisError) {
+				// N7: reported, kept on disk for an administrator, never rendered.
+				logger.error('synthesis.corrupt', { synthesis: id, problem: error.message })
+				throw new ApiError(422, 'synthesis_corrupt', 'this synthesis is stored damaged and cannot be shown')
+			}
+			logger.error('synthesis.unreadable', { synthesis: id, error })
 			throw new ApiError(503, 'synthesis_unavailable', 'this synthesis cannot be read right now')
 		}
 		if (!record) throw new ApiError(404, 'synthesis_not_found', 'no synthesis with this id')
@@ -118,11 +129,22 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 				},
 			}),
 			async (c) => {
-				const body = await parseBody(c, createSchema)
 				const organizer = organizerKey !== null && sameSecret(c.req.header('x-organizer-key') ?? '', organizerKey)
-				if (body.workshops.length + body.exports.length < 1) {
-					throw new ApiError(400, 'no_sources', 'a synthesis needs at least one territory')
+				// N7: like creating a workshop (A2), checked before the body is parsed.
+				if (organizerKey !== null && !organizer) {
+					throw new ApiError(401, 'organizer_key_required', 'creating a synthesis needs the X-Organizer-Key header')
 				}
+				const body = await parseBody(c, createSchema)
+				const count = body.workshops.length + body.exports.length
+				if (count < 1) throw new ApiError(400, 'no_sources', 'a synthesis needs at least one territory')
+				if (count > MAX_SYNTHESIS_SOURCES) {
+					throw new ApiError(
+						400,
+						'too_many_sources',
+						`a synthesis combines at most ${MAX_SYNTHESIS_SOURCES} territories`,
+					)
+				}
+				// Checked field by field (synthesis-schema.ts), then version 1 is migrated to the current layout.
 				const sources: ConsolidationModel[] = body.exports.map((upload) => {
 					const read = readConsolidation(upload)
 					if (!read.ok) throw new ApiError(400, 'invalid_body', `exports: ${read.error}`)

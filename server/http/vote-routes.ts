@@ -8,6 +8,7 @@ import { type Answer, type Ballot, type Tally, tally } from '../../shared/concer
 import {
 	type Allocation,
 	checkBallot,
+	isWithdrawal,
 	checkVoter,
 	type ConsensusState,
 	consensusAnswers,
@@ -56,8 +57,29 @@ const openVoteSchema = v.pipe(
 	}),
 	v.check((input) => input.maxPerProposal <= input.budget, 'maxPerProposal cannot exceed the budget'),
 )
+/**
+ * V2: keys are proposal ids and nothing else. valibot's record leaves `__proto__`, `constructor`
+ * and `prototype` out of its output without an issue, which turned such a ballot into an empty one
+ * (a silent withdrawal): the raw object's own keys are checked first, and refused — `constructor`
+ * and `prototype` look like ids, so names of the object prototype are refused by name.
+ */
+const allocationSchema = v.pipe(
+	// `custom` hands the parsed JSON on untouched, own `__proto__` key included.
+	v.custom<Record<string, unknown>>(
+		(input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+		'the allocation is an object of proposal ids',
+	),
+	v.rawCheck(({ dataset, addIssue }) => {
+		if (!dataset.typed) return
+		const key = Reflect.ownKeys(dataset.value).find(
+			(k) => typeof k !== 'string' || !/^[a-z0-9]{8,40}$/.test(k) || k in Object.prototype || k === 'prototype',
+		)
+		if (key !== undefined) addIssue({ message: `"${String(key)}" is not a proposal id` })
+	}),
+	v.record(idSchema, v.number()),
+)
 const ballotSchema = v.strictObject({
-	allocation: v.record(idSchema, v.number()),
+	allocation: allocationSchema,
 	onBehalfOf: v.optional(idSchema),
 })
 const openConsensusSchema = v.strictObject({
@@ -168,10 +190,13 @@ export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 				})
 				if (!checked.ok) throw new ApiError(checked.error.status, checked.error.code, checked.error.message)
 				const allocation = checked.value
+				// V2: a ballot with no dot withdraws the voter (not counted, in the tally or its thresholds).
+				const withdrawn = isWithdrawal(allocation)
 				return (doc, serverOnly) => {
-					serverOnly.ballots[voter] = { allocation, proxy, at: new Date(now).toISOString() }
+					if (withdrawn) delete serverOnly.ballots[voter]
+					else serverOnly.ballots[voter] = { allocation, proxy, at: new Date(now).toISOString() }
 					if (vote.revealed) publish(doc, serverOnly)
-					return { allocation, remaining: (vote.settings?.budget ?? 0) - total(allocation), proxy }
+					return { allocation, remaining: (vote.settings?.budget ?? 0) - total(allocation), proxy, withdrawn }
 				}
 			})
 		})
@@ -385,12 +410,14 @@ function publish(doc: Y.Doc, serverOnly: Readonly<ServerOnlyState>): void {
 	writeResults(doc, {
 		tally: currentTally(doc, serverOnly, false),
 		ballots: named
-			? Object.entries(serverOnly.ballots).map(([voter, ballot]) => ({
-					name: participants.get(voter)?.name ?? '?',
-					college: participants.get(voter)?.college ?? null,
-					allocation: ballot.allocation,
-					proxy: ballot.proxy,
-				}))
+			? Object.entries(serverOnly.ballots)
+					.filter(([, ballot]) => !isWithdrawal(ballot.allocation))
+					.map(([voter, ballot]) => ({
+						name: participants.get(voter)?.name ?? '?',
+						college: participants.get(voter)?.college ?? null,
+						allocation: ballot.allocation,
+						proxy: ballot.proxy,
+					}))
 			: null,
 	})
 }

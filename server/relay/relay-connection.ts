@@ -27,6 +27,9 @@ import {
 /** Awareness client ids one connection may introduce (a tab has one; a few spare for reloads). */
 const MAX_PRESENCE_IDS = 4
 
+/** A peer that does not answer our close frame is cut off after this long (ws would wait 30 s). */
+export const CLOSE_GRACE_MS = 5000
+
 export interface ConnectionOptions {
 	wantsAck: boolean
 	maxPresenceBytes: number
@@ -55,6 +58,8 @@ export class RelayConnection implements PresenceOwner {
 	/** Awareness client ids this connection introduced; removed when it leaves. */
 	private readonly presenceIds = new Set<number>()
 	private disposed = false
+	/** Set once we close the socket: nothing it sends afterwards is read (R5). */
+	private stopped = false
 	private readonly wantsAck: boolean
 	private readonly maxPresenceBytes: number
 	private readonly metrics: Metrics
@@ -117,7 +122,9 @@ export class RelayConnection implements PresenceOwner {
 
 	/** Handles one binary frame from the client. */
 	receive(frame: Uint8Array): void {
-		if (this.disposed) return
+		// After a refusal, ws still delivers what the peer sent until its close arrives — frames of
+		// the same burst included. None of it is applied.
+		if (this.disposed || this.stopped) return
 		this.metrics.inc('tablee_ws_messages_received_total', { channel: this.channel.name })
 		this.metrics.inc('tablee_ws_bytes_received_total', { channel: this.channel.name }, frame.length)
 		const handled = this.handle(frame)
@@ -136,8 +143,11 @@ export class RelayConnection implements PresenceOwner {
 	}
 
 	close(code: CloseCodeName): void {
+		this.stopped = true
 		if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
 			this.socket.close(CloseCode[code], closeReasons[code])
+			const socket = this.socket
+			setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
 		}
 	}
 

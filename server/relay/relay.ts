@@ -1,7 +1,7 @@
 import { BOARD_LAYOUT_VERSION } from '../../shared/workshop/board-document.ts'
 import { CONTROL_LAYOUT_VERSION } from '../../shared/workshop/control-document.ts'
 import type { WebSocketLike } from '@hono/node-server'
-import { getConnInfo } from '@hono/node-server/conninfo'
+import { clientAddress } from '../http/client-address.ts'
 import type { Context } from 'hono'
 import type { WSContext, WSEvents } from 'hono/ws'
 import type { WebSocket } from 'ws'
@@ -17,7 +17,7 @@ import type { Metrics } from '../observability/metrics.ts'
 import type { ConnectionLimiter } from './connection-limiter.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import { RelayConnection } from './relay-connection.ts'
+import { CLOSE_GRACE_MS, RelayConnection } from './relay-connection.ts'
 
 export interface RelayOptions {
 	registry: RoomRegistry
@@ -34,8 +34,6 @@ export interface RelayOptions {
 /** Frames a client may send before its room is loaded; more is not an honest client. */
 const MAX_EARLY_FRAMES = 64
 const MAX_EARLY_BYTES = 1024 * 1024
-/** How long a refused peer has to answer the close handshake before it is cut off. */
-const CLOSE_GRACE_MS = 5000
 
 /**
  * Entry point of WebSocket connections. Every upgrade is accepted and refusals are sent as
@@ -189,24 +187,6 @@ export class Relay {
 			}
 		}
 	}
-}
-
-/**
- * The client's address: the socket's peer, or — only when configured to trust a reverse proxy —
- * the rightmost X-Forwarded-For entry (the one that proxy added; those left of it are the
- * client's own claims).
- */
-function clientAddress(c: Context, trustProxy: boolean): string {
-	if (trustProxy) {
-		const forwarded = c.req
-			.header('x-forwarded-for')
-			?.split(',')
-			.map((entry) => entry.trim())
-			.filter(Boolean)
-		const last = forwarded?.at(-1)
-		if (last) return last
-	}
-	return getConnInfo(c).remote.address ?? 'unknown'
 }
 
 /** The `ws` socket behind Hono's context: @hono/node-server hands us the one our server made. */

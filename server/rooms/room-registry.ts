@@ -20,6 +20,8 @@ export class RoomRegistry {
 	private readonly loaded = new Set<WorkshopRoom>()
 	private readonly options: RegistryOptions
 	private closing = false
+	/** The last workshop creation's storage error, null once one succeeds. */
+	private createError: unknown = null
 
 	constructor(options: RegistryOptions) {
 		this.options = options
@@ -36,6 +38,22 @@ export class RoomRegistry {
 		let lag = 0
 		for (const room of this.loaded) lag = Math.max(lag, room.saveLagSeconds(now))
 		return lag
+	}
+
+	/**
+	 * Whether saves succeed (O2): null when they do, otherwise why not — the rooms whose last save
+	 * failed (they keep retrying) and whether the last workshop creation could not be stored.
+	 */
+	storageTrouble(): string | null {
+		const failing = [...this.loaded].filter((room) => room.lastSaveError !== null)
+		const errors = [...failing.map((room) => room.lastSaveError), this.createError].filter((e) => e !== null)
+		if (errors.length === 0) return null
+		const codes = [...new Set(errors.map((e) => (e as NodeJS.ErrnoException).code ?? (e as Error).message ?? 'error'))]
+		const parts = [
+			failing.length > 0 ? `saves failing for ${failing.length} workshop(s)` : null,
+			this.createError !== null ? 'new workshops cannot be stored' : null,
+		].filter(Boolean)
+		return `${parts.join('; ')} (${codes.join(', ')})`
 	}
 
 	/** Ids of the rooms loaded or loading. */
@@ -66,7 +84,13 @@ export class RoomRegistry {
 
 	/** Stores a new workshop durably. It is loaded when first used. */
 	async create(record: WorkshopRecord): Promise<void> {
-		await this.options.store.save(record)
+		try {
+			await this.options.store.save(record)
+			this.createError = null
+		} catch (error) {
+			this.createError = error
+			throw error
+		}
 	}
 
 	/** Saves every room and unloads it; used on shutdown. Rooms whose save fails are reported. */

@@ -8,6 +8,7 @@ import type { ServerOnlyState, WorkshopRecord, WorkshopStore } from '../store/wo
 import { createRecord } from '../store/workshop-store.ts'
 import { Channel } from './channel.ts'
 import { CONTROL_LAYOUT_VERSION, controlStructures, migrateControl } from '../../shared/workshop/control-document.ts'
+import { UnsavedChanges } from './unsaved-changes.ts'
 
 export interface RoomOptions {
 	store: WorkshopStore
@@ -84,8 +85,10 @@ export class WorkshopRoom {
 	/** Intents run one after the other (see the class comment). */
 	private intents: Promise<unknown> = Promise.resolve()
 
-	/** When the oldest change not yet stored was made (ms), or null when all is stored. */
-	private unsavedSince: number | null = null
+	// Monitoring (save lag, health): the oldest unsaved change, and the last save's failure.
+	private readonly unsaved = new UnsavedChanges()
+	/** The error of the last save when it failed, null once a save succeeds. */
+	lastSaveError: unknown = null
 	private debounceTimer: NodeJS.Timeout | null = null
 	private maxWaitTimer: NodeJS.Timeout | null = null
 	private retryTimer: NodeJS.Timeout | null = null
@@ -334,12 +337,13 @@ export class WorkshopRoom {
 
 	/** Seconds since the oldest change not yet stored (0 when everything is stored). */
 	saveLagSeconds(now = Date.now()): number {
-		return this.unsavedSince === null ? 0 : (now - this.unsavedSince) / 1000
+		const oldest = this.unsaved.oldest()
+		return oldest === null ? 0 : Math.max(0, now - oldest) / 1000
 	}
 
 	private noteChange(): void {
 		this.changeCount++
-		this.unsavedSince ??= Date.now()
+		this.unsaved.changed(this.changeCount)
 		if (this.retired) return
 		const { saveDebounceMs, saveMaxWaitMs } = this.options
 		if (this.debounceTimer) clearTimeout(this.debounceTimer)
@@ -362,11 +366,13 @@ export class WorkshopRoom {
 		// Encoded once: written now, and the next base if the save succeeds.
 		const boardState = Y.encodeStateAsUpdate(this.board.doc)
 		const record = this.toRecord(pending, boardState)
+		this.unsaved.snapshotTaken()
 		const savedVector = Buffer.from(Y.encodeStateVector(this.board.doc)).toString('base64')
 		const promise = this.options.store.save(record).then(
 			() => {
 				this.savedCount = Math.max(this.savedCount, count)
-				if (this.savedCount >= this.changeCount) this.unsavedSince = null
+				this.unsaved.savedUpTo(this.savedCount)
+				this.lastSaveError = null
 				this.rebaseBoard(boardSeq, boardState)
 				this.retryDelay = RETRY_MIN_MS
 				this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
@@ -379,6 +385,7 @@ export class WorkshopRoom {
 				})
 			},
 			(error: unknown) => {
+				this.lastSaveError = error
 				this.options.logger.error('room.save_failed', { workshop: this.id, error, retryInMs: this.retryDelay })
 				this.options.metrics.inc('tablee_saves_total', { result: 'failed' })
 				this.scheduleRetry()

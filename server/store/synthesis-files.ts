@@ -1,8 +1,11 @@
 import { mkdir, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { ConsolidationModel } from '../../shared/consolidation/model.ts'
+import { readConsolidation } from '../../shared/consolidation/read-consolidation.ts'
 import type { ConfirmedGroup } from '../../shared/consolidation/synthesis.ts'
-import { DurableJsonFile } from './durable-json-file.ts'
+import * as v from 'valibot'
+import { CorruptFileError, DurableJsonFile } from './durable-json-file.ts'
+import { firstProblem, MAX_NESTING, nestedDeeperThan, synthesisRecordSchema } from './synthesis-schema.ts'
 
 /** A saved national synthesis: its sources (as exported) and the groupings the user confirmed. */
 export interface SynthesisRecord {
@@ -28,11 +31,32 @@ export class SynthesisFiles {
 		this.dir = path.join(dataDir, 'syntheses')
 	}
 
-	/** The record, or null when there is none; a damaged file throws (never read as absent). */
+	/**
+	 * The record, or null when there is none. A damaged file — not JSON, or not a synthesis by its
+	 * schema — throws {@link CorruptSynthesisError} (never read as absent, never handed to a renderer).
+	 */
 	async load(id: string): Promise<SynthesisRecord | null> {
 		if (!/^[a-z0-9]{8,40}$/.test(id)) return null
-		const found = await new DurableJsonFile<SynthesisRecord>(this.fileOf(id)).readJson()
-		return found.exists ? (found.data as SynthesisRecord) : null
+		const file = this.fileOf(id)
+		let found: Awaited<ReturnType<DurableJsonFile<SynthesisRecord>['readJson']>>
+		try {
+			found = await new DurableJsonFile<SynthesisRecord>(file).readJson()
+		} catch (error) {
+			if (error instanceof CorruptFileError) throw new CorruptSynthesisError(file, error.message)
+			throw error
+		}
+		if (!found.exists) return null
+		if (nestedDeeperThan(found.data, MAX_NESTING)) throw new CorruptSynthesisError(file, 'nested too deep')
+		const parsed = v.safeParse(synthesisRecordSchema, found.data)
+		if (!parsed.success) throw new CorruptSynthesisError(file, firstProblem(parsed.issues))
+		if (parsed.output.id !== id) throw new CorruptSynthesisError(file, `it holds synthesis ${parsed.output.id}`)
+		// Syntheses stored before consolidation version 2 hold version 1 sources: migrated on the way in.
+		const sources = parsed.output.sources.map((source, index) => {
+			const read = readConsolidation(source)
+			if (!read.ok) throw new CorruptSynthesisError(file, `sources.${index}: ${read.error}`)
+			return read.value
+		})
+		return { ...(parsed.output as SynthesisRecord), sources }
 	}
 
 	async save(record: SynthesisRecord): Promise<void> {
@@ -51,5 +75,15 @@ export class SynthesisFiles {
 
 	private fileOf(id: string): string {
 		return path.join(this.dir, `${id}.json`)
+	}
+}
+
+/** A stored synthesis that cannot be read back as one; its file is left as it is. */
+export class CorruptSynthesisError extends Error {
+	readonly file: string
+	constructor(file: string, detail: string) {
+		super(`${file} is not a valid synthesis: ${detail}`)
+		this.name = 'CorruptSynthesisError'
+		this.file = file
 	}
 }

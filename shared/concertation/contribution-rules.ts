@@ -96,7 +96,7 @@ function facilitatorOnly(actor: Actor, what: string): Result<void, Refusal> {
 }
 
 /** F2: participants add nothing to, and change nothing in, a locked zone. */
-function checkUnlocked(state: ContributionState, actor: Actor, zone: string): Result<void, Refusal> {
+export function checkUnlocked(state: ContributionState, actor: Actor, zone: string): Result<void, Refusal> {
 	if (actor.role !== 'facilitator' && (state.lockedZones ?? []).includes(zone)) {
 		return refuse(409, 'zone_locked', `zone "${zone}" is locked by the facilitator`)
 	}
@@ -112,7 +112,11 @@ function checkNotFrozen(state: ContributionState, contribution: Contribution): R
 }
 
 /** F2–F3 for changes to an existing contribution. */
-function checkChangeable(state: ContributionState, actor: Actor, contribution: Contribution): Result<void, Refusal> {
+export function checkChangeable(
+	state: ContributionState,
+	actor: Actor,
+	contribution: Contribution,
+): Result<void, Refusal> {
 	const frozen = checkNotFrozen(state, contribution)
 	if (!frozen.ok) return frozen
 	return checkUnlocked(state, actor, contribution.zone)

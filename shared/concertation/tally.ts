@@ -44,7 +44,8 @@ export interface TallyGroup {
 }
 
 /** V10: `non-mesure` when the proposal did not go through the consensus check. */
-export type ConsensusFlag = 'consensuel' | 'clivant' | 'partage' | 'insuffisant' | 'non-mesure'
+export const consensusFlags = ['consensuel', 'clivant', 'partage', 'insuffisant', 'non-mesure'] as const
+export type ConsensusFlag = (typeof consensusFlags)[number]
 
 export type AnswerCounts = {
 	agree: number
@@ -132,10 +133,12 @@ export function tally(input: {
 	/** Sets of proposals whose distinct supporters are wanted (a recommendation's sources). */
 	bundles?: Readonly<Record<string, readonly string[]>>
 }): Tally {
+	// V2: a ballot with no dot is a withdrawal; its voter is not counted (older data may hold some).
+	const ballots = input.ballots.filter((ballot) => sum(ballot.allocation) > 0)
 	const sideOf = (college: string | null): CollegeSide =>
 		input.colleges.find((candidate) => candidate.id === college)?.side ?? 'other'
 	const voterColumns = publishedColumns(
-		input.ballots.map((ballot) => ({ id: ballot.voter, college: ballot.college })),
+		ballots.map((ballot) => ({ id: ballot.voter, college: ballot.college })),
 		input.colleges,
 		input.anonymous,
 	)
@@ -147,13 +150,13 @@ export function tally(input: {
 
 	// V7 over the published columns only: nothing finer than a column enters a published share.
 	const dotsPerColumn = new Map<string, number>()
-	for (const ballot of input.ballots) {
+	for (const ballot of ballots) {
 		const column = voterColumns.columnOf.get(ballot.voter) ?? ''
 		dotsPerColumn.set(column, (dotsPerColumn.get(column) ?? 0) + sum(ballot.allocation))
 	}
 	const votingColumns = [...dotsPerColumn.entries()].filter(([, dots]) => dots > 0)
 	const votersBySide = { associations: 0, funders: 0 }
-	for (const ballot of input.ballots) {
+	for (const ballot of ballots) {
 		const side = sideOf(ballot.college)
 		if (side !== 'other') votersBySide[side]++
 	}
@@ -164,7 +167,7 @@ export function tally(input: {
 		let dots = 0
 		let supporters = 0
 		const bySide = { associations: { dots: 0, supporters: 0 }, funders: { dots: 0, supporters: 0 } }
-		for (const ballot of input.ballots) {
+		for (const ballot of ballots) {
 			const given = ballot.allocation[id] ?? 0
 			if (given === 0) continue
 			dots += given
@@ -238,7 +241,7 @@ export function tally(input: {
 
 	const bundles: Record<string, BundleTally> = {}
 	for (const [bundle, members] of Object.entries(input.bundles ?? {})) {
-		const supporters = input.ballots.filter((ballot) => members.some((id) => (ballot.allocation[id] ?? 0) > 0))
+		const supporters = ballots.filter((ballot) => members.some((id) => (ballot.allocation[id] ?? 0) > 0))
 		const ofSide = (side: (typeof SIDES)[number]) =>
 			voterColumns.sideShown[side] ? supporters.filter((ballot) => sideOf(ballot.college) === side).length : null
 		bundles[bundle] = {
@@ -248,8 +251,8 @@ export function tally(input: {
 	}
 	return {
 		equalWeight: weighted,
-		voters: input.ballots.length,
-		proxyVoters: input.ballots.filter((ballot) => ballot.proxy).length,
+		voters: ballots.length,
+		proxyVoters: ballots.filter((ballot) => ballot.proxy).length,
 		groups: voterColumns.list,
 		respondentGroups: respondentColumns.list,
 		respondents: input.answers.length,

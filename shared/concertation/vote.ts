@@ -100,7 +100,10 @@ export function checkVoter(
 
 /**
  * V2: a ballot is the voter's whole allocation (not an increment), so a retry or a second device
- * sends the same absolute numbers and can never count twice. Returns it without zeros.
+ * sends the same absolute numbers and can never count twice. Returns it without zeros. Its keys
+ * are the vote's proposal ids and nothing else: `__proto__`, `constructor` or any other key is
+ * refused (400 `unknown_proposal`), never dropped — dropping it would silently withdraw the
+ * voter's dots. A ballot with no dot at all is a withdrawal ({@link isWithdrawal}).
  */
 export function checkBallot(
 	vote: VoteState,
@@ -111,11 +114,15 @@ export function checkBallot(
 	if (!settings || !isAccepting(vote, context.now)) return refuse(409, 'vote_closed', 'the vote is not open')
 	let total = 0
 	const kept: Allocation = {}
-	for (const [proposal, dots] of Object.entries(allocation)) {
-		if (!vote.proposals.includes(proposal)) {
-			return refuse(400, 'unknown_proposal', `proposal "${proposal}" is not part of this vote`)
+	// Every own key, `__proto__` included: JSON.parse makes it an own key, which some validators
+	// silently leave out of the object they return.
+	for (const proposal of Reflect.ownKeys(allocation)) {
+		if (typeof proposal !== 'string' || !vote.proposals.includes(proposal)) {
+			return refuse(400, 'unknown_proposal', `proposal "${String(proposal)}" is not part of this vote`)
 		}
-		if (!Number.isInteger(dots) || dots < 0) return refuse(400, 'invalid_dots', 'dots are whole numbers from 0')
+		const dots: unknown = allocation[proposal]
+		if (typeof dots !== 'number' || !Number.isInteger(dots) || dots < 0)
+			return refuse(400, 'invalid_dots', 'dots are whole numbers from 0')
 		if (dots > settings.maxPerProposal) {
 			return refuse(409, 'over_maximum', `at most ${settings.maxPerProposal} dots on one proposal`)
 		}
@@ -127,6 +134,14 @@ export function checkBallot(
 	}
 	if (total > settings.budget) return refuse(409, 'over_budget', `at most ${settings.budget} dots in all`)
 	return ok(kept)
+}
+
+/**
+ * V2: a ballot with no dot (`{}` or only zeros) withdraws the voter's earlier ballot: they are no
+ * longer counted as a voter, in the tally or its anonymity thresholds.
+ */
+export function isWithdrawal(allocation: Allocation): boolean {
+	return Object.values(allocation).every((dots) => dots === 0)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import type { TemplateZone } from './template-schema.ts'
-import { CARD_WIDTH, cardSlot, layoutZones, placeAt, ZONE_GAP, zoneRegions } from './zone-layout.ts'
+import { CARD_HEIGHT, CARD_WIDTH, cardSlot, layoutZones, placeAt, ZONE_GAP, zoneRegions } from './zone-layout.ts'
 
 const zone = (id: string, width: number): TemplateZone => ({
 	id,
@@ -73,6 +73,21 @@ test('[K5] placeAt finds the cell under a card, the nearest one from a heading, 
 	expect(placeAt(zones, { x: 450, y: 450 })).toEqual({ zone: 'accueil', row: null, column: null })
 	expect(placeAt(zones, { x: 1000, y: 450 })).toBeNull() // the gap between zones
 	expect(placeAt(zones, { x: 450, y: 5000 })).toBeNull()
+})
+
+test('[U16] cards laid out in a small cell stay inside it, however many there are', () => {
+	const region = { zone: 'g', row: 'r1', column: 'c1', x: 100, y: 200, w: 529, h: 255 }
+	const slots = Array.from({ length: 12 }, (_, index) => cardSlot(region, index))
+	for (const slot of slots) {
+		expect(slot.x).toBeGreaterThanOrEqual(region.x)
+		expect(slot.y).toBeGreaterThanOrEqual(region.y)
+		expect(slot.x + CARD_WIDTH).toBeLessThanOrEqual(region.x + region.w)
+		expect(slot.y + CARD_HEIGHT).toBeLessThanOrEqual(region.y + region.h)
+	}
+	// Two cards side by side, then the next layer shifted over them.
+	expect(slots[1]?.y).toBe(slots[0]?.y)
+	expect(slots[2]?.x).toBeGreaterThan(slots[0]?.x ?? 0)
+	expect(new Set(slots.slice(0, 6).map((slot) => `${slot.x},${slot.y}`)).size).toBe(6)
 })
 
 test('cards laid out in a region fill rows left to right, then go below', () => {

@@ -110,13 +110,34 @@ export function placeAt(
 	return best && { zone: best.zone, row: best.row, column: best.column }
 }
 
-/** The top-left corner of the `index`-th card laid out in a region (rows of cards, then overflow below). */
+/** How far each layer of cards is shifted once a region's rows are full. */
+const CASCADE = 28
+
+/**
+ * The top-left corner of the `index`-th card laid out in a region: rows of cards left to right;
+ * once the region's rows are full, further cards go on top, each layer shifted so the cards under
+ * it still show their first line — never across the region's border into the next row or column.
+ */
 export function cardSlot(region: ZoneRegion, index: number): { x: number; y: number } {
 	const perRow = Math.max(1, Math.floor((region.w - CARD_GAP) / (CARD_WIDTH + CARD_GAP)))
-	const column = index % perRow
-	const row = Math.floor(index / perRow)
+	const rows = Math.max(1, Math.floor((region.h - CARD_GAP) / (CARD_HEIGHT + CARD_GAP)))
+	const slot = index % (perRow * rows)
+	const layer = Math.floor(index / (perRow * rows))
+	return snapIntoRegion(region, {
+		x: region.x + CARD_GAP + (slot % perRow) * (CARD_WIDTH + CARD_GAP) + layer * CASCADE,
+		y: region.y + CARD_GAP + Math.floor(slot / perRow) * (CARD_HEIGHT + CARD_GAP) + layer * CASCADE,
+	})
+}
+
+/**
+ * Where a card dropped at `at` (its top-left corner) rests: moved just enough to sit inside the
+ * region (its top-left corner when the region is smaller than a card), so no card straddles a
+ * row or column border.
+ */
+export function snapIntoRegion(region: ZoneRegion, at: { x: number; y: number }): { x: number; y: number } {
+	const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(value, Math.max(low, high)))
 	return {
-		x: region.x + CARD_GAP + column * (CARD_WIDTH + CARD_GAP),
-		y: region.y + CARD_GAP + row * (CARD_HEIGHT + CARD_GAP),
+		x: clamp(at.x, region.x, region.x + region.w - CARD_WIDTH),
+		y: clamp(at.y, region.y, region.y + region.h - CARD_HEIGHT),
 	}
 }

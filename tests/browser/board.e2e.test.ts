@@ -367,7 +367,11 @@ describe('board client', () => {
 	test('[K7][K15] the facilitator merges two similar contributions on the board; the trail shows in the light view; the merge is undone', async () => {
 		// The facilitator opens the board from the console (personal link kept on this device).
 		await facilitator.goto(facilitator.url().replace(/#.*$/, ''))
-		await facilitator.getByRole('button', { name: 'Ouvrir le tableau' }).click()
+		// The board opens in its own tab, beside the console.
+		;[facilitator] = await Promise.all([
+			facilitator.context().waitForEvent('page'),
+			facilitator.getByRole('link', { name: 'Ouvrir le tableau' }).click(),
+		])
 		await facilitator.waitForURL(/\/b\//)
 		await facilitator.locator('.tl-container').waitFor({ timeout: 30_000 })
 		const duplicate = facilitator.locator('.tablee-card', { hasText: 'Peu de fonds propres' })

@@ -71,7 +71,7 @@ describe('a short concertation', () => {
 		await compose.getByLabel('Votre contribution').fill('Trésorerie tendue en fin d’année')
 		await compose.getByRole('button', { name: 'Enregistrer' }).click()
 		await alice.locator('.tablee-card--private', { hasText: 'Trésorerie tendue' }).waitFor({ state: 'attached' })
-		await panel.getByText('1 contribution(s) privée(s) en attente').waitFor({ timeout: 10_000 })
+		await panel.getByText('1 contribution privée en attente').waitFor({ timeout: 10_000 })
 		await bob.waitForTimeout(300)
 		expect(await bob.getByText('Trésorerie tendue').count()).toBe(0)
 		await panel.getByRole('button', { name: 'Dévoiler les contributions privées' }).click()
@@ -165,7 +165,7 @@ describe('a short concertation', () => {
 		await facilitatorCompose.getByLabel('Type').selectOption('recommandation')
 		await facilitatorCompose.getByLabel('Titre').fill('Sécuriser les financements dans la durée')
 		await facilitatorCompose
-			.getByLabel('Description de la proposition')
+			.getByLabel('Description de la recommandation')
 			.fill('Généraliser les conventions de trois ans')
 		await facilitatorCompose.getByRole('button', { name: 'Enregistrer' }).click()
 		const recommendation = board.locator('.tablee-card', { hasText: 'Sécuriser les financements' })
@@ -174,7 +174,7 @@ describe('a short concertation', () => {
 		await board.locator('#panel-card .grouping').getByLabel('Conventions pluriannuelles de trois ans').check()
 		await bob
 			.locator('.contribution-card', { hasText: 'Sécuriser les financements' })
-			.getByText('Regroupe 1 proposition(s)')
+			.getByText('Regroupe 1 proposition')
 			.waitFor({ timeout: 10_000 })
 		await screenshot(board, 'concertation-recommendation')
 
