@@ -335,35 +335,7 @@ export const en: Record<MessageKey, string> = {
 	'notFound.back': 'Back to the start page',
 	// --- Personal data (SPEC D) ---
 	'privacy.link': 'Personal data',
-	'privacy.anonymiseOn':
-		'Names will be removed automatically on {date} ({days} days after the workshop’s date): each name replaced by its college; the consolidated results stay readable.',
-	'privacy.anonymisedAt': 'Names were removed on {date}: only colleges and the consolidated results remain.',
-	'privacy.anonymiseNow': 'Anonymise now',
-	'privacy.anonymiseConfirm':
-		'Remove every name from this workshop now? Each name will be replaced by its college and named ballots reduced to totals. This cannot be undone.',
-	'privacy.eraseFor': 'Remove the name of someone who asks',
-	'privacy.eraseForSubmit': 'Remove this name',
-	'privacy.eraseForHelp':
-		'For someone who asks other than through the app, people taking part on paper included: their contributions and votes stay, attributed to their college.',
-	'privacy.eraseForConfirm':
-		'Remove the name “{name}” from the workshop? Their contributions will stay, attributed to their college.',
-	'privacy.erasedFor': 'The name was removed.',
-	'privacy.delete': 'Delete the workshop',
-	'privacy.deleteTitle': 'Delete this workshop for good?',
-	'privacy.deleteHelp':
-		'Everything will be erased from the server: board, contributions, votes, images, links. Connected participants will be told. First download what you want to keep:',
-	'privacy.deleteUnderstood': 'I have kept what I need; the workshop will be erased for good.',
-	'privacy.deleteSubmit': 'Delete for good',
-	'privacy.cancel': 'Cancel',
-	'privacy.eraseName': 'Remove my name',
-	'privacy.eraseNameHelp':
-		'Your name disappears from the workshop; your contributions and votes stay, attributed to your college only.',
-	'privacy.eraseNameConfirm':
-		'Remove your name from this workshop? Your contributions will stay, attributed to your college. This cannot be undone.',
-	'privacy.nameErased': 'Your name was removed: you appear under your college.',
 	'privacy.nameWithdrawn': 'name removed',
 	'privacy.beforeJoining': 'What is kept, who sees it, for how long:',
-	'privacy.sourceDeleted':
-		'{territory}: the source workshop was deleted from this server; this synthesis keeps its copy of the consolidated results.',
 	'refusal.4410': 'this workshop was deleted by its facilitator',
 }

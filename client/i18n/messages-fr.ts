@@ -340,37 +340,8 @@ export const fr = {
 	'notFound.back': 'Retour à l’accueil',
 	// --- Personal data (SPEC D) ---
 	'privacy.link': 'Données personnelles',
-	'privacy.anonymiseOn':
-		'Les noms seront retirés automatiquement le {date} ({days} jours après la date de l’atelier) : chaque nom remplacé par son collège, les résultats consolidés restent lisibles.',
-	'privacy.anonymisedAt':
-		'Les noms ont été retirés le {date} : il ne reste que les collèges et les résultats consolidés.',
-	'privacy.anonymiseNow': 'Anonymiser maintenant',
-	'privacy.anonymiseConfirm':
-		'Retirer maintenant tous les noms de cet atelier ? Chaque nom sera remplacé par son collège et les votes nominatifs réduits à des totaux. C’est irréversible.',
-	'privacy.eraseFor': 'Retirer le nom d’une personne qui le demande',
-	'privacy.eraseForSubmit': 'Retirer ce nom',
-	'privacy.eraseForHelp':
-		'Pour une personne qui le demande autrement que dans l’application, y compris une participation sur papier : ses contributions et ses votes restent, attribués à son collège.',
-	'privacy.eraseForConfirm':
-		'Retirer le nom « {name} » de l’atelier ? Ses contributions resteront, attribuées à son collège.',
-	'privacy.erasedFor': 'Le nom a été retiré.',
-	'privacy.delete': 'Supprimer l’atelier',
-	'privacy.deleteTitle': 'Supprimer définitivement cet atelier ?',
-	'privacy.deleteHelp':
-		'Tout sera effacé du serveur : tableau, contributions, votes, images, liens. Les participant·es connecté·es seront prévenu·es. Téléchargez d’abord ce que vous voulez garder :',
-	'privacy.deleteUnderstood': 'J’ai gardé ce qu’il me fallait ; l’atelier sera effacé définitivement.',
-	'privacy.deleteSubmit': 'Supprimer définitivement',
-	'privacy.cancel': 'Annuler',
-	'privacy.eraseName': 'Retirer mon nom',
-	'privacy.eraseNameHelp':
-		'Votre nom disparaît de l’atelier ; vos contributions et vos votes restent, attribués à votre collège seulement.',
-	'privacy.eraseNameConfirm':
-		'Retirer votre nom de cet atelier ? Vos contributions resteront, attribuées à votre collège. C’est irréversible.',
-	'privacy.nameErased': 'Votre nom a été retiré : vous apparaissez sous votre collège.',
 	'privacy.nameWithdrawn': 'nom retiré',
 	'privacy.beforeJoining': 'Ce qui est gardé, qui le voit, combien de temps :',
-	'privacy.sourceDeleted':
-		'{territory} : l’atelier source a été supprimé de ce serveur ; cette synthèse garde sa copie des résultats consolidés.',
 	'refusal.4410': 'cet atelier a été supprimé par son animation',
 } as const
 

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
+import { lazy, createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { defaultPlace, mayAdd, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
 import { currentPhase } from '../../shared/concertation/session.ts'
@@ -29,7 +29,9 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel } from '../facilitation/polls-panel.tsx'
-import { EraseName } from '../privacy/erase-name.tsx'
+
+// "Retirer mon nom" loads after the page: the light view keeps to its budget (SPEC K13).
+const EraseName = lazy(() => import('../privacy/erase-name.tsx').then((module) => ({ default: module.EraseName })))
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on

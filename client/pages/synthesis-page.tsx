@@ -4,6 +4,7 @@ import { api } from '../api.ts'
 import { Loading } from '../components/loading.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
+import { pt } from '../privacy/privacy-messages.ts'
 
 interface SynthesisView {
 	id: string
@@ -74,7 +75,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 						<For each={current().deletedSources ?? []}>
 							{(deleted) => (
 								<p class="help" data-deleted-source={deleted.source}>
-									{t('privacy.sourceDeleted', { territory: territoryOf(deleted.source) })}
+									{pt('sourceDeleted', { territory: territoryOf(deleted.source) })}
 								</p>
 							)}
 						</For>

@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js'
 import { ApiFailure } from '../api.ts'
 import { t } from '../i18n/i18n.ts'
+import { pt } from './privacy-messages.ts'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { PrivacyLink } from './privacy-link.tsx'
 import { privacyApi } from './privacy-api.ts'
@@ -13,7 +14,7 @@ export function EraseName(props: { session: WorkshopSession; anonymous: boolean 
 	const [state, setState] = createSignal<'idle' | 'busy' | 'done'>('idle')
 	const [error, setError] = createSignal<string | null>(null)
 	const erase = async () => {
-		if (!window.confirm(t('privacy.eraseNameConfirm'))) return
+		if (!window.confirm(pt('eraseNameConfirm'))) return
 		setState('busy')
 		setError(null)
 		try {
@@ -36,13 +37,13 @@ export function EraseName(props: { session: WorkshopSession; anonymous: boolean 
 				when={!props.anonymous && state() !== 'done'}
 				fallback={
 					<p class="notice" role="status">
-						{t('privacy.nameErased')}
+						{pt('nameErased')}
 					</p>
 				}
 			>
-				<p class="help">{t('privacy.eraseNameHelp')}</p>
+				<p class="help">{pt('eraseNameHelp')}</p>
 				<button type="button" disabled={state() === 'busy'} onClick={erase}>
-					{t('privacy.eraseName')}
+					{pt('eraseName')}
 				</button>
 			</Show>
 			<Show when={error()}>

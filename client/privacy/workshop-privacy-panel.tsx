@@ -1,6 +1,7 @@
 import { createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { ApiFailure } from '../api.ts'
 import { language, t } from '../i18n/i18n.ts'
+import { pt } from './privacy-messages.ts'
 import { navigate } from '../router.ts'
 import { forgetSession } from '../session/sessions.ts'
 import { reactiveCells } from '../reactive-cells.ts'
@@ -34,13 +35,13 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 		setMessage(t('common.error', { message: failure instanceof ApiFailure ? failure.message : String(failure) }))
 
 	const anonymise = async () => {
-		if (!window.confirm(t('privacy.anonymiseConfirm'))) return
+		if (!window.confirm(pt('anonymiseConfirm'))) return
 		setBusy(true)
 		try {
 			const { anonymisedAt } = await privacyApi.anonymise(props.workshopId, props.token)
 			const current = status()
 			if (current) mutate({ ...current, anonymisedAt })
-			setMessage(t('privacy.anonymisedAt', { date: readableDate(anonymisedAt, language()) }))
+			setMessage(pt('anonymisedAt', { date: readableDate(anonymisedAt, language()) }))
 		} catch (failure) {
 			failed(failure)
 		} finally {
@@ -51,11 +52,11 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 	const eraseChosen = async () => {
 		const id = chosen()
 		const entry = control.participants().get(id)
-		if (!entry || !window.confirm(t('privacy.eraseForConfirm', { name: entry.name }))) return
+		if (!entry || !window.confirm(pt('eraseForConfirm', { name: entry.name }))) return
 		try {
 			await privacyApi.eraseName(props.workshopId, props.token, id)
 			setChosen('')
-			setMessage(t('privacy.erasedFor'))
+			setMessage(pt('erasedFor'))
 		} catch (failure) {
 			failed(failure)
 		}
@@ -82,8 +83,8 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 				{(current) => (
 					<p data-anonymised={current().anonymisedAt ? 'yes' : 'no'}>
 						{current().anonymisedAt
-							? t('privacy.anonymisedAt', { date: readableDate(current().anonymisedAt ?? '', language()) })
-							: t('privacy.anonymiseOn', {
+							? pt('anonymisedAt', { date: readableDate(current().anonymisedAt ?? '', language()) })
+							: pt('anonymiseOn', {
 									date: readableDate(current().anonymiseOn, language()),
 									days: current().retentionDays,
 								})}
@@ -98,7 +99,7 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 			<div class="actions">
 				<Show when={status() && !status()?.anonymisedAt}>
 					<button type="button" disabled={busy()} onClick={anonymise}>
-						{t('privacy.anonymiseNow')}
+						{pt('anonymiseNow')}
 					</button>
 				</Show>
 				<button
@@ -110,23 +111,23 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 						dialog?.showModal()
 					}}
 				>
-					{t('privacy.delete')}
+					{pt('delete')}
 				</button>
 			</div>
 			<Show when={named().length > 0}>
 				<div class="erase-for">
 					<label>
-						{t('privacy.eraseFor')}
+						{pt('eraseFor')}
 						<select value={chosen()} onChange={(event) => setChosen(event.currentTarget.value)}>
 							<option value="">—</option>
 							<For each={named()}>{([id, entry]) => <option value={id}>{entry.name}</option>}</For>
 						</select>
 					</label>
 					<button type="button" disabled={!chosen()} onClick={eraseChosen}>
-						{t('privacy.eraseForSubmit')}
+						{pt('eraseForSubmit')}
 					</button>
 				</div>
-				<p class="help">{t('privacy.eraseForHelp')}</p>
+				<p class="help">{pt('eraseForHelp')}</p>
 			</Show>
 			<dialog
 				class="confirm-dialog"
@@ -134,8 +135,8 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 				aria-labelledby="delete-title"
 				aria-describedby="delete-help"
 			>
-				<h2 id="delete-title">{t('privacy.deleteTitle')}</h2>
-				<p id="delete-help">{t('privacy.deleteHelp')}</p>
+				<h2 id="delete-title">{pt('deleteTitle')}</h2>
+				<p id="delete-help">{pt('deleteHelp')}</p>
 				<div class="actions">
 					<button type="button" onClick={() => props.onDownload('archive')}>
 						{t('export.archive')}
@@ -153,7 +154,7 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 						checked={understood()}
 						onChange={(event) => setUnderstood(event.currentTarget.checked)}
 					/>
-					{t('privacy.deleteUnderstood')}
+					{pt('deleteUnderstood')}
 				</label>
 				<Show when={deleteError()}>
 					<p class="error" role="alert">
@@ -162,10 +163,10 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 				</Show>
 				<div class="actions">
 					<button type="button" class="danger" disabled={!understood() || busy()} onClick={remove}>
-						{t('privacy.deleteSubmit')}
+						{pt('deleteSubmit')}
 					</button>
 					<button type="button" onClick={() => dialog?.close()}>
-						{t('privacy.cancel')}
+						{pt('cancel')}
 					</button>
 				</div>
 			</dialog>
