@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/messages-fr.ts'
 import { t } from '../i18n/i18n.ts'
 import type { RelayLink } from '../sync/relay-link.ts'
 import { CloseCode } from '../../shared/protocol/close-codes.ts'
+import { forgetWorkshopOnDevice } from '../privacy/forget-workshop.ts'
 
 /** Delay before "not yet received" is shown: a change normally reaches the server far sooner. */
 const UNSENT_GRACE_MS = 1500
@@ -23,8 +24,7 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 	// A deleted workshop leaves nothing on this device either (SPEC D1).
 	createEffect(() => {
 		if (props.link.refusal()?.code === CloseCode.workshopDeleted) {
-			const workshopId = props.link.provider.roomname.split('/')[0] ?? ''
-			void import('../privacy/forget-workshop.ts').then((module) => module.forgetWorkshopOnDevice(workshopId))
+			forgetWorkshopOnDevice(props.link.provider.roomname.split('/')[0] ?? '')
 		}
 	})
 	const state = () => props.link.state()

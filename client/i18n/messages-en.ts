@@ -336,6 +336,6 @@ export const en: Record<MessageKey, string> = {
 	// --- Personal data (SPEC D) ---
 	'privacy.link': 'Personal data',
 	'privacy.nameWithdrawn': 'name removed',
-	'privacy.beforeJoining': 'What is kept, who sees it, for how long:',
+	'privacy.beforeJoining': 'Before joining:',
 	'refusal.4410': 'this workshop was deleted by its facilitator',
 }

@@ -341,7 +341,7 @@ export const fr = {
 	// --- Personal data (SPEC D) ---
 	'privacy.link': 'Données personnelles',
 	'privacy.nameWithdrawn': 'nom retiré',
-	'privacy.beforeJoining': 'Ce qui est gardé, qui le voit, combien de temps :',
+	'privacy.beforeJoining': 'Avant d’entrer :',
 	'refusal.4410': 'cet atelier a été supprimé par son animation',
 } as const
 

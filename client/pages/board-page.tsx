@@ -39,9 +39,7 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
-
-// "Retirer mon nom" loads after the page: the light view keeps to its budget (SPEC K13).
-const EraseName = lazy(() => import('../privacy/erase-name.tsx').then((module) => ({ default: module.EraseName })))
+import { EraseName } from '../privacy/erase-name.tsx'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted

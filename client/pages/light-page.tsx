@@ -1,4 +1,4 @@
-import { lazy, createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { defaultPlace, mayAdd, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
 import { currentPhase } from '../../shared/concertation/session.ts'
@@ -29,9 +29,7 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel } from '../facilitation/polls-panel.tsx'
-
-// "Retirer mon nom" loads after the page: the light view keeps to its budget (SPEC K13).
-const EraseName = lazy(() => import('../privacy/erase-name.tsx').then((module) => ({ default: module.EraseName })))
+import { PrivacyLink } from '../privacy/privacy-link.tsx'
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -289,10 +287,10 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 						)
 					}}
 				</For>
-				<EraseName
-					session={session}
-					anonymous={control.participants().get(session.participantId)?.anonymous === true}
-				/>
+				{/* Rights, and "Retirer mon nom" for this workshop, on the notice page (SPEC D4, D6). */}
+				<p class="erase-name">
+					<PrivacyLink workshopId={workshop.id} />
+				</p>
 			</main>
 		</div>
 	)

@@ -26,6 +26,8 @@ export interface PrivacyStatus {
 	retentionDays: number
 	anonymiseOn: string
 	anonymisedAt: string | null
+	/** For the facilitator: the people whose name is still there. */
+	named?: { id: string; name: string; role: string; college: string | null }[]
 }
 
 export interface PrivacyConfig {

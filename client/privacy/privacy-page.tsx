@@ -1,5 +1,7 @@
 import { createResource, For, Show } from 'solid-js'
 import { language, t } from '../i18n/i18n.ts'
+import { loadSession } from '../session/sessions.ts'
+import { EraseName } from './erase-name.tsx'
 import { noticeText } from './notice-text.ts'
 import { privacyApi } from './privacy-api.ts'
 
@@ -9,6 +11,9 @@ import { privacyApi } from './privacy-api.ts'
  */
 export function PrivacyPage() {
 	const [config] = createResource(() => privacyApi.config())
+	// Opened from a workshop (`?atelier=<id>`): the person this device joined as may remove their name.
+	const workshopId = new URLSearchParams(location.search).get('atelier')
+	const session = workshopId ? loadSession(workshopId) : null
 	const notice = () => {
 		const facts = config()
 		return facts
@@ -30,6 +35,7 @@ export function PrivacyPage() {
 				{(text) => (
 					<>
 						<h1>{text().title}</h1>
+						<Show when={session}>{(current) => <EraseName session={current()} anonymous={false} />}</Show>
 						<For each={text().sections}>
 							{(section) => (
 								<section aria-labelledby={`privacy-${section.id}`}>

@@ -1,11 +1,9 @@
-import { createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createResource, createSignal, For, Show } from 'solid-js'
 import { ApiFailure } from '../api.ts'
 import { language, t } from '../i18n/i18n.ts'
 import { pt } from './privacy-messages.ts'
 import { navigate } from '../router.ts'
 import { forgetSession } from '../session/sessions.ts'
-import { reactiveCells } from '../reactive-cells.ts'
-import { ControlSync } from '../sync/control-sync.ts'
 import { privacyApi, readableDate } from './privacy-api.ts'
 
 type Download = (format: 'archive' | 'pdf' | 'docx') => Promise<void>
@@ -16,16 +14,11 @@ type Download = (format: 'archive' | 'pdf' | 'docx') => Promise<void>
  * and deleting the workshop after a confirmation that offers the archive and the documents first.
  */
 export function WorkshopPrivacyPanel(props: { workshopId: string; token: string; onDownload: Download }) {
-	const [status, { mutate }] = createResource(() => privacyApi.status(props.workshopId, props.token))
+	const [status, { mutate, refetch }] = createResource(() => privacyApi.status(props.workshopId, props.token))
 	const [message, setMessage] = createSignal<string | null>(null)
 	const [busy, setBusy] = createSignal(false)
-	const control = new ControlSync(props.workshopId, props.token, reactiveCells)
-	onCleanup(() => control.destroy())
-	const named = createMemo(() =>
-		[...control.participants().entries()]
-			.filter(([, entry]) => !entry.anonymous)
-			.sort(([, a], [, b]) => a.name.localeCompare(b.name)),
-	)
+	// Read when the section opens (and after each removal), not live: no second sync of the workshop.
+	const named = () => [...(status()?.named ?? [])].sort((a, b) => a.name.localeCompare(b.name))
 	const [chosen, setChosen] = createSignal('')
 	let dialog: HTMLDialogElement | undefined
 	const [understood, setUnderstood] = createSignal(false)
@@ -51,12 +44,13 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 
 	const eraseChosen = async () => {
 		const id = chosen()
-		const entry = control.participants().get(id)
+		const entry = named().find((person) => person.id === id)
 		if (!entry || !window.confirm(pt('eraseForConfirm', { name: entry.name }))) return
 		try {
 			await privacyApi.eraseName(props.workshopId, props.token, id)
 			setChosen('')
 			setMessage(pt('erasedFor'))
+			void refetch()
 		} catch (failure) {
 			failed(failure)
 		}
@@ -120,7 +114,7 @@ export function WorkshopPrivacyPanel(props: { workshopId: string; token: string;
 						{pt('eraseFor')}
 						<select value={chosen()} onChange={(event) => setChosen(event.currentTarget.value)}>
 							<option value="">—</option>
-							<For each={named()}>{([id, entry]) => <option value={id}>{entry.name}</option>}</For>
+							<For each={named()}>{(person) => <option value={person.id}>{person.name}</option>}</For>
 						</select>
 					</label>
 					<button type="button" disabled={!chosen()} onClick={eraseChosen}>

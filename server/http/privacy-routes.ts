@@ -38,14 +38,23 @@ export function privacyRoutes(options: PrivacyRoutesOptions) {
 	return new Hono()
 		.get('/:workshop/privacy', async (c) => {
 			const workshop = c.req.param('workshop')
-			workshopClaims(c, secret, workshop)
+			const claims = workshopClaims(c, secret, workshop)
 			return withRoom(registry, workshop, (room) => {
 				const meta = readMeta(room.controlDraft)
 				if (!meta) throw new ApiError(503, 'workshop_unavailable', 'this workshop has no settings')
+				const facilitator = claims.kind === 'personal' && claims.role === 'facilitator'
 				return c.json({
 					retentionDays,
 					anonymiseOn: anonymisationDay(meta, retentionDays),
 					anonymisedAt: meta.anonymisedAt ?? null,
+					// The facilitator removes names on request (D4): whose names are still there.
+					...(facilitator
+						? {
+								named: [...readParticipants(room.controlDraft)]
+									.filter(([, entry]) => !entry.anonymous)
+									.map(([id, entry]) => ({ id, name: entry.name, role: entry.role, college: entry.college })),
+							}
+						: {}),
 				})
 			})
 		})
