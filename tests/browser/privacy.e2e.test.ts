@@ -69,12 +69,14 @@ test('[D6] the privacy notice names the controller, the retention period and say
 	expect(watch.externalRequests).toEqual([])
 })
 
-test('[D4] a participant removes their own name from the light view; the list shows their college', async () => {
+test('[D4] from the light view, a participant opens the notice and removes their own name', async () => {
 	const workshop = await createWorkshop(server, { authorMode: 'named', title: 'Concertation Creuse' })
 	const alice = await joinWorkshop(server, workshop, 'Alice Martin', 'assos-benevoles')
 	for (const viewport of viewports) {
 		const page = await pageAt(viewport)
 		await page.goto(`${base}/p/${workshop.id}#token=${alice.token}`)
+		await page.getByRole('link', { name: 'Données personnelles' }).click()
+		await page.waitForURL(`${base}/confidentialite?atelier=${workshop.id}`)
 		const button = page.getByRole('button', { name: 'Retirer mon nom' })
 		await button.scrollIntoViewIfNeeded()
 		await screenshot(page, `privacy-erase-name-${viewport.name}`)
