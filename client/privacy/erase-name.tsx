@@ -10,7 +10,7 @@ import { privacyApi } from './privacy-api.ts'
  * "Retirer mon nom" (SPEC D4): a participant removes their own name from the workshop; their
  * contributions stay, attributed to their college only. The name kept on this device goes too.
  */
-export function EraseName(props: { session: WorkshopSession; anonymous: boolean }) {
+export function EraseName(props: { session: WorkshopSession; anonymous: boolean; onNotice?: boolean }) {
 	const [state, setState] = createSignal<'idle' | 'busy' | 'done'>('idle')
 	const [error, setError] = createSignal<string | null>(null)
 	const erase = async () => {
@@ -31,8 +31,10 @@ export function EraseName(props: { session: WorkshopSession; anonymous: boolean 
 		}
 	}
 	return (
-		<section class="erase-name" aria-labelledby="erase-name-title">
-			<h3 id="erase-name-title">{t('privacy.link')}</h3>
+		<section class="erase-name" aria-label={pt('eraseName')}>
+			<Show when={!props.onNotice}>
+				<h3>{t('privacy.link')}</h3>
+			</Show>
 			<Show
 				when={!props.anonymous && state() !== 'done'}
 				fallback={
@@ -51,9 +53,11 @@ export function EraseName(props: { session: WorkshopSession; anonymous: boolean 
 					{error()}
 				</p>
 			</Show>
-			<p>
-				<PrivacyLink />
-			</p>
+			<Show when={!props.onNotice}>
+				<p>
+					<PrivacyLink />
+				</p>
+			</Show>
 		</section>
 	)
 }

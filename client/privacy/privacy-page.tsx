@@ -35,7 +35,7 @@ export function PrivacyPage() {
 				{(text) => (
 					<>
 						<h1>{text().title}</h1>
-						<Show when={session}>{(current) => <EraseName session={current()} anonymous={false} />}</Show>
+						<Show when={session}>{(current) => <EraseName session={current()} anonymous={false} onNotice />}</Show>
 						<For each={text().sections}>
 							{(section) => (
 								<section aria-labelledby={`privacy-${section.id}`}>
