@@ -14,6 +14,8 @@ const ConsolePage = lazy(() => import('./pages/console-page.tsx').then((module) 
 // The board (Yjs, sync, then the canvas) loads only when a board is opened.
 const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
 // The light view: Solid and Yjs only — no canvas, no IndexedDB (SPEC K13).
+// The privacy notice (SPEC D6): its text loads with it, not with every page.
+const PrivacyPage = lazy(() => import('./privacy/privacy-page.tsx').then((module) => ({ default: module.PrivacyPage })))
 const LightPage = lazy(() => import('./pages/light-page.tsx').then((module) => ({ default: module.LightPage })))
 
 export function App() {
@@ -53,6 +55,9 @@ export function App() {
 							</Match>
 							<Match when={current.page === 'synthesis' && current}>
 								{(page) => <SynthesisPage synthesisId={page().synthesisId} />}
+							</Match>
+							<Match when={current.page === 'privacy'}>
+								<PrivacyPage />
 							</Match>
 							<Match when={current.page === 'join' && current}>
 								{(page) => <JoinPage workshopId={page().workshopId} />}

@@ -23,9 +23,11 @@ export type Route =
 	| { page: 'light'; workshopId: string }
 	| { page: 'synthesis'; synthesisId: string }
 	| { page: 'not-found' }
+	| { page: 'privacy' }
 
 export function matchRoute(path: string): Route {
 	if (path === '/' || path === '') return { page: 'lobby' }
+	if (/^\/(confidentialite|privacy)\/?$/.test(path)) return { page: 'privacy' }
 	const match = /^\/(w|join|b|p|s)\/([a-z0-9]{8,40})\/?$/.exec(path)
 	if (!match?.[2]) return { page: 'not-found' }
 	const workshopId = match[2]

@@ -14,6 +14,8 @@ import { synthesisRoutes } from './http/synthesis-routes.ts'
 import type { Storage } from './store/storage.ts'
 import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
+import { privacyRoutes } from './http/privacy-routes.ts'
+import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
 import { bearerToken } from './auth/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -33,6 +35,8 @@ export interface AppDeps {
 	secret: string
 	metrics: Metrics
 	storage: Pick<Storage, 'assets' | 'syntheses'>
+	/** Personal data (SPEC D): deleting workshops. */
+	deletion: WorkshopDeletion
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -121,7 +125,16 @@ export function createApp(deps: AppDeps) {
 	// Server time, so clients show the shared timer and vote deadlines in step whatever their clock.
 	app.get('/api/time', (c) => c.json({ now: Date.now() }))
 	app.get('/api/client-config', (c) =>
-		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),
+		c.json({
+			tldrawLicenseKey: config.tldrawLicenseKey,
+			maxUploadBytes: config.maxUploadBytes,
+			// The privacy notice names the controller and the retention period (SPEC D6).
+			privacy: {
+				organisationName: config.organisationName,
+				contact: config.privacyContact,
+				retentionDays: config.retentionDays,
+			},
+		}),
 	)
 
 	app.route(
@@ -144,6 +157,16 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
 	app.route('/api/workshops', exportRoutes({ registry, secret }))
+	app.route(
+		'/api/workshops',
+		privacyRoutes({
+			registry,
+			deletion: deps.deletion,
+			secret,
+			organizerKey: config.organizerKey,
+			retentionDays: config.retentionDays,
+		}),
+	)
 	app.route(
 		'/api/syntheses',
 		synthesisRoutes({

@@ -61,4 +61,24 @@ describe('configuration', () => {
 		expect(config.ok).toBe(false)
 		if (!config.ok) expect(config.error).toContain(name)
 	})
+
+	test('[D2][D6] personal data settings: retention defaults to 365 days; controller and contact as given', () => {
+		expect(readConfig({}).ok && readConfig({})).toMatchObject({
+			value: { retentionDays: 365, organisationName: null, privacyContact: null },
+		})
+		const config = readConfig({
+			RETENTION_DAYS: '90',
+			ORGANISATION_NAME: ' Mouvement associatif ',
+			PRIVACY_CONTACT: 'dpo@example.org',
+		})
+		expect(config.ok && config.value).toMatchObject({
+			retentionDays: 90,
+			organisationName: 'Mouvement associatif',
+			privacyContact: 'dpo@example.org',
+		})
+		for (const bad of ['0', '-1', 'un an', '100000']) {
+			const refused = readConfig({ RETENTION_DAYS: bad })
+			expect(refused.ok || refused.error).toContain('RETENTION_DAYS')
+		}
+	})
 })

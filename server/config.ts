@@ -51,6 +51,12 @@ export interface Config {
 	logLevel: LogLevel
 	templatesDir: string
 	clientDir: string
+	/** Days after a workshop's date before its personal data is removed (SPEC D2). */
+	retentionDays: number
+	/** The data controller, as the privacy notice names it (the operator's organisation). */
+	organisationName: string | null
+	/** How to reach the controller about personal data (an address, an email, a web page). */
+	privacyContact: string | null
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const
@@ -114,6 +120,9 @@ const envSchema = v.object({
 	LOG_LEVEL: v.optional(v.picklist(logLevels), 'info'),
 	TEMPLATES_DIR: optionalText,
 	CLIENT_DIR: optionalText,
+	RETENTION_DAYS: v.optional(integer(1, 36_500), '365'),
+	ORGANISATION_NAME: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+	PRIVACY_CONTACT: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500))),
 })
 
 /** Parses the environment; on failure, says which variables are wrong and why. */
@@ -155,6 +164,9 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		logLevel: e.LOG_LEVEL,
 		templatesDir: path.resolve(e.TEMPLATES_DIR ?? path.join(projectRoot, 'templates')),
 		clientDir: path.resolve(e.CLIENT_DIR ?? path.join(projectRoot, 'dist', 'client')),
+		retentionDays: e.RETENTION_DAYS,
+		organisationName: e.ORGANISATION_NAME ?? null,
+		privacyContact: e.PRIVACY_CONTACT ?? null,
 	})
 }
 

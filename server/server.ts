@@ -15,6 +15,8 @@ import { lockDataDir } from './store/data-dir-lock.ts'
 import { openStorage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
+import { type Clock, RetentionScheduler } from './privacy/retention.ts'
+import { WorkshopDeletion } from './privacy/workshop-deletion.ts'
 
 export interface RunningServer {
 	port: number
@@ -23,6 +25,7 @@ export interface RunningServer {
 	registry: RoomRegistry
 	relay: Relay
 	logger: Logger
+	retention: RetentionScheduler
 	/** Stops accepting, closes sockets (1001), saves every room. */
 	close(): Promise<void>
 }
@@ -31,6 +34,8 @@ export interface StartOptions {
 	/** Replaces the workshop store that `config.store` selects (tests wrap it to inject faults). */
 	store?: WorkshopStore
 	logger?: Logger
+	/** The retention schedule's clock (tests move it by hand). */
+	clock?: Clock
 }
 
 /** Starts Tablée on `config.port` (0 picks a free port). */
@@ -79,7 +84,25 @@ async function startLocked(
 		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
 		trustProxy: config.trustProxy,
 	})
-	const app = createApp({ config, logger, registry, relay, templates, secret, metrics, storage })
+	// Personal data (SPEC D1–D2): interrupted deletions finish before anything is served.
+	const deletion = new WorkshopDeletion({
+		dataDir: config.dataDir,
+		store,
+		registry,
+		assets: storage.assets,
+		syntheses: storage.syntheses,
+		logger,
+	})
+	await deletion.resumePending()
+	const retention = new RetentionScheduler({
+		store,
+		registry,
+		deletion,
+		logger,
+		retentionDays: config.retentionDays,
+		clock: options.clock,
+	})
+	const app = createApp({ config, logger, registry, relay, templates, secret, metrics, storage, deletion })
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
@@ -101,10 +124,12 @@ async function startLocked(
 		dataDir: config.dataDir,
 		templates: templates.templates.size,
 	})
+	retention.start()
 
 	let closing: Promise<void> | null = null
 	const close = () => {
 		closing ??= (async () => {
+			await retention.stop()
 			relay.closeAll()
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
 			;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
@@ -116,5 +141,5 @@ async function startLocked(
 		})()
 		return closing
 	}
-	return { port, url, registry, relay, logger, close }
+	return { port, url, registry, relay, logger, retention, close }
 }

@@ -93,6 +93,7 @@ describe('[B1] files pasted on the board', () => {
 		expect(await response.json()).toEqual({
 			tldrawLicenseKey: 'tldraw-key-123',
 			maxUploadBytes: server.config.maxUploadBytes,
+			privacy: { organisationName: null, contact: null, retentionDays: 365 },
 		})
 	})
 })

@@ -165,6 +165,29 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		await held
 		expect(order).toEqual(['b', 'after b'])
 	})
+
+	test('[D1] a deleted workshop loads as null and is no longer listed; the others stay', async () => {
+		const store = await makeStore()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		await store.save(record('bbbbbbbbbbbb'), null)
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c1', 'one')])
+		expect((await store.ids()).sort()).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb'])
+		await store.delete('aaaaaaaaaaaa')
+		// The update log goes with the record: nothing of it comes back.
+		expect(await store.load('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
+		expect(await store.ids()).toEqual(['bbbbbbbbbbbb'])
+		const other = await store.load('bbbbbbbbbbbb')
+		expect(other.ok && other.value?.id).toBe('bbbbbbbbbbbb')
+		// Deleting what is not there succeeds (a retried deletion).
+		await store.delete('aaaaaaaaaaaa')
+	})
+
+	test('[D1] a deletion queued behind saves is not undone by them', async () => {
+		const store = await makeStore()
+		const saves = [store.save(record('aaaaaaaaaaaa', 'AQ=='), null)]
+		await Promise.all([...saves, store.delete('aaaaaaaaaaaa')])
+		expect(await store.load('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
+	})
 })
 
 describe('[P5] lowdb adapter on disk', () => {
@@ -326,6 +349,17 @@ describe('[P5] lowdb adapter on disk', () => {
 		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json'), JSON.stringify(record('bbbbbbbbbbbb')))
 		const loaded = await store.load('aaaaaaaaaaaa')
 		expect(loaded.ok || loaded.error.code).toBe('corrupt')
+	})
+
+	test('[D1] deleting removes the file and the temp files a crash left behind', async () => {
+		const dir = await tempDir()
+		const store = await new LowdbStore(dir).open()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		await store.save(record('bbbbbbbbbbbb'), null)
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c1', 'one')])
+		await writeFile(path.join(dir, 'workshops', 'aaaaaaaaaaaa.json.123.4.tmp'), '{')
+		await store.delete('aaaaaaaaaaaa')
+		expect(await readdir(path.join(dir, 'workshops'))).toEqual(['bbbbbbbbbbbb.json'])
 	})
 
 	test('[P4] an unreadable file is "unavailable", not "absent"', async () => {

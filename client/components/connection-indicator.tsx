@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/messages-fr.ts'
 import { t } from '../i18n/i18n.ts'
 import type { RelayLink } from '../sync/relay-link.ts'
 import { CloseCode } from '../../shared/protocol/close-codes.ts'
+import { forgetWorkshopOnDevice } from '../privacy/forget-workshop.ts'
 
 /** Delay before "not yet received" is shown: a change normally reaches the server far sooner. */
 const UNSENT_GRACE_MS = 1500
@@ -19,6 +20,12 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 		clearTimeout(timer)
 		if (!unsent) setLagging(false)
 		else timer = setTimeout(() => setLagging(true), UNSENT_GRACE_MS)
+	})
+	// A deleted workshop leaves nothing on this device either (SPEC D1).
+	createEffect(() => {
+		if (props.link.refusal()?.code === CloseCode.workshopDeleted) {
+			forgetWorkshopOnDevice(props.link.provider.roomname.split('/')[0] ?? '')
+		}
 	})
 	const state = () => props.link.state()
 	const text = () => {
@@ -55,5 +62,5 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 
 function refusalText(code: number): string {
 	const key = `refusal.${code}` as MessageKey
-	return [4400, 4401, 4403, 4404, 4413, 4426].includes(code) ? t(key) : t('refusal.other', { code })
+	return [4400, 4401, 4403, 4404, 4410, 4413, 4426].includes(code) ? t(key) : t('refusal.other', { code })
 }

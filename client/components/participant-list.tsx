@@ -55,6 +55,7 @@ export function ParticipantList(props: { sync: WorkshopSync; colleges: College[]
 								{row.name} <Show when={row.id === props.me}>{t('board.you')}</Show>
 							</span>
 							<span class="college">
+								<Show when={row.anonymous}>{t('privacy.nameWithdrawn')} · </Show>
 								{row.role === 'facilitator'
 									? t('board.facilitator')
 									: row.role === 'observer'

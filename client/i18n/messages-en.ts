@@ -333,4 +333,9 @@ export const en: Record<MessageKey, string> = {
 	'synthesis.workshopIds': 'Workshop ids (one per line)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
+	// --- Personal data (SPEC D) ---
+	'privacy.link': 'Personal data',
+	'privacy.nameWithdrawn': 'name removed',
+	'privacy.beforeJoining': 'Before joining:',
+	'refusal.4410': 'this workshop was deleted by its facilitator',
 }

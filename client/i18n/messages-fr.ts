@@ -338,6 +338,11 @@ export const fr = {
 	'synthesis.workshopIds': 'Identifiants d’ateliers (un par ligne)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
+	// --- Personal data (SPEC D) ---
+	'privacy.link': 'Données personnelles',
+	'privacy.nameWithdrawn': 'nom retiré',
+	'privacy.beforeJoining': 'Avant d’entrer :',
+	'refusal.4410': 'cet atelier a été supprimé par son animation',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -39,6 +39,7 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
+import { EraseName } from '../privacy/erase-name.tsx'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -567,6 +568,10 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 						<p class="help">{t('board.personalLinkHelp')}</p>
 						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />
 						<CopyField label={t('board.personalLink')} value={personalLink()} />
+						<EraseName
+							session={props.session}
+							anonymous={control.participants().get(props.session.participantId)?.anonymous === true}
+						/>
 					</SidePanel>
 				</Show>
 			</div>

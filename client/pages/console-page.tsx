@@ -8,6 +8,9 @@ import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
 // Live controls sync the control document (Yjs): loaded with the console's first render, not the shell.
+const WorkshopPrivacyPanel = lazy(() =>
+	import('../privacy/workshop-privacy-panel.tsx').then((module) => ({ default: module.WorkshopPrivacyPanel })),
+)
 const FacilitatorPanel = lazy(() =>
 	import('../facilitation/facilitator-panel.tsx').then((module) => ({ default: module.FacilitatorPanel })),
 )
@@ -194,6 +197,11 @@ export function ConsolePage(props: { workshopId: string }) {
 							</button>
 						</Show>
 						<p class="help">{t('authorMode.help')}</p>
+						<Show when={token()}>
+							{(current) => (
+								<WorkshopPrivacyPanel workshopId={props.workshopId} token={current()} onDownload={download} />
+							)}
+						</Show>
 						<Show when={(workshop().agenda ?? []).length > 0}>
 							<h2>{t('console.agenda')}</h2>
 							<ol class="agenda">

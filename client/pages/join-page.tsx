@@ -5,6 +5,7 @@ import { explainFailure } from '../explain-failure.ts'
 import { formatDate, label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
+import { PrivacyLink } from '../privacy/privacy-link.tsx'
 
 /**
  * `/join/<id>#token=…`: the shared link. A name and a college (no account) are exchanged for a
@@ -145,6 +146,9 @@ export function JoinPage(props: { workshopId: string }) {
 									{error()}
 								</p>
 							</Show>
+							<p class="help">
+								{t('privacy.beforeJoining')} <PrivacyLink />
+							</p>
 							<button type="submit" class="primary" disabled={busy()}>
 								{busy() ? t('join.joining') : t('join.submit')}
 							</button>

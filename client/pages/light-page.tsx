@@ -29,6 +29,7 @@ import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel } from '../facilitation/polls-panel.tsx'
+import { PrivacyLink } from '../privacy/privacy-link.tsx'
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -286,6 +287,10 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 						)
 					}}
 				</For>
+				{/* Rights, and "Retirer mon nom" for this workshop, on the notice page (SPEC D4, D6). */}
+				<p class="erase-name">
+					<PrivacyLink workshopId={workshop.id} />
+				</p>
 			</main>
 		</div>
 	)

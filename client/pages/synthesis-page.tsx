@@ -4,6 +4,7 @@ import { api } from '../api.ts'
 import { Loading } from '../components/loading.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
+import { pt } from '../privacy/privacy-messages.ts'
 
 interface SynthesisView {
 	id: string
@@ -12,6 +13,8 @@ interface SynthesisView {
 	groups: ConfirmedGroup[]
 	suggestions: ConfirmedGroup[]
 	link: string
+	/** Territories whose workshop was deleted from this server since (SPEC D1). */
+	deletedSources?: { source: number; deletedAt: string }[]
 }
 
 /**
@@ -69,6 +72,13 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								.synthesis.territories.map((territory) => territory.territory)
 								.join(', ')}
 						</p>
+						<For each={current().deletedSources ?? []}>
+							{(deleted) => (
+								<p class="help" data-deleted-source={deleted.source}>
+									{pt('sourceDeleted', { territory: territoryOf(deleted.source) })}
+								</p>
+							)}
+						</For>
 						<Show when={notice()}>
 							<p class="notice" role="status">
 								{notice()}

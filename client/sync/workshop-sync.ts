@@ -2,6 +2,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
 import type { PresenceUser } from '../../shared/workshop/presence.ts'
 import { migrateBoard } from '../../shared/workshop/board-document.ts'
+import { CloseCode } from '../../shared/protocol/close-codes.ts'
 import type { CellFactory } from './cell.ts'
 import { ControlSync } from './control-sync.ts'
 import { RelayLink } from './relay-link.ts'
@@ -41,6 +42,10 @@ export class WorkshopSync {
 		} catch {
 			this.boardLink.start()
 		}
+		// A deleted workshop (4410, SPEC D1) leaves no offline copy on this device.
+		this.boardLink.provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event?.code === CloseCode.workshopDeleted) void this.local?.clearData()
+		})
 	}
 
 	/** Publishes who we are on both channels (the light view has only the control one). */

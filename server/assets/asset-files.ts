@@ -1,7 +1,8 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
+import { syncDirectory } from '../store/durable-json-file.ts'
 
 /**
  * Images and videos pasted on a board, kept as files beside the workshops:
@@ -62,6 +63,15 @@ export class AssetFiles {
 			throw error
 		}
 		return name
+	}
+
+	/** Removes every file of a workshop, durably (SPEC D1); nothing to remove is not an error. */
+	async deleteWorkshop(workshop: string): Promise<void> {
+		if (!/^[a-z0-9]{8,40}$/.test(workshop)) return
+		await rm(path.join(this.dir, workshop), { recursive: true, force: true })
+		await syncDirectory(this.dir).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ENOENT') throw error
+		})
 	}
 
 	/** The bytes and media type of a stored file, or null when there is none. */

@@ -22,6 +22,7 @@ import { ApiError } from './api-error.ts'
 import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
+import { withoutAuthorNames } from '../../shared/privacy/anonymise.ts'
 
 // Loaded at the first Word or PDF synthesis, not at start (see export-routes.ts).
 const synthesisRenderers = () => import('../exports/render-synthesis-files.ts')
@@ -108,6 +109,10 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 		groups: record.groups,
 		suggestions: suggestGroups(record.sources),
 		link: `${publicUrl}/s/${record.id}`,
+		// SPEC D1: sources whose workshop was deleted since (the synthesis keeps its copy).
+		deletedSources: (record.origins ?? []).flatMap((origin, source) =>
+			origin?.deletedAt ? [{ source, deletedAt: origin.deletedAt }] : [],
+		),
 	})
 	const save = async (record: SynthesisRecord) => {
 		try {
@@ -148,6 +153,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 					if (!read.ok) throw new ApiError(400, 'invalid_body', `exports: ${read.error}`)
 					return read.value
 				})
+				const origins: SynthesisRecord['origins'] = sources.map(() => null)
 				for (const workshop of body.workshops) {
 					// N6: a workshop of this server comes in with its facilitator token, or the organiser key.
 					const claims = workshop.token ? verifyToken(secret, workshop.token) : null
@@ -163,7 +169,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 							`workshop ${workshop.id} needs its facilitator token or the organiser key`,
 						)
 					}
-					sources.push(await withRoom(registry, workshop.id, (room) => consolidationOf(room)))
+					// The synthesis never shows authors: its copy keeps none (SPEC D1).
+					sources.push(await withRoom(registry, workshop.id, (room) => withoutAuthorNames(consolidationOf(room))))
+					origins.push({ workshop: workshop.id, deletedAt: null })
 				}
 				const now = new Date().toISOString()
 				const record: SynthesisRecord = {
@@ -174,6 +182,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 					updatedAt: now,
 					sources,
 					groups: [],
+					origins,
 				}
 				await save(record)
 				return c.json(view(record), 201)

@@ -53,7 +53,10 @@ export class ControlCommits {
 		try {
 			const value = copy.transact(() => change(copy, serverOnly))
 			const update = Y.encodeStateAsUpdate(copy, before)
-			return { value, update, control: Y.mergeUpdates([current, update]), serverOnly }
+			// The copy's own encoding, not `mergeUpdates([current, update])`: merging keeps the content
+			// of what the change deleted (a removed name, a deleted contribution's text) in the stored
+			// state, where the garbage-collected copy has none (SPEC D5).
+			return { value, update, control: Y.encodeStateAsUpdate(copy), serverOnly }
 		} finally {
 			copy.destroy()
 		}

@@ -68,6 +68,11 @@ export class RoomRegistry {
 	async acquire(id: string): Promise<Result<WorkshopRoom | null, StoreError>> {
 		for (;;) {
 			if (this.closing) return err({ code: 'unavailable', message: 'server is shutting down' })
+			const deleting = this.deleting.get(id)
+			if (deleting) {
+				await deleting.catch(() => undefined) // then find what the deletion left (SPEC D1)
+				continue
+			}
 			const loaded = await this.open(id)
 			if (!loaded.ok || loaded.value === null) return loaded
 			// A room unloaded while we waited is gone: load it again.
@@ -113,6 +118,46 @@ export class RoomRegistry {
 		this.rooms.clear()
 		this.loaded.clear()
 		return { failed }
+	}
+
+	// --- Deletion (SPEC D1) ---
+	private readonly deleting = new Map<string, Promise<unknown>>()
+
+	/**
+	 * Takes a workshop out of service while `erase` deletes what is stored: its room, if loaded,
+	 * runs no intent and saves nothing meanwhile, and new users wait, then find what `erase` left.
+	 * Once `erase` succeeds, `closePeers` closes the room's sockets and the room is dropped; when it
+	 * fails, the room carries on as before.
+	 */
+	async delete<T>(id: string, erase: () => Promise<T>, closePeers: (room: WorkshopRoom) => void): Promise<T> {
+		while (this.deleting.has(id)) await this.deleting.get(id)?.catch(() => undefined)
+		const run = (async () => {
+			const loading = this.rooms.get(id)
+			const loaded = loading ? await loading : null
+			const room = loaded?.ok ? loaded.value : null
+			if (!room || room.isDestroyed) return erase()
+			return room.exclusive(async () => {
+				await room.retire()
+				let result: T
+				try {
+					result = await erase()
+				} catch (error) {
+					room.resume()
+					throw error
+				}
+				closePeers(room)
+				room.destroy()
+				this.loaded.delete(room)
+				if (this.rooms.get(id) === loading) this.rooms.delete(id)
+				return result
+			})
+		})()
+		this.deleting.set(id, run)
+		try {
+			return await run
+		} finally {
+			this.deleting.delete(id)
+		}
 	}
 
 	private open(id: string): Loading {

@@ -232,6 +232,20 @@ export class WorkshopRoom {
 		this.controlDraft.destroy()
 	}
 
+	// --- Deletion (SPEC D1) ---
+	// A room being deleted stops writing, so that no save lands after the store removed the
+	// workshop; if the deletion fails, it carries on.
+
+	/** Stops every save (one under way is awaited); changes are still counted. */
+	retire(): Promise<void> {
+		return this.saves.pause()
+	}
+
+	/** Undoes {@link retire} after a failed deletion, saving what changed meanwhile. */
+	resume(): void {
+		this.saves.resume()
+	}
+
 	/** Intents run one at a time, under the store's lock of this workshop. */
 	private intent<T>(work: () => Promise<T>): Promise<T> {
 		return this.options.store.lock(this.id, work)

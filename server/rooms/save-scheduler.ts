@@ -40,6 +40,8 @@ export class SaveScheduler<P> {
 	private retryTimer: unknown = null
 	private retryDelay = RETRY_MIN_MS
 	private stopped = false
+	/** Set while the workshop is being deleted: nothing may be written (see pause). */
+	private paused = false
 	private readonly options: SaveSchedulerOptions<P>
 	private readonly timers: Timers
 
@@ -62,7 +64,7 @@ export class SaveScheduler<P> {
 	noteChange(): void {
 		this.changeCount++
 		this.unsaved.changed(this.changeCount, this.timers.now())
-		if (this.stopped) return
+		if (this.stopped || this.paused) return
 		const { debounceMs, maxWaitMs } = this.options
 		if (this.debounceTimer !== null) this.timers.clear(this.debounceTimer)
 		this.debounceTimer = this.timers.set(() => this.onTimer('debounce'), debounceMs)
@@ -89,6 +91,19 @@ export class SaveScheduler<P> {
 		await this.saveOnce('intent', pending)
 	}
 
+	/** No save starts until {@link resume}; resolves once a save under way has ended. */
+	async pause(): Promise<void> {
+		this.paused = true
+		this.clearTimers()
+		while (this.inFlight) await this.inFlight.promise.catch(() => undefined)
+	}
+
+	/** Saving goes on after a pause, starting with what changed meanwhile. */
+	resume(): void {
+		this.paused = false
+		if (this.hasUnsavedChanges) this.onTimer('retry')
+	}
+
 	/** No more timers or retries (the room is being unloaded). */
 	stop(): void {
 		this.stopped = true
@@ -104,6 +119,7 @@ export class SaveScheduler<P> {
 
 	private saveOnce(reason: SaveReason, pending?: P): Promise<void> {
 		this.clearTimers()
+		if (this.paused) return Promise.reject(new Error('saving is paused: the workshop is being deleted'))
 		const count = this.changeCount
 		// write() encodes the state before its first await: later changes are not in this save.
 		this.unsaved.snapshotTaken()
@@ -128,7 +144,7 @@ export class SaveScheduler<P> {
 	}
 
 	private scheduleRetry(): void {
-		if (this.stopped || this.retryTimer !== null) return
+		if (this.stopped || this.paused || this.retryTimer !== null) return
 		this.retryTimer = this.timers.set(() => {
 			this.retryTimer = null
 			this.onTimer('retry')

@@ -48,6 +48,33 @@ export class DurableJsonFile<T> implements Adapter<T> {
 		this.queue = next.catch(() => undefined)
 		return next
 	}
+
+	/**
+	 * Deletes the file durably (unlink, then the directory flushed), after the writes queued before
+	 * it. A missing file is not an error. One unlink is atomic: the file is either whole or gone.
+	 */
+	remove(): Promise<void> {
+		const next = this.queue.then(async () => {
+			try {
+				await unlink(this.file)
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+			}
+			await syncDirectory(path.dirname(this.file))
+		})
+		this.queue = next.catch(() => undefined)
+		return next
+	}
+}
+
+/** Flushes a directory, so that a rename or unlink in it survives a power cut. */
+export async function syncDirectory(dir: string): Promise<void> {
+	const handle = await open(dir, 'r')
+	try {
+		await handle.sync()
+	} finally {
+		await handle.close()
+	}
 }
 
 export class CorruptFileError extends Error {
@@ -76,10 +103,5 @@ async function writeDurably(file: string, text: string): Promise<void> {
 		await unlink(temp).catch(() => undefined)
 		throw error
 	}
-	const dir = await open(path.dirname(file), 'r')
-	try {
-		await dir.sync()
-	} finally {
-		await dir.close()
-	}
+	await syncDirectory(path.dirname(file))
 }

@@ -1,8 +1,8 @@
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, readdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { Low } from 'lowdb'
 import { err, ok } from '../../shared/result.ts'
-import { CorruptFileError, DurableJsonFile } from './durable-json-file.ts'
+import { CorruptFileError, DurableJsonFile, syncDirectory } from './durable-json-file.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import { UpdateLogFile } from './update-log.ts'
 import type { DocumentName, WorkshopRecord, WorkshopStore } from './workshop-store.ts'
@@ -162,6 +162,28 @@ export class LowdbStore implements WorkshopStore {
 		const match = /^\{"version":(\d+),"id":"[a-z0-9]+"(?:,"revision":(\d+))?/.exec(head)
 		if (!match) return -1 // unreadable: never equal to an expected revision
 		return match[2] === undefined ? 0 : Number(match[2])
+	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	/**
+	 * The record's unlink is the commit point (after the writes queued before it); then any other
+	 * file of the workshop (temp files a crash left behind) goes too.
+	 */
+	delete(id: string) {
+		// In the same queue as saves: a deletion after a save is never undone by it.
+		return this.writes.run(id, async () => {
+			await this.workshop(id).file.remove()
+			this.files.delete(id)
+			const leftovers = (await readdir(this.dir)).filter((name) => name.startsWith(`${id}.`))
+			for (const name of leftovers) await unlink(path.join(this.dir, name)).catch(() => undefined)
+			if (leftovers.length > 0) await syncDirectory(this.dir)
+		})
+	}
+
+	async ids() {
+		return (await readdir(this.dir))
+			.filter((name) => /^[a-z0-9]{8,40}\.json$/.test(name))
+			.map((name) => name.slice(0, -'.json'.length))
 	}
 
 	/** One lowdb instance per file, kept so that its adapter serialises the writes to that file. */

@@ -16,6 +16,10 @@ export class MemorySyntheses implements SynthesisStore {
 	async save(record: SynthesisRecord): Promise<void> {
 		this.records.set(record.id, JSON.stringify(record))
 	}
+
+	async ids(): Promise<string[]> {
+		return [...this.records.keys()]
+	}
 }
 
 /** Board files in memory, named and checked as the file adapter names and checks them. */
@@ -34,5 +38,9 @@ export class MemoryAssets implements AssetStore {
 		if (!bytes) return null
 		const extension = name.slice(name.lastIndexOf('.') + 1) as MediaExtension
 		return { bytes: Buffer.from(bytes), type: mediaTypes[extension] }
+	}
+
+	async deleteWorkshop(workshop: string): Promise<void> {
+		for (const key of [...this.files.keys()]) if (key.startsWith(`${workshop}/`)) this.files.delete(key)
 	}
 }

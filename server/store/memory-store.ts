@@ -59,4 +59,14 @@ export class MemoryStore implements WorkshopStore {
 		}
 		return log
 	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	async delete(id: string) {
+		this.records.delete(id)
+		this.logs.delete(id)
+	}
+
+	async ids() {
+		return [...this.records.keys()]
+	}
 }

@@ -12,6 +12,8 @@ import type { WorkshopStore } from './workshop-store.ts'
 export interface SynthesisStore {
 	load(id: string): Promise<SynthesisRecord | null>
 	save(record: SynthesisRecord): Promise<void>
+	/** Ids of every stored synthesis (a deleted workshop's syntheses are marked, SPEC D1). */
+	ids(): Promise<string[]>
 }
 
 /** Images and videos pasted on boards, under a random name that acts as a capability. */
@@ -20,6 +22,8 @@ export interface AssetStore {
 	save(workshop: string, extension: MediaExtension, bytes: Uint8Array): Promise<string>
 	/** The bytes and media type of a stored file, or null when there is none. */
 	read(workshop: string, name: string): Promise<{ bytes: Buffer; type: string } | null>
+	/** Removes every file of a workshop, durably (SPEC D1); nothing to remove is fine. */
+	deleteWorkshop(workshop: string): Promise<void>
 }
 
 /** Where the token signing secret is kept when `TABLEE_SECRET` does not give it. */

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { ConsolidationModel } from '../../shared/consolidation/model.ts'
 import { readConsolidation } from '../../shared/consolidation/read-consolidation.ts'
@@ -16,6 +16,11 @@ export interface SynthesisRecord {
 	updatedAt: string
 	sources: ConsolidationModel[]
 	groups: ConfirmedGroup[]
+	/**
+	 * Where each source came from, index for index: a workshop of this server (and when it was
+	 * deleted, SPEC D1), or null for an uploaded export. Absent in syntheses made before it existed.
+	 */
+	origins?: ({ workshop: string; deletedAt: string | null } | null)[]
 }
 
 /** Syntheses as one durable JSON file each, in `DATA_DIR/syntheses/<id>.json`. */
@@ -57,6 +62,15 @@ export class SynthesisFiles {
 	async save(record: SynthesisRecord): Promise<void> {
 		await mkdir(this.dir, { recursive: true })
 		await new DurableJsonFile<SynthesisRecord>(this.fileOf(record.id)).write(record)
+	}
+
+	/** Ids of every saved synthesis. */
+	async ids(): Promise<string[]> {
+		const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOENT') return []
+			throw error
+		})
+		return names.filter((name) => /^[a-z0-9]{8,40}\.json$/.test(name)).map((name) => name.slice(0, -5))
 	}
 
 	private fileOf(id: string): string {

@@ -262,6 +262,20 @@ export const synthesisRecordSchema = v.object({
 	updatedAt: shortText,
 	sources: v.pipe(v.array(consolidationSchema), v.minLength(1), v.maxLength(MAX_SYNTHESIS_SOURCES)),
 	groups: list(groupSchema, 1000),
+	// Where each source came from, and whether its workshop was deleted since (SPEC D1).
+	origins: v.optional(
+		v.pipe(
+			v.array(
+				v.nullable(
+					v.object({
+						workshop: v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/)),
+						deletedAt: v.nullable(shortText),
+					}),
+				),
+			),
+			v.maxLength(MAX_SYNTHESIS_SOURCES),
+		),
+	),
 })
 
 // The schemas' output must be what the renderers take (compile-time checks, nothing at run time);

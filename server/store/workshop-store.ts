@@ -43,6 +43,15 @@ export interface WorkshopStore {
 	 * meanwhile. The intent runner takes it for each intent.
 	 */
 	lock<T>(workshop: string, work: () => Promise<T>): Promise<T>
+
+	// --- Personal data (SPEC D1–D2) ---
+	/**
+	 * Removes the workshop and everything the adapter keeps for it; resolves once that is durable
+	 * (a later `load` is `null`, also after a crash). Deleting a missing workshop succeeds.
+	 */
+	delete(id: string): Promise<void>
+	/** Ids of every stored workshop (the retention sweep walks them). */
+	ids(): Promise<string[]>
 }
 
 export interface SaveConflict {

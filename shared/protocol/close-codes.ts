@@ -21,6 +21,8 @@ export const CloseCode = {
 	forbidden: 4403,
 	/** No workshop with this id. Final. */
 	unknownWorkshop: 4404,
+	/** The workshop was deleted by its facilitator or organiser (SPEC D1). Final: it is gone. */
+	workshopDeleted: 4410,
 	/** The update would take the board past the server's size cap. Final: resending cannot fit. */
 	documentTooLarge: 4413,
 	/** The client declared (`?layout=`) older document layouts than the server's: reload the page. Final. */
@@ -40,6 +42,7 @@ export const closeReasons: Record<CloseCodeName, string> = {
 	unauthorized: 'invalid or missing token',
 	forbidden: 'not allowed',
 	unknownWorkshop: 'unknown workshop',
+	workshopDeleted: 'workshop deleted',
 	documentTooLarge: 'workshop board is full',
 	clientOutdated: 'client outdated, reload',
 }

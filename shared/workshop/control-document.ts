@@ -45,6 +45,8 @@ export interface WorkshopMeta {
 	/** IANA time zone the documents show dates in (absent: Europe/Paris, E14). */
 	timeZone?: string
 	createdAt: string
+	/** When personal data was removed (SPEC D2–D3); absent until then. */
+	anonymisedAt?: string
 }
 
 export interface ParticipantEntry {
@@ -54,6 +56,8 @@ export interface ParticipantEntry {
 	joinedAt: string
 	/** Takes part on paper: the facilitator records this person's votes (proxy votes). */
 	paper?: boolean
+	/** The name was removed (SPEC D3–D4): `name` holds the college's label instead. */
+	anonymous?: boolean
 }
 
 /** Typed handles on the control document's top-level structures. */

@@ -54,4 +54,19 @@ export class FaultyStore implements WorkshopStore {
 	lock<T>(workshop: string, work: () => Promise<T>) {
 		return this.inner.lock(workshop, work)
 	}
+
+	// --- Personal data (SPEC D1–D2) ---
+	failDeletes = 0
+
+	async delete(id: string) {
+		if (this.failDeletes > 0) {
+			this.failDeletes--
+			throw new Error('EIO: simulated delete failure')
+		}
+		await this.inner.delete(id)
+	}
+
+	ids() {
+		return this.inner.ids()
+	}
 }

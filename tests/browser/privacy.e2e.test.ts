@@ -1,0 +1,152 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { freePort } from '../helpers/server-process.ts'
+import type { TestServer } from '../helpers/test-server.ts'
+import { createWorkshop, joinWorkshop, startTestServer } from '../helpers/test-server.ts'
+import { launchBrowser, screenshot, Watch } from './browser.ts'
+
+/** Personal data as people meet it (SPEC D1, D4, D6): the notice, deleting, removing one's name. */
+let browser: Browser
+let server: TestServer
+let base: string
+const watch = new Watch()
+
+beforeAll(async () => {
+	const port = await freePort()
+	base = `http://127.0.0.1:${port}`
+	server = await startTestServer({
+		port,
+		host: '127.0.0.1',
+		publicUrl: base,
+		organisationName: 'Mouvement associatif de la Creuse',
+		privacyContact: 'dpo@mouvement-asso-creuse.example',
+		retentionDays: 180,
+	})
+	browser = await launchBrowser()
+})
+
+afterAll(async () => {
+	await browser?.close()
+	await server?.dispose()
+})
+
+const viewports = [
+	{ name: 'desktop', width: 1280, height: 900 },
+	{ name: 'phone', width: 360, height: 780 },
+] as const
+
+async function pageAt(viewport: (typeof viewports)[number]): Promise<Page> {
+	const context = watch.observe(await browser.newContext({ viewport: viewport }))
+	return context.newPage()
+}
+
+test('[D6] the privacy notice names the controller, the retention period and says why no cookie banner is needed', async () => {
+	for (const viewport of viewports) {
+		const page = await pageAt(viewport)
+		await page.goto(`${base}/confidentialite`)
+		await page.getByRole('heading', { name: 'Données personnelles', level: 1 }).waitFor()
+		const text = await page.locator('main').innerText()
+		expect(text).toContain('Mouvement associatif de la Creuse')
+		expect(text).toContain('dpo@mouvement-asso-creuse.example')
+		expect(text).toContain('180 jours après la date de l’atelier')
+		expect(text).toContain('aucun bandeau de consentement')
+		await screenshot(page, `privacy-notice-fr-${viewport.name}`)
+		await page.getByRole('combobox').first().selectOption('en')
+		await page.getByRole('heading', { name: 'Personal data', level: 1 }).waitFor()
+		expect(await page.locator('main').innerText()).toContain('180 days after the workshop’s date')
+		await page.getByRole('combobox').first().selectOption('fr')
+		await page.context().close()
+	}
+	// The join page links it before anyone types a name.
+	const workshop = await createWorkshop(server)
+	const page = await pageAt(viewports[1])
+	await page.goto(workshop.links.participant)
+	await page.getByRole('link', { name: 'Données personnelles' }).scrollIntoViewIfNeeded()
+	await screenshot(page, 'privacy-join-link-phone')
+	await page.getByRole('link', { name: 'Données personnelles' }).click()
+	await page.waitForURL(`${base}/confidentialite`)
+	await page.context().close()
+	expect(watch.externalRequests).toEqual([])
+})
+
+test('[D4] from the light view, a participant opens the notice and removes their own name', async () => {
+	const workshop = await createWorkshop(server, { authorMode: 'named', title: 'Concertation Creuse' })
+	const alice = await joinWorkshop(server, workshop, 'Alice Martin', 'assos-benevoles')
+	for (const viewport of viewports) {
+		const page = await pageAt(viewport)
+		await page.goto(`${base}/p/${workshop.id}#token=${alice.token}`)
+		await page.getByRole('link', { name: 'Données personnelles' }).click()
+		await page.waitForURL(`${base}/confidentialite?atelier=${workshop.id}`)
+		const button = page.getByRole('button', { name: 'Retirer mon nom' })
+		await button.scrollIntoViewIfNeeded()
+		await screenshot(page, `privacy-erase-name-${viewport.name}`)
+		if (viewport.name === 'phone') {
+			page.once('dialog', (dialog) => void dialog.accept())
+			await button.click()
+			await page.getByText('Votre nom a été retiré').waitFor()
+			await screenshot(page, `privacy-erase-name-done-${viewport.name}`)
+		}
+		await page.context().close()
+	}
+	const view = (await (await server.api(`/api/workshops/${workshop.id}/privacy`, { token: alice.token })).json()) as {
+		anonymiseOn: string
+	}
+	expect(view.anonymiseOn).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+	const file = JSON.stringify(
+		await (
+			await server.api(`/api/workshops/${workshop.id}/export?format=json`, { token: workshop.tokens.facilitator })
+		).json(),
+	)
+	expect(file).not.toContain('Alice Martin')
+})
+
+test('[D1] the facilitator deletes from the console after being offered the archive; the participant is told', async () => {
+	const workshop = await createWorkshop(server, { title: 'Atelier à supprimer', date: '2026-12-03' })
+	const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+	const participant = await pageAt(viewports[0])
+	await participant.goto(`${base}/p/${workshop.id}#token=${bob.token}`)
+	await participant.locator('.connection[data-state="connected"]').waitFor()
+	const storedKeys = () =>
+		participant.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), workshop.id)
+	expect(await storedKeys()).toContain(`tablee:session:${workshop.id}`)
+
+	for (const viewport of viewports) {
+		const page = await pageAt(viewport)
+		await page.goto(workshop.links.facilitator)
+		await page.getByRole('heading', { name: 'Données personnelles' }).waitFor()
+		await page.getByText('Les noms seront retirés automatiquement le').waitFor()
+		await page.getByRole('button', { name: 'Supprimer l’atelier' }).click()
+		const dialog = page.getByRole('dialog', { name: 'Supprimer définitivement cet atelier ?' })
+		await dialog.waitFor()
+		await screenshot(page, `privacy-delete-confirm-${viewport.name}`)
+		// The archive comes first: it downloads from the dialog.
+		const download = page.waitForEvent('download')
+		await dialog.getByRole('button', { name: 'Télécharger l’archive complète' }).click()
+		expect((await download).suggestedFilename()).toBe(`tablee-archive-${workshop.id}.json`)
+		const confirm = dialog.getByRole('button', { name: 'Supprimer définitivement' })
+		expect(await confirm.isDisabled()).toBe(true)
+		if (viewport.name === 'phone') {
+			await dialog.getByLabel('J’ai gardé ce qu’il me fallait').check()
+			await confirm.click()
+			await page.waitForURL(`${base}/`)
+		} else {
+			await dialog.getByRole('button', { name: 'Annuler' }).click()
+		}
+		await page.context().close()
+	}
+	await participant.getByText('cet atelier a été supprimé par son animation').waitFor()
+	// Nothing of it stays on the participant's device.
+	await waitForEmpty(storedKeys)
+	await screenshot(participant, 'privacy-deleted-participant-desktop')
+	expect((await server.api(`/api/workshops/${workshop.id}`, { token: bob.token })).status).toBe(404)
+	await participant.context().close()
+	expect(watch.pageErrors).toEqual([])
+})
+
+async function waitForEmpty(read: () => Promise<string[]>): Promise<void> {
+	const deadline = Date.now() + 5000
+	while ((await read()).length > 0) {
+		if (Date.now() > deadline) throw new Error(`still stored: ${(await read()).join(', ')}`)
+		await new Promise((resolve) => setTimeout(resolve, 20))
+	}
+}
