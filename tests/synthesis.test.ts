@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Contribution } from '../shared/concertation/contribution.ts'
 import { type ConsolidationModel, consolidate } from '../shared/consolidation/model.ts'
-import { similarity, suggestGroups, synthesize } from '../shared/consolidation/synthesis.ts'
+import { sideAgreement, similarity, suggestGroups, synthesize } from '../shared/consolidation/synthesis.ts'
 import { fixtureContributions, fixtureInput } from './fixtures/workshop-fixture.ts'
 import type { CreatedWorkshop, TestServer } from './helpers/test-server.ts'
 import { createWorkshop, startTestServer } from './helpers/test-server.ts'
@@ -75,6 +75,169 @@ describe('national synthesis', () => {
 		expect(alone?.byCollege.find((c) => c.college === 'assos-benevoles')?.dots).toBe(1)
 		// Links back to each territory's recommendation.
 		expect(alone?.members[0]?.ref).toEqual({ source: 2, recommendation: 'c08recommand0' })
+	})
+})
+
+/** A figure of one recommendation in one territory: supporters of voters, overall and per side. */
+interface Figure {
+	id: string
+	title: string
+	dots: number
+	supporters: number
+	associations: [number, number]
+	funders: [number, number]
+	flag: 'consensuel' | 'clivant' | 'partage'
+}
+
+/** A territory of `people` participants (all of whom voted) holding the recommendations `figures`. */
+function sized(name: string, people: number, figures: Figure[]): ConsolidationModel {
+	const base = creuse.recommendations[0]
+	if (!base?.support) throw new Error('the fixture has a supported recommendation')
+	const commitment = creuse.annex.find((item) => item.type === 'engagement')
+	if (!commitment) throw new Error('the fixture has a commitment')
+	return {
+		...creuse,
+		context: {
+			...creuse.context,
+			title: `Concertation ${name}`,
+			territory: name,
+			participants: people,
+			voters: people,
+		},
+		recommendations: figures.map((figure, index) => ({
+			...base,
+			rank: index + 1,
+			recommendation: { ...base.recommendation, id: figure.id, title: figure.title, text: `${figure.title} (${name})` },
+			support: base.support && {
+				...base.support,
+				dots: figure.dots,
+				supporters: figure.supporters,
+				voters: people,
+				bySide: {
+					associations: { dots: 0, supporters: figure.associations[0], voters: figure.associations[1] },
+					funders: { dots: 0, supporters: figure.funders[0], voters: figure.funders[1] },
+				},
+				consensus: { ...base.support.consensus, flag: figure.flag },
+			},
+			conditions: [
+				{
+					text: `Condition de ${name} sur ${figure.id}`,
+					answer: 'disagree' as const,
+					from: { id: 'side:funders', label: { fr: 'Financeurs', en: 'Funders' }, side: 'funders' as const },
+					proposal: null,
+				},
+			],
+			commitments: [
+				{ ...commitment, who: `Réseau ${name}`, text: `Engagement de ${name} sur ${figure.id}`, due: '2027-06' },
+			],
+		})),
+	}
+}
+
+describe('national model', () => {
+	// The issue's case: A is strongly supported in the two small territories, weakly in the large one;
+	// B the reverse. Raw points add up to more for B (66 against 60); every territory weighing the
+	// same, A comes first.
+	const figures = (a: [number, number, number], b: [number, number, number], people: number) => [
+		{
+			id: 'ra',
+			title: 'Financer la vie associative dans la durée',
+			dots: a[0],
+			supporters: a[1],
+			associations: [a[2], people / 2] as [number, number],
+			funders: [a[2], people / 2] as [number, number],
+			flag: 'consensuel' as const,
+		},
+		{
+			id: 'rb',
+			title: 'Créer un guichet unique',
+			dots: b[0],
+			supporters: b[1],
+			associations: [b[2], people / 2] as [number, number],
+			funders: [0, people / 2] as [number, number],
+			flag: 'clivant' as const,
+		},
+	]
+	const national = [
+		sized('Creuse', 6, figures([15, 5, 2], [2, 1, 1], 6)),
+		sized('Corrèze', 12, figures([25, 10, 5], [4, 2, 1], 12)),
+		sized('Gironde', 30, figures([20, 6, 3], [60, 24, 12], 30)),
+	]
+	const groups = [
+		{
+			id: 'a',
+			label: 'Financer dans la durée',
+			text: 'Des conventions pluriannuelles partout.',
+			members: [0, 1, 2].map((source) => ({ source, recommendation: 'ra' })),
+		},
+		{ id: 'b', label: 'Un guichet unique', members: [0, 1, 2].map((source) => ({ source, recommendation: 'rb' })) },
+	]
+	const model = synthesize('Synthèse', national, groups)
+	const [first, second] = model.groups
+
+	test('[N8] every territory weighs the same: raw points would put B first, the national model puts A first', () => {
+		expect(second?.dots).toBeGreaterThan(first?.dots ?? 0)
+		expect(first?.label).toBe('Financer dans la durée')
+		expect(first?.supportedIn).toBe(3)
+		expect(first?.support.share).toBeCloseTo((5 / 6 + 10 / 12 + 6 / 30) / 3, 6)
+		expect(second?.support.share).toBeCloseTo((1 / 6 + 2 / 12 + 24 / 30) / 3, 6)
+		expect(first?.text).toBe('Des conventions pluriannuelles partout.')
+	})
+
+	test.each([
+		// [group, retained, share of associations, share of funders, side agreement, consensual, divisive]
+		['a', 3, (2 / 3 + 5 / 6 + 3 / 15) / 3, (2 / 3 + 5 / 6 + 3 / 15) / 3, 'both', 3, 0],
+		['b', 3, (1 / 3 + 1 / 6 + 12 / 15) / 3, 0, 'associations', 0, 3],
+	] as const)(
+		'[N8][N9] group %s: retained in %i territories, per side and consensus per territory',
+		(id, retained, associations, funders, agreement, consensual, divisive) => {
+			const group = model.groups.find((candidate) => candidate.id === id)
+			expect(group?.supportedIn).toBe(retained)
+			expect(group?.support.sides.associations).toBeCloseTo(associations, 6)
+			expect(group?.support.sides.funders).toBeCloseTo(funders, 6)
+			expect(group?.sides).toBe(agreement)
+			expect(group?.consensus.consensuel).toBe(consensual)
+			expect(group?.consensus.clivant).toBe(divisive)
+		},
+	)
+
+	test.each([
+		[{ associations: 0.8, funders: 0.6 }, 'both'],
+		[{ associations: 0.8, funders: 0.3 }, 'associations'],
+		[{ associations: 0.1, funders: 0.5 }, 'funders'],
+		[{ associations: null, funders: 0.5 }, 'unknown'],
+		[{ associations: 0, funders: 0 }, 'both'],
+	] as const)('[N9] sides %o read as %s', (sides, expected) => {
+		expect(sideAgreement(sides)).toBe(expected)
+	})
+
+	test('[N10] conditions and commitments from every territory, with their territory and side; the trail kept', () => {
+		expect(first?.conditions.map((c) => `${c.territory} · ${c.from?.side} · ${c.text}`)).toEqual([
+			'Creuse · funders · Condition de Creuse sur ra',
+			'Corrèze · funders · Condition de Corrèze sur ra',
+			'Gironde · funders · Condition de Gironde sur ra',
+		])
+		expect(first?.commitments.map((c) => `${c.territory} · ${c.who} · ${c.due}`)).toEqual([
+			'Creuse · Réseau Creuse · 2027-06',
+			'Corrèze · Réseau Corrèze · 2027-06',
+			'Gironde · Réseau Gironde · 2027-06',
+		])
+		expect(first?.members.map((m) => `${m.territory}: ${m.text}`)).toContain(
+			'Gironde: Financer la vie associative dans la durée (Gironde)',
+		)
+		expect(first?.members[0]?.trail.sources.length).toBeGreaterThan(0)
+	})
+
+	test('[N11] a recommendation retained in one territory only is listed, not dropped', () => {
+		const partial = synthesize('Synthèse', national, [groups[0] as (typeof groups)[number]])
+		const alone = partial.groups.filter((group) => group.supportedIn === 1)
+		expect(alone.map((group) => `${group.label} · ${group.members[0]?.territory}`)).toEqual(
+			expect.arrayContaining([
+				'Créer un guichet unique · Creuse',
+				'Créer un guichet unique · Corrèze',
+				'Créer un guichet unique · Gironde',
+			]),
+		)
 	})
 })
 

@@ -20,6 +20,8 @@ import { renderPdf } from '../exports/render-pdf.ts'
 export interface ExportRoutesOptions {
 	registry: RoomRegistry
 	secret: string
+	/** This server's identity in exports (its public URL). */
+	publicUrl: string
 }
 
 const formats = {
@@ -40,7 +42,7 @@ type Format = keyof typeof formats
  * yet revealed are left out (their authors have not shared them); the tally follows the anonymity
  * rule (V8) whether or not it was revealed.
  */
-export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
+export function exportRoutes({ registry, secret, publicUrl }: ExportRoutesOptions) {
 	return new Hono()
 		.get('/:workshop/archive', async (c) => {
 			const workshop = c.req.param('workshop')
@@ -81,7 +83,7 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 			}
 			const options: DocumentOptions = { annex: flag('annex'), welcome: flag('welcome'), weather: flag('weather') }
 			return withRoom(registry, workshop, async (room) => {
-				const model = consolidationOf(room)
+				const model = consolidationOf(room, publicUrl)
 				const body =
 					format === 'docx'
 						? new Uint8Array(await renderDocx(model, language, options))
@@ -107,10 +109,10 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 }
 
 /** The consolidation of a loaded workshop (E1–E4): published contributions, the tally with V8. */
-export function consolidationOf(room: WorkshopRoom) {
+export function consolidationOf(room: WorkshopRoom, server: string) {
 	const tally = currentTally(room.controlDraft, room.serverOnly, true)
 	const answered = tally.proposals.some((p) => p.answers.agree + p.answers.disagree + p.answers.unsure > 0)
-	return consolidate({
+	const model = consolidate({
 		meta: metaOf(room),
 		participants: readParticipants(room.controlDraft),
 		contributions: readContributions(room.controlDraft),
@@ -119,4 +121,6 @@ export function consolidationOf(room: WorkshopRoom) {
 		consensus: readConsensus(room.controlDraft),
 		generatedAt: new Date().toISOString(),
 	})
+	// N10: the export says which workshop of which server it is, for syntheses that include it.
+	return { ...model, context: { ...model.context, workshop: { id: room.id, server } } }
 }

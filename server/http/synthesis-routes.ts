@@ -160,7 +160,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 							`workshop ${workshop.id} needs its facilitator token or the organiser key`,
 						)
 					}
-					sources.push(await withRoom(registry, workshop.id, (room) => consolidationOf(room)))
+					sources.push(await withRoom(registry, workshop.id, (room) => consolidationOf(room, publicUrl)))
 				}
 				const now = new Date().toISOString()
 				const record: SynthesisRecord = {

@@ -216,6 +216,7 @@ export const consolidationV2Schema = v.object({
 		consensusCheck: v.nullable(v.object(pollDates)),
 		voteColumns: list(columnSchema, 100),
 		respondentColumns: list(columnSchema, 100),
+		workshop: v.optional(v.nullable(v.object({ id, server: shortText }))),
 	}),
 	findings: list(v.object({ theme: labelled, items: list(contributionSchema) }), 100),
 	recommendations: list(
