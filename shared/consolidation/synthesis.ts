@@ -152,7 +152,8 @@ export function sideAgreement(sides: SideShares): SideAgreement {
 const recommendationOf = (sources: readonly ConsolidationModel[], ref: MemberRef): ExportedRecommendation | null =>
 	sources[ref.source]?.recommendations.find((item) => item.recommendation.id === ref.recommendation) ?? null
 
-const territoryName = (source: ConsolidationModel | undefined) => source?.context.territory ?? source?.context.title ?? ''
+const territoryName = (source: ConsolidationModel | undefined) =>
+	source?.context.territory ?? source?.context.title ?? ''
 
 /** N1–N3, N8–N9: the synthesis of `sources` with the `groups` the user confirmed. */
 export function synthesize(
