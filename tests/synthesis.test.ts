@@ -2,6 +2,9 @@ import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Contribution } from '../shared/concertation/contribution.ts'
 import { type ConsolidationModel, consolidate } from '../shared/consolidation/model.ts'
+import { formatPercent } from '../shared/consolidation/typography.ts'
+import { renderSynthesisDocx, renderSynthesisPdf } from '../server/exports/render-synthesis-files.ts'
+import { renderSynthesisHtml, renderSynthesisMarkdown } from '../shared/consolidation/render-synthesis.ts'
 import { sideAgreement, similarity, suggestGroups, synthesize } from '../shared/consolidation/synthesis.ts'
 import { fixtureContributions, fixtureInput } from './fixtures/workshop-fixture.ts'
 import type { CreatedWorkshop, TestServer } from './helpers/test-server.ts'
@@ -240,6 +243,116 @@ describe('national model', () => {
 		)
 	})
 })
+
+/** The text a reader sees in each format, spaces made plain (no-break spaces included). */
+async function formatsOf(model: ReturnType<typeof synthesize>) {
+	const plainText = (value: string) => value.replace(/[\s\u00a0\u202f]+/g, ' ')
+	const html = renderSynthesisHtml(model, 'fr')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&amp;/g, '&')
+		.replace(/&#39;|&apos;/g, "'")
+		.replace(/&quot;/g, '"')
+	const docxFiles = unzipSync(new Uint8Array(await renderSynthesisDocx(model, 'fr')))
+	const docx = strFromU8(docxFiles['word/document.xml'] as Uint8Array)
+		.replace(/<\/w:p>/g, ' ')
+		.replace(/<[^>]+>/g, '')
+		.replace(/&amp;/g, '&')
+	const { extractText, getDocumentProxy } = await import('unpdf')
+	const pdfBytes = new Uint8Array(await renderSynthesisPdf(model, 'fr'))
+	const { text: pdf } = await extractText(await getDocumentProxy(pdfBytes), { mergePages: true })
+	return {
+		// Markdown's emphasis markers go; the text the reader sees stays.
+		markdown: plainText(
+			renderSynthesisMarkdown(model, 'fr')
+				.replace(/\*\*|(?<![\\\w])_|_(?!\w)/g, '')
+				.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1'),
+		),
+		html: plainText(html),
+		docx: plainText(docx),
+		pdf: plainText(pdf),
+	}
+}
+
+describe('national document', () => {
+	const people = { Creuse: 6, Corrèze: 12, Gironde: 30 } as const
+	const territories = (Object.entries(people) as [string, number][]).map(([name, count]) => {
+		const small = count < 30
+		return sized(name, count, [
+			{
+				id: 'ra',
+				title: 'Financer la vie associative dans la durée',
+				dots: small ? count * 2 : 20,
+				supporters: small ? Math.round(count * 0.84) : 6,
+				associations: [small ? count / 2 : 3, count / 2],
+				funders: [small ? count / 3 : 3, count / 2],
+				flag: 'consensuel',
+			},
+			{
+				id: 'rb',
+				title: 'Créer un guichet unique',
+				dots: small ? 3 : 70,
+				supporters: small ? 1 : 24,
+				associations: [small ? 1 : 14, count / 2],
+				funders: [0, count / 2],
+				flag: 'clivant',
+			},
+		])
+	})
+	const model = synthesize('Synthèse nationale du réseau', territories, [
+		{
+			id: 'b',
+			label: 'Un guichet unique',
+			members: [0, 1, 2].map((source) => ({ source, recommendation: 'rb' })),
+		},
+		{
+			id: 'a',
+			label: 'Financer dans la durée',
+			text: 'Des conventions pluriannuelles partout. Elles sécurisent les emplois. Troisième phrase.',
+			members: [0, 1, 2].map((source) => ({ source, recommendation: 'ra' })),
+		},
+	])
+
+	test('[N8][N10][N11][E5] every format ranks the first first and carries the same figures, conditions and commitments with their territory', async () => {
+		// Raw points favour the guichet unique (76 against 56), weighing territories the same does not.
+		expect(model.groups.map((group) => `${group.label}:${group.dots}`)).toEqual([
+			'Financer dans la durée:56',
+			'Un guichet unique:76',
+		])
+		const formats = await formatsOf(model)
+		const share = (value: number | null) => formatPercent(value ?? 0, 'fr').replace(/[\u00a0\u202f]/g, ' ')
+		const [first, second] = model.groups
+		for (const [name, text] of Object.entries(formats)) {
+			const where = `${name}`
+			expect(text.indexOf('1. Financer dans la durée'), where).toBeGreaterThan(-1)
+			expect(text.indexOf('1. Financer dans la durée'), where).toBeLessThan(text.indexOf('2. Un guichet unique'))
+			for (const heading of [
+				'Synthèse en une page',
+				'Méthode',
+				'Recommandations nationales',
+				'Conditions et points de vigilance',
+				'Engagements',
+				'Traçabilité',
+			]) {
+				expect(text, `${where}: ${heading}`).toContain(heading)
+			}
+			expect(text, where).toContain('Retenue dans 3 territoires sur 3')
+			expect(text, where).toContain(`${share(first?.support.share ?? null)} des votant·es`)
+			expect(text, where).toContain(`${share(second?.support.share ?? null)} des votant·es`)
+			expect(text, where).toContain('consensuelle dans 3 territoires')
+			expect(text, where).toContain('portée surtout par les associations')
+			// The summary keeps the national text to two sentences.
+			expect(text, where).toContain('Des conventions pluriannuelles partout. Elles sécurisent les emplois.')
+			for (const territory of Object.keys(people)) {
+				expect(text, `${where}: ${territory}`).toContain(`${territory} — Condition de ${territory} sur ra`)
+				expect(text, `${where}: ${territory}`).toContain(`Engagement de ${territory} sur ra`)
+				expect(text, `${where}: ${territory}`).toContain(`Réseau ${territory}`)
+				expect(text, `${where}: ${territory}`).toContain(`Financer la vie associative dans la durée (${territory})`)
+			}
+			// Méthode: territories with their participants and the rule of the mean.
+			expect(text, where).toContain('chaque territoire compte autant')
+		}
+	})
+}, 60_000)
 
 describe('synthesis endpoints', () => {
 	let server: TestServer

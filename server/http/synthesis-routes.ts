@@ -10,6 +10,7 @@ import {
 	renderSynthesisMarkdown,
 } from '../../shared/consolidation/render-synthesis.ts'
 import { type ConfirmedGroup, suggestGroups, synthesize } from '../../shared/consolidation/synthesis.ts'
+import { fileSlug } from '../../shared/consolidation/typography.ts'
 import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
@@ -206,22 +207,24 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
 			const model = synthesize(record.title, record.sources, record.groups)
 			c.header('cache-control', 'no-store')
+			// Named after its title, transliterated (E14), never after its capability id.
+			const name = fileSlug(record.title, 'tablee-synthese')
 			if (format === 'json') {
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.json"`)
+				c.header('content-disposition', `attachment; filename="${name}.json"`)
 				return c.json(model)
 			}
 			if (format === 'md') {
 				c.header('content-type', 'text/markdown; charset=utf-8')
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.md"`)
+				c.header('content-disposition', `attachment; filename="${name}.md"`)
 				return c.body(renderSynthesisMarkdown(model, language))
 			}
 			if (format === 'html') {
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.html"`)
+				c.header('content-disposition', `attachment; filename="${name}.html"`)
 				return c.html(renderSynthesisHtml(model, language))
 			}
 			if (format === 'csv') {
 				c.header('content-type', 'text/csv; charset=utf-8')
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.csv"`)
+				c.header('content-disposition', `attachment; filename="${name}.csv"`)
 				return c.body(renderSynthesisCsv(model, language))
 			}
 			if (format === 'docx' || format === 'pdf') {
@@ -233,7 +236,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 						? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 						: 'application/pdf',
 				)
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.${format}"`)
+				c.header('content-disposition', `attachment; filename="${name}.${format}"`)
 				return c.body(new Uint8Array(bytes))
 			}
 			throw new ApiError(400, 'unknown_format', 'format must be json, md, html, csv, docx or pdf')

@@ -81,6 +81,8 @@ export interface SynthesisGroup {
 	text: string
 	/** True when the author confirmed this group; false for a recommendation standing alone. */
 	confirmed: boolean
+	/** True when its members are exactly one of Tablée's suggestions (N4). */
+	fromSuggestion: boolean
 	/** The themes its members carry (theme ids with their labels). */
 	themes: { id: string; label: Label }[]
 	/** N1: "retenue dans N territoires sur M": territories where one of its members is a recommendation. */
@@ -172,6 +174,12 @@ export function synthesize(
 			})),
 	)
 	const confirmedIds = new Set(groups.map((group) => group.id))
+	const membersKey = (members: readonly MemberRef[]) =>
+		members
+			.map((m) => `${m.source}:${m.recommendation}`)
+			.sort()
+			.join('+')
+	const suggested = new Set(suggestGroups(sources).map((suggestion) => membersKey(suggestion.members)))
 	const built = [...groups, ...alone].map((group): SynthesisGroup => {
 		const members = group.members
 			.map((ref) => ({ ref, item: recommendationOf(sources, ref) }))
@@ -223,6 +231,7 @@ export function synthesize(
 			label: group.label,
 			text: group.text ?? '',
 			confirmed: confirmedIds.has(group.id),
+			fromSuggestion: confirmedIds.has(group.id) && suggested.has(membersKey(group.members)),
 			themes: [...themes].map(([id, label]) => ({ id, label })),
 			supportedIn: perTerritory.size,
 			territories: sources.length,
