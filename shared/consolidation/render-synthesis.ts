@@ -396,7 +396,7 @@ export function renderSynthesisCsv(model: SynthesisModel, language: Language): s
 					'consensus',
 					'dots',
 				]
-	const share = (value: number | null) => (value === null ? '' : value.toFixed(4))
+	const share = (value: unknown) => (typeof value === 'number' ? value.toFixed(4) : String(value ?? ''))
 	const rows = model.groups.flatMap((group, index) =>
 		group.members.map((member) => [
 			index + 1,
