@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Contribution } from '../shared/concertation/contribution.ts'
@@ -396,8 +398,23 @@ describe('synthesis endpoints', () => {
 			exports: [hauteVienne],
 		})
 		expect(created.status).toBe(201)
-		const body = (await created.json()) as { id: string; suggestions: { members: unknown[] }[]; link: string }
+		const body = (await created.json()) as {
+			id: string
+			editKey: string
+			editLink: string
+			suggestions: { members: unknown[] }[]
+			link: string
+			workshops: { source: number; id: string }[]
+		}
 		expect(body.link).toBe(`http://tablee.test/s/${body.id}`)
+		// N12: a separate edit link, handed to its creator.
+		expect(body.editLink).toBe(`http://tablee.test/s/${body.id}#edit=${body.editKey}`)
+		expect(body.editKey).not.toBe(body.id)
+		// N10: it knows which of this server's workshops it includes.
+		expect(body.workshops).toEqual([
+			{ source: 1, id: limousin.id },
+			{ source: 2, id: gironde.id },
+		])
 		// The two similar recommendations are suggested together.
 		expect(body.suggestions).toHaveLength(1)
 		const suggestion = body.suggestions[0] as {
@@ -407,7 +424,12 @@ describe('synthesis endpoints', () => {
 		}
 
 		// Confirming the suggestion saves it; a recommendation in two groups is refused.
-		const put = (groups: unknown) => server.api(`/api/syntheses/${body.id}/groups`, { method: 'PUT', body: { groups } })
+		const put = (groups: unknown) =>
+			server.api(`/api/syntheses/${body.id}/groups`, {
+				method: 'PUT',
+				body: { groups },
+				headers: { 'x-synthesis-key': body.editKey },
+			})
 		expect((await put([suggestion, { ...suggestion, id: 'twice' }])).status).toBe(400)
 		expect((await put([{ ...suggestion, members: [{ source: 7, recommendation: 'x' }] }])).status).toBe(400)
 		expect((await put([suggestion])).status).toBe(200)
@@ -423,6 +445,9 @@ describe('synthesis endpoints', () => {
 		expect(reopened.synthesis.groups[0]).toMatchObject({ supportedIn: 2, territories: 3 })
 		const markdown = await (await server.api(`/api/syntheses/${body.id}/export?format=md`)).text()
 		expect(markdown).toContain('Retenue dans 2\u00a0territoires sur 3')
+		// Files are named after the title, never after the capability id.
+		const named = await server.api(`/api/syntheses/${body.id}/export?format=pdf`)
+		expect(named.headers.get('content-disposition')).toBe('attachment; filename="synthese-nationale.pdf"')
 		const html = await (await server.api(`/api/syntheses/${body.id}/export?format=html`)).text()
 		expect(html).toContain('<h1>Synthèse nationale</h1>')
 		// fetch's text() drops a BOM: read the bytes.
@@ -440,5 +465,115 @@ describe('synthesis endpoints', () => {
 		const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true })
 		expect(text.replace(/\s+/g, ' ')).toContain('Retenue dans 2 territoires sur 3')
 		expect((await server.api('/api/syntheses/nonexistent00')).status).toBe(404)
+	})
+
+	const twoTerritories = async () => {
+		const answer = await server.api('/api/syntheses', {
+			body: { title: 'Synthèse Limousin', exports: [creuse, correze] },
+		})
+		expect(answer.status).toBe(201)
+		return (await answer.json()) as {
+			id: string
+			editKey: string
+			revision: number
+			suggestions: { id: string; label: string; members: unknown[] }[]
+		}
+	}
+
+	test('[N12] the read link reads and exports, only the edit link edits', async () => {
+		const created = await twoTerritories()
+		const groups = [created.suggestions[0]]
+		const read = (await (await server.api(`/api/syntheses/${created.id}`)).json()) as Record<string, unknown>
+		expect(read.access).toEqual({ edit: false, legacy: false })
+		expect(read.editKey).toBeUndefined()
+		expect((await server.api(`/api/syntheses/${created.id}/export?format=md`)).status).toBe(200)
+		const refused = await server.api(`/api/syntheses/${created.id}/groups`, { method: 'PUT', body: { groups } })
+		expect(refused.status).toBe(403)
+		expect(await refused.json()).toMatchObject({ error: { code: 'edit_key_required' } })
+		const wrong = await server.api(`/api/syntheses/${created.id}/groups`, {
+			method: 'PUT',
+			body: { groups },
+			headers: { 'x-synthesis-key': `${created.editKey.slice(1)}x` },
+		})
+		expect(wrong.status).toBe(403)
+		const edited = await server.api(`/api/syntheses/${created.id}/groups`, {
+			method: 'PUT',
+			body: { groups: [{ ...groups[0], label: 'Financer dans la durée', text: 'Texte national.' }] },
+			headers: { 'x-synthesis-key': created.editKey },
+		})
+		expect(edited.status).toBe(200)
+		const after = (await edited.json()) as {
+			access: unknown
+			revision: number
+			synthesis: { groups: { label: string; text: string }[] }
+		}
+		expect(after.access).toEqual({ edit: true, legacy: false })
+		expect(after.revision).toBe(1)
+		expect(after.synthesis.groups[0]).toMatchObject({ label: 'Financer dans la durée', text: 'Texte national.' })
+		expect((await server.api(`/api/syntheses/${created.id}/edit-key`, { method: 'POST' })).status).toBe(409)
+	})
+
+	test('[N12] a synthesis stored before edit links still opens and edits by its id until it asks for an edit key', async () => {
+		const created = await twoTerritories()
+		const file = path.join(server.config.dataDir, 'syntheses', `${created.id}.json`)
+		const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+		const { editKey: _key, revision: _revision, ...rest } = stored
+		await writeFile(file, JSON.stringify({ ...rest, version: 1 }))
+		const legacy = (await (await server.api(`/api/syntheses/${created.id}`)).json()) as {
+			access: unknown
+			revision: number
+		}
+		expect(legacy).toMatchObject({ access: { edit: true, legacy: true }, revision: 0 })
+		const put = (headers: Record<string, string> = {}) =>
+			server.api(`/api/syntheses/${created.id}/groups`, {
+				method: 'PUT',
+				body: { groups: [created.suggestions[0]] },
+				headers,
+			})
+		expect((await put()).status).toBe(200)
+		const claimed = await server.api(`/api/syntheses/${created.id}/edit-key`, { method: 'POST' })
+		expect(claimed.status).toBe(201)
+		const { editKey } = (await claimed.json()) as { editKey: string }
+		expect((await put()).status).toBe(403)
+		expect((await put({ 'x-synthesis-key': editKey })).status).toBe(200)
+		expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 2, editKey, revision: 2 })
+	})
+
+	test('[N13] two people editing at once: every write lands in order, a write on a stale revision is refused with 409', async () => {
+		const created = await twoTerritories()
+		const [suggestion] = created.suggestions
+		const put = (label: string, revision?: number) =>
+			server.api(`/api/syntheses/${created.id}/groups`, {
+				method: 'PUT',
+				body: { groups: [{ ...suggestion, label }], ...(revision === undefined ? {} : { revision }) },
+				headers: { 'x-synthesis-key': created.editKey },
+			})
+		// Both wrote from revision 0: one lands, the other is told its copy is stale.
+		const answers = await Promise.all([put('Première', 0), put('Seconde', 0)])
+		expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409])
+		const refused = answers.find((answer) => answer.status === 409)
+		expect(await refused?.json()).toMatchObject({ error: { code: 'stale_revision' } })
+		const landed = (await (await server.api(`/api/syntheses/${created.id}`)).json()) as {
+			revision: number
+			groups: { label: string }[]
+		}
+		expect(landed.revision).toBe(1)
+		// Without a revision, last write wins, one after the other: ten writes, ten revisions.
+		await Promise.all(Array.from({ length: 10 }, (_, index) => put(`Écrit ${index}`)))
+		const last = (await (await server.api(`/api/syntheses/${created.id}`)).json()) as {
+			revision: number
+			groups: { label: string }[]
+		}
+		expect(last.revision).toBe(11)
+		expect(last.groups).toHaveLength(1)
+	})
+
+	test('[N10] a workshop export names its workshop and this server', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation Creuse', territory: 'Creuse' })
+		const answer = await server.api(`/api/workshops/${workshop.id}/export?format=json`, {
+			token: workshop.tokens.facilitator,
+		})
+		const model = (await answer.json()) as ConsolidationModel
+		expect(model.context.workshop).toEqual({ id: workshop.id, server: 'http://tablee.test' })
 	})
 })
