@@ -44,6 +44,8 @@ describe('national synthesis', () => {
 			{ source: 0, recommendation: 'c08recommand0' },
 			{ source: 1, recommendation: 'c08recommand0' },
 		])
+		// The reasons shown to the author: here, the words they have in common.
+		expect(suggestions[0]?.reasons.words).toEqual(expect.arrayContaining(['sécuriser', 'financements']))
 	})
 
 	test('[N1][N2][N3] supported in N territories of M, support per college added up, figure by figure', () => {

@@ -328,38 +328,72 @@ export function similarity(a: string, b: string): number {
 /** N4: a recommendation is suggested with another territory's when they share a theme or this much. */
 export const SIMILARITY_THRESHOLD = 0.3
 
+/** Why Tablée suggests a group (N4): the themes its members share, the words they have in common. */
+export interface SuggestionReasons {
+	themes: { id: string; label: Label }[]
+	words: string[]
+}
+
+export interface SuggestedGroup extends ConfirmedGroup {
+	reasons: SuggestionReasons
+}
+
+/** The words two texts have in common (compared without accents or plurals), as `a` writes them. */
+export function commonWords(a: string, b: string): string[] {
+	const right = wordsOf(b)
+	const written = new Map<string, string>()
+	for (const token of a.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+		const [compared] = wordsOf(token)
+		if (compared && right.has(compared) && !written.has(compared)) written.set(compared, token)
+	}
+	return [...written.values()]
+}
+
 /**
  * N4: suggested groups — recommendations of different territories that share a theme or are
- * worded alike, joined transitively. Only suggestions: the user confirms each group.
+ * worded alike, joined transitively, each with the reasons it is suggested. Only suggestions: the
+ * user confirms each group.
  */
-export function suggestGroups(sources: readonly ConsolidationModel[]): ConfirmedGroup[] {
+export function suggestGroups(sources: readonly ConsolidationModel[]): SuggestedGroup[] {
 	const items = sources.flatMap((source, index) =>
 		source.recommendations.map((item) => ({
 			ref: { source: index, recommendation: item.recommendation.id },
 			text: [item.recommendation.title, item.recommendation.text].filter(Boolean).join(' '),
-			theme: item.recommendation.theme?.id ?? null,
+			theme: item.recommendation.theme ?? null,
 			title: item.recommendation.title ?? item.recommendation.text,
 		})),
 	)
 	const parent = items.map((_, index) => index)
 	const find = (index: number): number =>
 		parent[index] === index ? index : (parent[index] = find(parent[index] ?? index))
+	const links: { at: number; theme: { id: string; label: Label } | null; words: string[] }[] = []
 	for (let i = 0; i < items.length; i++) {
 		for (let j = i + 1; j < items.length; j++) {
 			const [a, b] = [items[i], items[j]]
 			if (!a || !b || a.ref.source === b.ref.source) continue
-			if ((a.theme !== null && a.theme === b.theme) || similarity(a.text, b.text) >= SIMILARITY_THRESHOLD) {
+			const sameTheme = a.theme !== null && a.theme.id === b.theme?.id
+			const alike = similarity(a.text, b.text) >= SIMILARITY_THRESHOLD
+			if (sameTheme || alike) {
 				parent[find(i)] = find(j)
+				links.push({ at: i, theme: sameTheme ? a.theme : null, words: alike ? commonWords(a.text, b.text) : [] })
 			}
 		}
 	}
 	const clusters = new Map<number, typeof items>()
 	items.forEach((item, index) => clusters.set(find(index), [...(clusters.get(find(index)) ?? []), item]))
-	return [...clusters.values()]
-		.filter((cluster) => new Set(cluster.map((item) => item.ref.source)).size > 1)
-		.map((cluster) => ({
-			id: cluster.map((item) => `${item.ref.source}:${item.ref.recommendation}`).join('+'),
-			label: cluster[0]?.title ?? '',
-			members: cluster.map((item) => item.ref),
-		}))
+	return [...clusters.entries()]
+		.filter(([, cluster]) => new Set(cluster.map((item) => item.ref.source)).size > 1)
+		.map(([root, cluster]) => {
+			const own = links.filter((link) => find(link.at) === root)
+			const themes = new Map(own.flatMap((link) => (link.theme ? [[link.theme.id, link.theme.label] as const] : [])))
+			return {
+				id: cluster.map((item) => `${item.ref.source}:${item.ref.recommendation}`).join('+'),
+				label: cluster[0]?.title ?? '',
+				members: cluster.map((item) => item.ref),
+				reasons: {
+					themes: [...themes].map(([id, label]) => ({ id, label })),
+					words: [...new Set(own.flatMap((link) => link.words))],
+				},
+			}
+		})
 }
