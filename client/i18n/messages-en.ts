@@ -349,7 +349,7 @@ export const en: Record<MessageKey, string> = {
 	'synthesis.save': 'Save',
 	'synthesis.workshopsHere': 'Workshops of this server included: {list}',
 	'synthesis.eyebrow': 'National synthesis',
-	'synthesis.territories': '{count} territory(ies):',
+	'synthesis.territories': '{count} {count|territory|territories}:',
 	'synthesis.suggestions': 'Suggested groupings (similar recommendations)',
 	'synthesis.confirm': 'Confirm this grouping',
 	'synthesis.undo': 'Undo this grouping',

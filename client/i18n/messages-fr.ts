@@ -354,7 +354,7 @@ export const fr = {
 	'synthesis.save': 'Enregistrer',
 	'synthesis.workshopsHere': 'Ateliers de ce serveur inclus : {list}',
 	'synthesis.eyebrow': 'Synthèse nationale',
-	'synthesis.territories': '{count} territoire(s) :',
+	'synthesis.territories': '{count} {count|territoire|territoires} :',
 	'synthesis.suggestions': 'Regroupements suggérés (recommandations proches)',
 	'synthesis.confirm': 'Confirmer ce regroupement',
 	'synthesis.undo': 'Défaire ce regroupement',

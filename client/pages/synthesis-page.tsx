@@ -330,7 +330,8 @@ export function SynthesisPage(props: { synthesisId: string }) {
 											<For each={group.members}>
 												{(member) => (
 													<li>
-														{member.territory} — « {member.title} » — {percent(member.share)}
+														{member.territory} — « {member.title} »
+														<Show when={member.share !== null}> — {percent(member.share)}</Show>
 														<Show when={canEdit() && current().groups.length > 0}>
 															{' '}
 															<select
