@@ -317,8 +317,10 @@ const wordsOf = (text: string) =>
 
 /** Share of words two texts have in common (Jaccard), 0–1. */
 export function similarity(a: string, b: string): number {
-	const left = wordsOf(a)
-	const right = wordsOf(b)
+	return jaccard(wordsOf(a), wordsOf(b))
+}
+
+function jaccard(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
 	if (left.size === 0 || right.size === 0) return 0
 	let shared = 0
 	for (const word of left) if (right.has(word)) shared++
@@ -359,6 +361,8 @@ export function suggestGroups(sources: readonly ConsolidationModel[]): Suggested
 		source.recommendations.map((item) => ({
 			ref: { source: index, recommendation: item.recommendation.id },
 			text: [item.recommendation.title, item.recommendation.text].filter(Boolean).join(' '),
+			// Each text's words once, not once per pair (a synthesis may hold thousands of recommendations).
+			words: wordsOf([item.recommendation.title, item.recommendation.text].filter(Boolean).join(' ')),
 			theme: item.recommendation.theme ?? null,
 			title: item.recommendation.title ?? item.recommendation.text,
 		})),
@@ -372,7 +376,7 @@ export function suggestGroups(sources: readonly ConsolidationModel[]): Suggested
 			const [a, b] = [items[i], items[j]]
 			if (!a || !b || a.ref.source === b.ref.source) continue
 			const sameTheme = a.theme !== null && a.theme.id === b.theme?.id
-			const alike = similarity(a.text, b.text) >= SIMILARITY_THRESHOLD
+			const alike = jaccard(a.words, b.words) >= SIMILARITY_THRESHOLD
 			if (sameTheme || alike) {
 				parent[find(i)] = find(j)
 				links.push({ at: i, theme: sameTheme ? a.theme : null, words: alike ? commonWords(a.text, b.text) : [] })
