@@ -419,11 +419,14 @@ describe('synthesis endpoints', () => {
 		])
 		// The two similar recommendations are suggested together.
 		expect(body.suggestions).toHaveLength(1)
-		const suggestion = body.suggestions[0] as {
+		const { reasons, ...suggestion } = body.suggestions[0] as {
 			id: string
 			label: string
 			members: { source: number; recommendation: string }[]
+			reasons: { words: string[] }
 		}
+		// Suggestions say why; what is confirmed is the group (its reasons are not part of it).
+		expect(reasons.words.length).toBeGreaterThan(0)
 
 		// Confirming the suggestion saves it; a recommendation in two groups is refused.
 		const put = (groups: unknown) =>
@@ -474,12 +477,14 @@ describe('synthesis endpoints', () => {
 			body: { title: 'Synthèse Limousin', exports: [creuse, correze] },
 		})
 		expect(answer.status).toBe(201)
-		return (await answer.json()) as {
+		const created = (await answer.json()) as {
 			id: string
 			editKey: string
 			revision: number
-			suggestions: { id: string; label: string; members: unknown[] }[]
+			suggestions: { id: string; label: string; members: unknown[]; reasons?: unknown }[]
 		}
+		// A suggestion is confirmed as a group: its reasons are not part of it.
+		return { ...created, suggestions: created.suggestions.map(({ reasons: _reasons, ...group }) => group) }
 	}
 
 	test('[N12] the read link reads and exports, only the edit link edits', async () => {
