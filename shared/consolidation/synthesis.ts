@@ -370,32 +370,47 @@ export function suggestGroups(sources: readonly ConsolidationModel[]): Suggested
 	const parent = items.map((_, index) => index)
 	const find = (index: number): number =>
 		parent[index] === index ? index : (parent[index] = find(parent[index] ?? index))
-	const links: { at: number; theme: { id: string; label: Label } | null; words: string[] }[] = []
+	const links: { at: number; words: string[] }[] = []
 	for (let i = 0; i < items.length; i++) {
 		for (let j = i + 1; j < items.length; j++) {
 			const [a, b] = [items[i], items[j]]
-			if (!a || !b || a.ref.source === b.ref.source) continue
+			// Already joined (transitively): this pair adds nothing, and skipping it keeps the links a tree.
+			if (!a || !b || a.ref.source === b.ref.source || find(i) === find(j)) continue
 			const sameTheme = a.theme !== null && a.theme.id === b.theme?.id
 			const alike = jaccard(a.words, b.words) >= SIMILARITY_THRESHOLD
 			if (sameTheme || alike) {
 				parent[find(i)] = find(j)
-				links.push({ at: i, theme: sameTheme ? a.theme : null, words: alike ? commonWords(a.text, b.text) : [] })
+				links.push({ at: i, words: alike ? commonWords(a.text, b.text) : [] })
 			}
 		}
 	}
 	const clusters = new Map<number, typeof items>()
-	items.forEach((item, index) => clusters.set(find(index), [...(clusters.get(find(index)) ?? []), item]))
+	items.forEach((item, index) => {
+		const root = find(index)
+		const cluster = clusters.get(root)
+		if (cluster) cluster.push(item)
+		else clusters.set(root, [item])
+	})
 	return [...clusters.entries()]
 		.filter(([, cluster]) => new Set(cluster.map((item) => item.ref.source)).size > 1)
 		.map(([root, cluster]) => {
 			const own = links.filter((link) => find(link.at) === root)
-			const themes = new Map(own.flatMap((link) => (link.theme ? [[link.theme.id, link.theme.label] as const] : [])))
+			// A theme is a reason when members of two territories or more carry it.
+			const themes = new Map<string, { label: Label; sources: Set<number> }>()
+			for (const item of cluster) {
+				if (!item.theme) continue
+				const entry = themes.get(item.theme.id) ?? { label: item.theme.label, sources: new Set<number>() }
+				entry.sources.add(item.ref.source)
+				themes.set(item.theme.id, entry)
+			}
 			return {
 				id: cluster.map((item) => `${item.ref.source}:${item.ref.recommendation}`).join('+'),
 				label: cluster[0]?.title ?? '',
 				members: cluster.map((item) => item.ref),
 				reasons: {
-					themes: [...themes].map(([id, label]) => ({ id, label })),
+					themes: [...themes]
+						.filter(([, entry]) => entry.sources.size > 1)
+						.map(([id, entry]) => ({ id, label: entry.label })),
 					words: [...new Set(own.flatMap((link) => link.words))],
 				},
 			}
