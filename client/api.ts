@@ -158,10 +158,18 @@ export const api = {
 	importArchive: (archiveText: string, organizerKey?: string) =>
 		call<CreatedWorkshop>('/api/workshops/import', { body: archiveText, headers: organizer(organizerKey) }),
 	createSynthesis: (body: unknown, organizerKey?: string) =>
-		call<{ id: string }>('/api/syntheses', { body, headers: organizer(organizerKey) }),
-	synthesis: <View>(id: string) => call<View>(`/api/syntheses/${id}`),
-	saveSynthesisGroups: <View>(id: string, groups: unknown) =>
-		call<View>(`/api/syntheses/${id}/groups`, { method: 'PUT', body: { groups } }),
+		call<{ id: string; editKey: string }>('/api/syntheses', { body, headers: organizer(organizerKey) }),
+	/** A synthesis; with its edit key (N12) the view says it may be edited. */
+	synthesis: <View>(id: string, editKey?: string) =>
+		call<View>(`/api/syntheses/${id}`, { headers: editKey ? { 'x-synthesis-key': editKey } : {} }),
+	/** Saves the groupings made on `revision`; 409 `stale_revision` when someone saved meanwhile (N13). */
+	saveSynthesisGroups: <View>(id: string, editKey: string | undefined, groups: unknown, revision: number) =>
+		call<View>(`/api/syntheses/${id}/groups`, {
+			method: 'PUT',
+			body: { groups, revision },
+			headers: editKey ? { 'x-synthesis-key': editKey } : {},
+		}),
+	claimSynthesisEditKey: <View>(id: string) => call<View>(`/api/syntheses/${id}/edit-key`, { method: 'POST' }),
 }
 
 /** Reads `#token=…` from the URL and removes it from the address bar (and so from history). */

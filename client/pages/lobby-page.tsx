@@ -121,7 +121,8 @@ export function LobbyPage() {
 				},
 				key || undefined,
 			)
-			navigate(`/s/${answer.id}`)
+			// The creator lands on the edit link (N12); the page keeps the key on this device.
+			navigate(`/s/${answer.id}#edit=${answer.editKey}`)
 		} catch (failure) {
 			setError(explainFailure(failure))
 		} finally {

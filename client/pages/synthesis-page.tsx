@@ -1,6 +1,13 @@
-import { createResource, createSignal, For, Show } from 'solid-js'
-import type { ConfirmedGroup, SynthesisModel } from '../../shared/consolidation/synthesis.ts'
-import { api } from '../api.ts'
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
+import type {
+	ConfirmedGroup,
+	MemberRef,
+	SuggestedGroup,
+	SynthesisGroup,
+	SynthesisModel,
+} from '../../shared/consolidation/synthesis.ts'
+import { ApiFailure, api } from '../api.ts'
+import { CopyField } from '../components/copy-field.tsx'
 import { Loading } from '../components/loading.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
@@ -9,34 +16,168 @@ import { pt } from '../privacy/privacy-messages.ts'
 interface SynthesisView {
 	id: string
 	title: string
+	revision: number
 	synthesis: SynthesisModel
 	groups: ConfirmedGroup[]
-	suggestions: ConfirmedGroup[]
+	suggestions: SuggestedGroup[]
 	link: string
 	/** Territories whose workshop was deleted from this server since (SPEC D1). */
 	deletedSources?: { source: number; deletedAt: string }[]
+	access: { edit: boolean; legacy: boolean }
+	editKey?: string
+	editLink?: string
+	workshops: { source: number; id: string }[]
 }
 
+const keyName = (id: string) => `tablee.synthesis-edit.${id}`
+
+/** The edit key: from `#edit=…` (then kept on this device and taken out of the address bar), or kept. */
+function editKeyOf(id: string): string | null {
+	const match = /(?:^#|&)edit=([a-z0-9]+)/.exec(location.hash)
+	if (match?.[1]) {
+		localStorage.setItem(keyName(id), match[1])
+		history.replaceState(history.state, '', location.pathname + location.search)
+		return match[1]
+	}
+	return localStorage.getItem(keyName(id))
+}
+
+const refKey = (ref: MemberRef) => `${ref.source}:${ref.recommendation}`
+const percent = (share: number | null) =>
+	share === null
+		? '—'
+		: new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', {
+				style: 'percent',
+				maximumFractionDigits: 0,
+			}).format(share)
+
 /**
- * `/s/<id>`: a national synthesis across territories (SPEC N1–N6). Suggested groupings of similar
- * recommendations are confirmed (or undone) here and saved; each group says in how many
- * territories it is supported and its support per college; exports as JSON and Markdown.
+ * `/s/<id>`: a national synthesis across territories (SPEC N1–N13). With the edit link, the
+ * author confirms suggested groupings (with the reasons they are suggested), renames groups, writes
+ * their national text, moves one recommendation between groups and undoes; every change is saved
+ * with the revision it was made on, so a change made meanwhile by someone else is never
+ * overwritten silently: the page reloads and says so. With the read link, it reads and exports.
  */
 export function SynthesisPage(props: { synthesisId: string }) {
 	const [notice, setNotice] = createSignal<string | null>(null)
-	const [view, { mutate }] = createResource(() => api.synthesis<SynthesisView>(props.synthesisId))
+	const [editKey, setEditKey] = createSignal<string | null>(editKeyOf(props.synthesisId))
+	const [view, { mutate, refetch }] = createResource(
+		() => ({ key: editKey() }),
+		({ key }) => api.synthesis<SynthesisView>(props.synthesisId, key ?? undefined),
+	)
+	/** Earlier states of the groups, for "undo" (this visit). */
+	const [history, setHistory] = createSignal<ConfirmedGroup[][]>([])
+	const [saving, setSaving] = createSignal(false)
 
-	const saveGroups = async (groups: ConfirmedGroup[]) => {
+	// The page follows changes made elsewhere (another author, the API) while it is open.
+	const timer = setInterval(async () => {
+		const current = view()
+		if (!current || saving() || document.hidden) return
 		try {
-			mutate(await api.saveSynthesisGroups<SynthesisView>(props.synthesisId, groups))
+			const fresh = await api.synthesis<SynthesisView>(props.synthesisId, editKey() ?? undefined)
+			if (fresh.revision !== view()?.revision && !saving()) {
+				mutate(fresh)
+				setNotice(t('synthesis.changedElsewhere'))
+			}
+		} catch {
+			// A failed background check is retried at the next tick; the page keeps what it shows.
+		}
+	}, 5000)
+	onCleanup(() => clearInterval(timer))
+
+	const saveGroups = async (groups: ConfirmedGroup[], undoing = false) => {
+		const current = view()
+		if (!current) return
+		setSaving(true)
+		try {
+			const clean = groups.map(({ id, label: name, members, text }) => ({
+				id,
+				label: name,
+				members: members.map(({ source, recommendation }) => ({ source, recommendation })),
+				...(text ? { text } : {}),
+			}))
+			const saved = await api.saveSynthesisGroups<SynthesisView>(
+				props.synthesisId,
+				editKey() ?? undefined,
+				clean,
+				current.revision,
+			)
+			if (!undoing) setHistory((list) => [...list, current.groups].slice(-20))
+			mutate(saved)
 			setNotice(null)
+		} catch (failure) {
+			if (failure instanceof ApiFailure && failure.status === 409) {
+				// N13: someone saved meanwhile: show their state, say so, keep nothing stale.
+				await refetch()
+				setHistory([])
+				setNotice(t('synthesis.stale'))
+			} else setNotice(explainFailure(failure))
+		} finally {
+			setSaving(false)
+		}
+	}
+	const undo = () => {
+		const previous = history().at(-1)
+		if (!previous) return
+		setHistory((list) => list.slice(0, -1))
+		void saveGroups(previous, true)
+	}
+	const claimKey = async () => {
+		try {
+			const claimed = await api.claimSynthesisEditKey<SynthesisView>(props.synthesisId)
+			if (claimed.editKey) {
+				localStorage.setItem(keyName(props.synthesisId), claimed.editKey)
+				setEditKey(claimed.editKey)
+			}
+			mutate(claimed)
 		} catch (failure) {
 			setNotice(explainFailure(failure))
 		}
 	}
-	/** Groups by theme (the first theme of their members; groups without one are left out here). */
+
+	const canEdit = () => view()?.access.edit === true
+	const groupedKeys = () => new Set(view()?.groups.flatMap((group) => group.members.map(refKey)) ?? [])
+	/** Suggestions still to decide: only their members not grouped yet, and only across two territories. */
+	const openSuggestions = () =>
+		(view()?.suggestions ?? []).flatMap((suggestion) => {
+			const members = suggestion.members.filter((member) => !groupedKeys().has(refKey(member)))
+			return new Set(members.map((member) => member.source)).size > 1 ? [{ ...suggestion, members }] : []
+		})
+	const territoryOf = (source: number) => view()?.synthesis.territories[source]?.territory ?? String(source)
+	const titleOf = (member: MemberRef) =>
+		view()
+			?.synthesis.groups.flatMap((group) => group.members)
+			.find((m) => refKey(m.ref) === refKey(member))?.title ?? member.recommendation
+
+	const confirmSuggestion = (suggestion: SuggestedGroup) => {
+		const current = view()
+		if (!current) return
+		const { reasons: _reasons, ...group } = suggestion
+		void saveGroups([...current.groups, { ...group, id: `g${Date.now().toString(36)}` }])
+	}
+	/** Moves one recommendation into group `target` ('' to leave it standing alone). */
+	const move = (ref: MemberRef, target: string) => {
+		const current = view()
+		if (!current) return
+		const groups = current.groups
+			.map((group) => ({
+				...group,
+				members: [
+					...group.members.filter((member) => refKey(member) !== refKey(ref)),
+					...(group.id === target ? [ref] : []),
+				],
+			}))
+			.filter((group) => group.members.length > 0)
+		void saveGroups(groups)
+	}
+	const update = (id: string, change: Partial<ConfirmedGroup>) => {
+		const current = view()
+		if (!current) return
+		void saveGroups(current.groups.map((group) => (group.id === id ? { ...group, ...change } : group)))
+	}
+	/** N5: groups by theme (the first theme of their members; groups without one are left out here). */
 	const byTheme = () => {
-		const themes = new Map<string, { label: string; groups: SynthesisModel['groups'] }>()
+		const themes = new Map<string, { label: string; groups: SynthesisGroup[] }>()
 		for (const group of view()?.synthesis.groups ?? []) {
 			const theme = group.themes[0]
 			if (!theme) continue
@@ -46,13 +187,11 @@ export function SynthesisPage(props: { synthesisId: string }) {
 		}
 		return [...themes.values()]
 	}
-	const confirmed = () => new Set(view()?.groups.map((group) => group.id) ?? [])
-	const territoryOf = (source: number) => view()?.synthesis.territories[source]?.territory ?? String(source)
-	const titleOf = (member: { source: number; recommendation: string }) =>
-		view()
-			?.synthesis.groups.flatMap((group) => group.members)
-			.find((m) => m.ref.source === member.source && m.ref.recommendation === member.recommendation)?.title ??
-		member.recommendation
+	const consensusText = (group: SynthesisGroup) =>
+		(Object.entries(group.consensus) as [string, number][])
+			.filter(([, count]) => count > 0)
+			.map(([flag, count]) => t('synthesis.consensusIn', { flag: t(`synthesis.flag.${flag}` as never), count }))
+			.join(', ')
 
 	return (
 		<main class="page synthesis-page">
@@ -61,7 +200,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 					{explainFailure(view.error)}
 				</p>
 			</Show>
-			<Show when={view.state === 'ready' && view()}>
+			<Show when={view.state === 'ready' || view.state === 'refreshing' ? view() : undefined}>
 				{(current) => (
 					<>
 						<p class="eyebrow">{t('synthesis.eyebrow')}</p>
@@ -84,12 +223,54 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								{notice()}
 							</p>
 						</Show>
-						<Show when={current().suggestions.some((suggestion) => !confirmed().has(suggestion.id))}>
+						<section class="synthesis-access">
+							<Show
+								when={canEdit()}
+								fallback={
+									<p class="help" data-access="read">
+										{t('synthesis.readOnly')}
+									</p>
+								}
+							>
+								<CopyField label={t('synthesis.readLink')} value={current().link} help={t('synthesis.readLinkHelp')} />
+								<Show when={current().editLink}>
+									{(link) => (
+										<CopyField label={t('synthesis.editLink')} value={link()} help={t('synthesis.editLinkHelp')} />
+									)}
+								</Show>
+								<Show when={current().access.legacy}>
+									<p class="help">{t('synthesis.legacy')}</p>
+									<button type="button" onClick={claimKey}>
+										{t('synthesis.claimKey')}
+									</button>
+								</Show>
+								<p class="help">{t('synthesis.linkHelp')}</p>
+								<p class="help" data-access="edit">
+									{t('synthesis.revision', { revision: current().revision })} {t('synthesis.lastWriteWins')}
+								</p>
+								<Show when={history().length > 0}>
+									<button type="button" disabled={saving()} onClick={undo}>
+										{t('synthesis.undoLast')}
+									</button>
+								</Show>
+							</Show>
+						</section>
+						<Show when={canEdit() && openSuggestions().length > 0}>
 							<h2>{t('synthesis.suggestions')}</h2>
 							<ul class="suggestions">
-								<For each={current().suggestions.filter((suggestion) => !confirmed().has(suggestion.id))}>
+								<For each={openSuggestions()}>
 									{(suggestion) => (
 										<li>
+											<p class="help">
+												{[
+													...suggestion.reasons.themes.map((theme) =>
+														t('synthesis.sameTheme', { theme: label(theme.label) }),
+													),
+													...(suggestion.reasons.words.length > 0
+														? [t('synthesis.commonWords', { words: suggestion.reasons.words.join(', ') })]
+														: []),
+												].join(' · ')}
+											</p>
 											<ul>
 												<For each={suggestion.members}>
 													{(member) => (
@@ -99,13 +280,22 @@ export function SynthesisPage(props: { synthesisId: string }) {
 													)}
 												</For>
 											</ul>
-											<button type="button" onClick={() => saveGroups([...current().groups, suggestion])}>
+											<button type="button" disabled={saving()} onClick={() => confirmSuggestion(suggestion)}>
 												{t('synthesis.confirm')}
 											</button>
 										</li>
 									)}
 								</For>
 							</ul>
+						</Show>
+						<Show when={current().workshops.length > 0}>
+							<p class="help">
+								{t('synthesis.workshopsHere', {
+									list: current()
+										.workshops.map((workshop) => territoryOf(workshop.source))
+										.join(', '),
+								})}
+							</p>
 						</Show>
 						<Show when={byTheme().length > 0}>
 							<h2>{t('synthesis.byTheme')}</h2>
@@ -131,66 +321,102 @@ export function SynthesisPage(props: { synthesisId: string }) {
 						<ol class="synthesis-groups">
 							<For each={current().synthesis.groups}>
 								{(group) => (
-									<li data-group={group.id}>
+									<li data-group={group.id} data-confirmed={group.confirmed ? 'yes' : 'no'}>
 										<div class="results-head">
 											<strong>{group.label}</strong>
 											<span class="flag flag-partage">
 												{t('synthesis.supported', { count: group.supportedIn, total: group.territories })}
 											</span>
 										</div>
+										<p class="results-figures">
+											{t('synthesis.meanSupport', { share: percent(group.support.share) })} ·{' '}
+											{consensusText(group) || t('synthesis.flag.non-mesure')} ·{' '}
+											{t(`synthesis.sides.${group.sides}` as const)}
+										</p>
+										<Show when={group.text}>
+											<p>{group.text}</p>
+										</Show>
 										<ul>
 											<For each={group.members}>
 												{(member) => (
 													<li>
-														{member.territory} — « {member.title} » — {t('results.dots', { count: member.dots })}
+														{member.territory} — « {member.title} »
+														<Show when={member.share !== null}> — {percent(member.share)}</Show>
+														<Show when={canEdit() && current().groups.length > 0}>
+															{' '}
+															<select
+																aria-label={t('synthesis.moveLabel', { title: member.title })}
+																value={group.confirmed ? group.id : ''}
+																disabled={saving()}
+																onChange={(event) => move(member.ref, event.currentTarget.value)}
+															>
+																<option value="">{t('synthesis.standAlone')}</option>
+																<For each={current().groups}>
+																	{(target) => <option value={target.id}>{target.label}</option>}
+																</For>
+															</select>
+														</Show>
 													</li>
 												)}
 											</For>
 										</ul>
-										<Show when={group.byCollege.length > 0}>
-											<p class="results-figures">
-												{group.byCollege.map((college) => `${label(college.label)} ${college.dots}`).join(' · ')}
-											</p>
-										</Show>
-										<Show when={confirmed().has(group.id)}>
-											<button
-												type="button"
-												onClick={() =>
-													saveGroups(current().groups.filter((confirmedGroup) => confirmedGroup.id !== group.id))
-												}
+										<Show when={canEdit() && group.confirmed}>
+											<form
+												class="stack synthesis-edit"
+												onSubmit={(event) => {
+													event.preventDefault()
+													const data = new FormData(event.currentTarget)
+													update(group.id, {
+														label: String(data.get('label') ?? '').trim() || group.label,
+														text: String(data.get('text') ?? ''),
+													})
+												}}
 											>
-												{t('synthesis.undo')}
-											</button>
+												<label>
+													{t('synthesis.nationalTitle')}
+													<input name="label" value={group.label} maxLength={300} required />
+												</label>
+												<label>
+													{t('synthesis.nationalText')}
+													<textarea name="text" rows={3} maxLength={20000} value={group.text} />
+												</label>
+												<div class="actions">
+													<button type="submit" disabled={saving()}>
+														{t('synthesis.save')}
+													</button>
+													<button
+														type="button"
+														disabled={saving()}
+														onClick={() => saveGroups(current().groups.filter((g) => g.id !== group.id))}
+													>
+														{t('synthesis.undo')}
+													</button>
+												</div>
+											</form>
 										</Show>
 									</li>
 								)}
 							</For>
 						</ol>
 						<div class="actions">
-							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=pdf&lang=${language()}`}>
-								{t('export.pdf')}
-							</a>
-							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=docx&lang=${language()}`}>
-								{t('export.docx')}
-							</a>
-							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=html&lang=${language()}`}>
-								{t('export.html')}
-							</a>
-							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=csv&lang=${language()}`}>
-								{t('export.csv')}
-							</a>
-							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=md&lang=${language()}`}>
-								{t('export.md')}
-							</a>
+							<For each={['pdf', 'docx', 'html', 'csv', 'md'] as const}>
+								{(format) => (
+									<a
+										class="button-link"
+										href={`/api/syntheses/${props.synthesisId}/export?format=${format}&lang=${language()}`}
+									>
+										{t(`export.${format}`)}
+									</a>
+								)}
+							</For>
 							<a class="button-link" href={`/api/syntheses/${props.synthesisId}/export?format=json`}>
 								{t('export.json')}
 							</a>
 						</div>
-						<p class="help">{t('synthesis.linkHelp')}</p>
 					</>
 				)}
 			</Show>
-			<Show when={view.loading}>
+			<Show when={view.loading && !view()}>
 				<Loading />
 			</Show>
 		</main>

@@ -21,6 +21,8 @@ const pdfRenderer = () => import('../exports/render-pdf.ts')
 export interface ExportRoutesOptions {
 	registry: RoomRegistry
 	secret: string
+	/** This server's identity in exports (its public URL). */
+	publicUrl: string
 }
 
 const formats = {
@@ -41,7 +43,7 @@ type Format = keyof typeof formats
  * yet revealed are left out (their authors have not shared them); the tally follows the anonymity
  * rule (V8) whether or not it was revealed.
  */
-export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
+export function exportRoutes({ registry, secret, publicUrl }: ExportRoutesOptions) {
 	return new Hono()
 		.get('/:workshop/archive', async (c) => {
 			const workshop = c.req.param('workshop')
@@ -82,7 +84,7 @@ export function exportRoutes({ registry, secret }: ExportRoutesOptions) {
 			}
 			const options: DocumentOptions = { annex: flag('annex'), welcome: flag('welcome'), weather: flag('weather') }
 			return withRoom(registry, workshop, async (room) => {
-				const model = consolidationOf(room)
+				const model = consolidationOf(room, publicUrl)
 				const body =
 					format === 'docx'
 						? new Uint8Array(await (await wordRenderer()).renderDocx(model, language, options))

@@ -10,6 +10,7 @@ import {
 	renderSynthesisMarkdown,
 } from '../../shared/consolidation/render-synthesis.ts'
 import { type ConfirmedGroup, suggestGroups, synthesize } from '../../shared/consolidation/synthesis.ts'
+import { fileSlug } from '../../shared/consolidation/typography.ts'
 import { randomId } from '../auth/random-id.ts'
 import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
@@ -17,7 +18,13 @@ import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { Logger } from '../logger.ts'
 import type { SynthesisStore as SynthesisFiles } from '../store/storage.ts'
 import { CorruptSynthesisError, type SynthesisRecord } from '../store/synthesis-files.ts'
-import { consolidationSchema, MAX_NESTING, MAX_SYNTHESIS_SOURCES, nestedDeeperThan } from '../store/synthesis-schema.ts'
+import {
+	consolidationSchema,
+	MAX_NATIONAL_TEXT,
+	MAX_NESTING,
+	MAX_SYNTHESIS_SOURCES,
+	nestedDeeperThan,
+} from '../store/synthesis-schema.ts'
 import { ApiError } from './api-error.ts'
 import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
@@ -56,11 +63,14 @@ const createSchema = v.pipe(
 	}),
 )
 const groupsSchema = v.strictObject({
+	/** The revision the writer's copy was at; when given and stale, 409 `stale_revision` (N13). */
+	revision: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 	groups: v.pipe(
 		v.array(
 			v.strictObject({
 				id: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
 				label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(300)),
+				text: v.optional(v.pipe(v.string(), v.maxLength(MAX_NATIONAL_TEXT))),
 				members: v.pipe(
 					v.array(
 						v.strictObject({ source: v.pipe(v.number(), v.integer(), v.minValue(0)), recommendation: v.string() }),
@@ -78,8 +88,9 @@ const groupsSchema = v.strictObject({
  * exports — uploaded JSON files and/or workshops of this server — and is saved with the groupings
  * its authors confirm. Creating one follows the rule for creating a workshop: with `ORGANIZER_KEY`
  * set it needs the key; a workshop of this server also needs that workshop's facilitator token
- * unless the key is given. The synthesis's own random id is the capability to reopen and edit it
- * (like a workshop's join link).
+ * unless the key is given. The synthesis's random id is its read link (read and export); its edit
+ * key, sent as `X-Synthesis-Key`, is the edit link (grouping, renaming, national texts, N12). Edits
+ * to one synthesis run one at a time, each checked against the revision its writer saw (N13).
  */
 export function synthesisRoutes(options: SynthesisRoutesOptions) {
 	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger } = options
@@ -100,20 +111,56 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 		if (!record) throw new ApiError(404, 'synthesis_not_found', 'no synthesis with this id')
 		return record
 	}
-	const view = (record: SynthesisRecord) => ({
-		id: record.id,
-		title: record.title,
-		createdAt: record.createdAt,
-		updatedAt: record.updatedAt,
-		synthesis: synthesize(record.title, record.sources, record.groups),
-		groups: record.groups,
-		suggestions: suggestGroups(record.sources),
-		link: `${publicUrl}/s/${record.id}`,
-		// SPEC D1: sources whose workshop was deleted since (the synthesis keeps its copy).
-		deletedSources: (record.origins ?? []).flatMap((origin, source) =>
-			origin?.deletedAt ? [{ source, deletedAt: origin.deletedAt }] : [],
-		),
-	})
+	/** N12: may this request edit? The edit key; or, for a synthesis from before edit keys, its id. */
+	const canEdit = (record: SynthesisRecord, key: string | undefined) =>
+		record.editKey === null || (key !== undefined && sameSecret(key, record.editKey))
+	const requireEdit = (record: SynthesisRecord, key: string | undefined) => {
+		if (!canEdit(record, key)) {
+			throw new ApiError(403, 'edit_key_required', 'editing this synthesis needs its edit link (X-Synthesis-Key)')
+		}
+	}
+	const view = (record: SynthesisRecord, key: string | undefined, fresh = false) => {
+		const editable = canEdit(record, key)
+		return {
+			id: record.id,
+			title: record.title,
+			createdAt: record.createdAt,
+			updatedAt: record.updatedAt,
+			revision: record.revision,
+			synthesis: synthesize(record.title, record.sources, record.groups),
+			groups: record.groups,
+			suggestions: suggestGroups(record.sources),
+			link: `${publicUrl}/s/${record.id}`,
+			/** What this request may do; the legacy flag says the id still edits (a version 1 synthesis). */
+			access: { edit: editable, legacy: record.editKey === null },
+			// The edit link is handed out once, to its creator (and again to whoever already holds it).
+			...(editable && record.editKey !== null && (fresh || key !== undefined)
+				? { editKey: record.editKey, editLink: `${publicUrl}/s/${record.id}#edit=${record.editKey}` }
+				: {}),
+			/** N10: the workshops of this server this synthesis includes. */
+			workshops: record.sources.flatMap((source, index) =>
+				source.context.workshop && source.context.workshop.server === publicUrl
+					? [{ source: index, id: source.context.workshop.id }]
+					: [],
+			),
+			// SPEC D1: sources whose workshop was deleted since (the synthesis keeps its copy).
+			deletedSources: (record.origins ?? []).flatMap((origin, source) =>
+				origin?.deletedAt ? [{ source, deletedAt: origin.deletedAt }] : [],
+			),
+		}
+	}
+	// N13: edits to one synthesis run one after the other, so none is lost between a read and a write.
+	const queues = new Map<string, Promise<unknown>>()
+	const exclusive = <T>(id: string, work: () => Promise<T>): Promise<T> => {
+		const previous = queues.get(id) ?? Promise.resolve()
+		const next = previous.then(work, work)
+		const settled = next.catch(() => undefined)
+		queues.set(id, settled)
+		void settled.then(() => {
+			if (queues.get(id) === settled) queues.delete(id)
+		})
+		return next
+	}
 	const save = async (record: SynthesisRecord) => {
 		try {
 			await files.save(record)
@@ -170,13 +217,17 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 						)
 					}
 					// The synthesis never shows authors: its copy keeps none (SPEC D1).
-					sources.push(await withRoom(registry, workshop.id, (room) => withoutAuthorNames(consolidationOf(room))))
+					sources.push(
+						await withRoom(registry, workshop.id, (room) => withoutAuthorNames(consolidationOf(room, publicUrl))),
+					)
 					origins.push({ workshop: workshop.id, deletedAt: null })
 				}
 				const now = new Date().toISOString()
 				const record: SynthesisRecord = {
-					version: 1,
+					version: 2,
 					id: randomId(),
+					editKey: randomId(),
+					revision: 0,
 					title: body.title,
 					createdAt: now,
 					updatedAt: now,
@@ -185,32 +236,56 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 					origins,
 				}
 				await save(record)
-				return c.json(view(record), 201)
+				return c.json(view(record, record.editKey ?? undefined, true), 201)
 			},
 		)
-		.get('/:id', async (c) => c.json(view(await load(c.req.param('id')))))
-		.put('/:id/groups', async (c) => {
-			const record = await load(c.req.param('id'))
-			const { groups } = await parseBody(c, groupsSchema)
-			const seen = new Set<string>()
-			for (const group of groups) {
-				for (const member of group.members) {
-					const key = `${member.source}:${member.recommendation}`
-					const exists = record.sources[member.source]?.recommendations.some(
-						(item) => item.recommendation.id === member.recommendation,
-					)
-					if (!exists) throw new ApiError(400, 'unknown_recommendation', `no recommendation ${key} in this synthesis`)
-					if (seen.has(key)) throw new ApiError(400, 'grouped_twice', `recommendation ${key} is in two groups`)
-					seen.add(key)
+		.get('/:id', async (c) => c.json(view(await load(c.req.param('id')), c.req.header('x-synthesis-key'))))
+		.post('/:id/edit-key', async (c) =>
+			// N12: a synthesis from before edit keys gets one; from then on its id only reads.
+			exclusive(c.req.param('id'), async () => {
+				const record = await load(c.req.param('id'))
+				if (record.editKey !== null) {
+					throw new ApiError(409, 'edit_key_exists', 'this synthesis already has an edit link')
 				}
-			}
-			const next: SynthesisRecord = {
-				...record,
-				groups: groups as ConfirmedGroup[],
-				updatedAt: new Date().toISOString(),
-			}
-			await save(next)
-			return c.json(view(next))
+				const next: SynthesisRecord = { ...record, editKey: randomId(), updatedAt: new Date().toISOString() }
+				await save(next)
+				return c.json(view(next, next.editKey ?? undefined, true), 201)
+			}),
+		)
+		.put('/:id/groups', async (c) => {
+			const key = c.req.header('x-synthesis-key')
+			const { groups, revision } = await parseBody(c, groupsSchema)
+			return exclusive(c.req.param('id'), async () => {
+				const record = await load(c.req.param('id'))
+				requireEdit(record, key)
+				if (revision !== undefined && revision !== record.revision) {
+					throw new ApiError(
+						409,
+						'stale_revision',
+						`this synthesis was changed meanwhile (revision ${record.revision}, yours ${revision}); reload it`,
+					)
+				}
+				const seen = new Set<string>()
+				for (const group of groups) {
+					for (const member of group.members) {
+						const key = `${member.source}:${member.recommendation}`
+						const exists = record.sources[member.source]?.recommendations.some(
+							(item) => item.recommendation.id === member.recommendation,
+						)
+						if (!exists) throw new ApiError(400, 'unknown_recommendation', `no recommendation ${key} in this synthesis`)
+						if (seen.has(key)) throw new ApiError(400, 'grouped_twice', `recommendation ${key} is in two groups`)
+						seen.add(key)
+					}
+				}
+				const next: SynthesisRecord = {
+					...record,
+					groups: groups.map(({ text, ...group }) => (text?.trim() ? { ...group, text } : group)) as ConfirmedGroup[],
+					revision: record.revision + 1,
+					updatedAt: new Date().toISOString(),
+				}
+				await save(next)
+				return c.json(view(next, key))
+			})
 		})
 		.get('/:id/export', async (c) => {
 			const record = await load(c.req.param('id'))
@@ -218,22 +293,24 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
 			const model = synthesize(record.title, record.sources, record.groups)
 			c.header('cache-control', 'no-store')
+			// Named after its title, transliterated (E14), never after its capability id.
+			const name = fileSlug(record.title, 'tablee-synthese')
 			if (format === 'json') {
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.json"`)
+				c.header('content-disposition', `attachment; filename="${name}.json"`)
 				return c.json(model)
 			}
 			if (format === 'md') {
 				c.header('content-type', 'text/markdown; charset=utf-8')
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.md"`)
+				c.header('content-disposition', `attachment; filename="${name}.md"`)
 				return c.body(renderSynthesisMarkdown(model, language))
 			}
 			if (format === 'html') {
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.html"`)
+				c.header('content-disposition', `attachment; filename="${name}.html"`)
 				return c.html(renderSynthesisHtml(model, language))
 			}
 			if (format === 'csv') {
 				c.header('content-type', 'text/csv; charset=utf-8')
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.csv"`)
+				c.header('content-disposition', `attachment; filename="${name}.csv"`)
 				return c.body(renderSynthesisCsv(model, language))
 			}
 			if (format === 'docx' || format === 'pdf') {
@@ -246,7 +323,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 						? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 						: 'application/pdf',
 				)
-				c.header('content-disposition', `attachment; filename="tablee-synthese-${record.id}.${format}"`)
+				c.header('content-disposition', `attachment; filename="${name}.${format}"`)
 				return c.body(new Uint8Array(bytes))
 			}
 			throw new ApiError(400, 'unknown_format', 'format must be json, md, html, csv, docx or pdf')

@@ -7,10 +7,17 @@ import * as v from 'valibot'
 import { CorruptFileError, DurableJsonFile } from './durable-json-file.ts'
 import { firstProblem, MAX_NESTING, nestedDeeperThan, synthesisRecordSchema } from './synthesis-schema.ts'
 
-/** A saved national synthesis: its sources (as exported) and the groupings the user confirmed. */
+/**
+ * A saved national synthesis: its sources (as exported) and the groupings the user confirmed. `id`
+ * is the read link; `editKey` the edit capability — null for a synthesis stored before the two were
+ * separate (version 1), whose id still edits until its holder asks for an edit key (N12).
+ * `revision` counts saved edits, so a write made on a stale copy is refused (N13).
+ */
 export interface SynthesisRecord {
-	version: 1
+	version: 2
 	id: string
+	editKey: string | null
+	revision: number
 	title: string
 	createdAt: string
 	updatedAt: string
@@ -56,7 +63,11 @@ export class SynthesisFiles {
 			if (!read.ok) throw new CorruptSynthesisError(file, `sources.${index}: ${read.error}`)
 			return read.value
 		})
-		return { ...(parsed.output as SynthesisRecord), sources }
+		const stored = parsed.output
+		// Version 1 (one id that read and edited) is migrated: no edit key yet, revision 0.
+		const access =
+			stored.version === 1 ? { editKey: null, revision: 0 } : { editKey: stored.editKey, revision: stored.revision }
+		return { ...(stored as Omit<SynthesisRecord, 'version' | 'editKey' | 'revision'>), ...access, version: 2, sources }
 	}
 
 	async save(record: SynthesisRecord): Promise<void> {

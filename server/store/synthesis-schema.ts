@@ -216,6 +216,7 @@ export const consolidationV2Schema = v.object({
 		consensusCheck: v.nullable(v.object(pollDates)),
 		voteColumns: list(columnSchema, 100),
 		respondentColumns: list(columnSchema, 100),
+		workshop: v.optional(v.nullable(v.object({ id, server: shortText }))),
 	}),
 	findings: list(v.object({ theme: labelled, items: list(contributionSchema) }), 100),
 	recommendations: list(
@@ -241,9 +242,13 @@ export const consolidationV2Schema = v.object({
 /** A territorial export as uploaded: either version, every field checked. */
 export const consolidationSchema = v.variant('version', [consolidationV2Schema, consolidationV1Schema])
 
+/** The longest national text an author may write for one group. */
+export const MAX_NATIONAL_TEXT = 20_000
+
 const groupSchema = v.object({
 	id: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
 	label: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
+	text: v.optional(text(MAX_NATIONAL_TEXT)),
 	members: v.pipe(
 		v.array(v.object({ source: v.pipe(v.number(), v.integer(), v.minValue(0)), recommendation: v.string() })),
 		v.minLength(1),
@@ -253,9 +258,7 @@ const groupSchema = v.object({
 /** The most territories one synthesis combines. */
 export const MAX_SYNTHESIS_SOURCES = 100
 
-/** A synthesis as stored in `DATA_DIR/syntheses/<id>.json`. */
-export const synthesisRecordSchema = v.object({
-	version: v.literal(1),
+const recordFields = {
 	id: v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/)),
 	title: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
 	createdAt: shortText,
@@ -276,7 +279,24 @@ export const synthesisRecordSchema = v.object({
 			v.maxLength(MAX_SYNTHESIS_SOURCES),
 		),
 	),
+}
+
+/** A synthesis as stored before read and edit links were separate: its id did both. */
+export const synthesisRecordV1Schema = v.object({ version: v.literal(1), ...recordFields })
+
+/**
+ * A synthesis as stored in `DATA_DIR/syntheses/<id>.json` (version 2): its id is the read link,
+ * `editKey` the edit capability (null: a version 1 synthesis whose id still edits until its holder
+ * asks for an edit key), `revision` counts saved edits (a stale write is refused).
+ */
+export const synthesisRecordV2Schema = v.object({
+	version: v.literal(2),
+	...recordFields,
+	editKey: v.nullable(v.pipe(v.string(), v.regex(/^[a-z0-9]{8,64}$/))),
+	revision: count,
 })
+
+export const synthesisRecordSchema = v.variant('version', [synthesisRecordV2Schema, synthesisRecordV1Schema])
 
 // The schemas' output must be what the renderers take (compile-time checks, nothing at run time);
 // only a recommendation's nullable support (see above) differs from the declared model.

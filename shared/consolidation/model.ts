@@ -197,6 +197,11 @@ export interface ConsolidationModel {
 		/** The published columns of the vote and of the consensus check (V8). */
 		voteColumns: PublishedColumn[]
 		respondentColumns: PublishedColumn[]
+		/**
+		 * The workshop this export comes from and the server that holds it (its public URL), so a
+		 * synthesis knows which of a server's workshops it includes. Absent in older exports.
+		 */
+		workshop?: { id: string; server: string } | null
 	}
 	/** Shared findings: the needs grid, row by row (theme), then column. */
 	findings: { theme: { id: string; label: Label }; items: ExportedContribution[] }[]
