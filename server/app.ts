@@ -124,7 +124,11 @@ export function createApp(deps: AppDeps) {
 	// Server time, so clients show the shared timer and vote deadlines in step whatever their clock.
 	app.get('/api/time', (c) => c.json({ now: Date.now() }))
 	app.get('/api/client-config', (c) =>
-		c.json({ tldrawLicenseKey: config.tldrawLicenseKey, maxUploadBytes: config.maxUploadBytes }),
+		c.json({
+			tldrawLicenseKey: config.tldrawLicenseKey,
+			maxUploadBytes: config.maxUploadBytes,
+			accessibilityContact: config.accessibilityContact,
+		}),
 	)
 
 	app.route(
