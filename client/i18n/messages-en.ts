@@ -333,4 +333,14 @@ export const en: Record<MessageKey, string> = {
 	'synthesis.workshopIds': 'Workshop ids (one per line)',
 	'notFound.title': 'Page not found',
 	'notFound.back': 'Back to the start page',
+	'footer.accessibility': 'Accessibility: partially compliant',
+	'board.alternatives': 'Accessible alternatives',
+	'board.listAlternative':
+		'The same content as lists, usable with the keyboard (light view, the board’s accessible alternative)',
+	'announce.voteSaved': 'Vote saved',
+	'announce.answerSaved': 'Answer saved',
+	'announce.contributionSent': 'Contribution sent',
+	'announce.contributionMoved': 'Contribution moved',
+	'announce.contributionSaved': 'Change saved',
+	'announce.contributionDeleted': 'Contribution deleted',
 }

@@ -338,6 +338,16 @@ export const fr = {
 	'synthesis.workshopIds': 'Identifiants d’ateliers (un par ligne)',
 	'notFound.title': 'Page introuvable',
 	'notFound.back': 'Retour à l’accueil',
+	'footer.accessibility': 'Accessibilité : partiellement conforme',
+	'board.alternatives': 'Alternatives accessibles',
+	'board.listAlternative':
+		'Le même contenu en listes, utilisable au clavier (vue légère, alternative accessible au tableau)',
+	'announce.voteSaved': 'Vote enregistré',
+	'announce.answerSaved': 'Réponse enregistrée',
+	'announce.contributionSent': 'Contribution envoyée',
+	'announce.contributionMoved': 'Contribution déplacée',
+	'announce.contributionSaved': 'Modification enregistrée',
+	'announce.contributionDeleted': 'Contribution supprimée',
 } as const
 
 export type MessageKey = keyof typeof fr

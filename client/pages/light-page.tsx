@@ -7,6 +7,8 @@ import { presenceColor } from '../../shared/workshop/presence.ts'
 import type { WorkshopView } from '../api.ts'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
+import { SiteFooter } from '../components/site-footer.tsx'
+import { StatusAnnouncer } from '../components/status-announcer.tsx'
 import { ContributionCard } from '../contributions/contribution-card.tsx'
 import { ContributionForm } from '../contributions/contribution-form.tsx'
 import {
@@ -104,15 +106,27 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 	const locked = (zone: string) => !mayAdd(viewer(), zone)
 	const canChange = (contribution: Contribution) => offersFor(viewer(), contribution).change
 
-	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) => {
-		setEditing({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
-		queueMicrotask(() => document.getElementById('light-form')?.scrollIntoView({ block: 'start' }))
+	// Keyboard users land in the form it opens, and back on "Ajouter" when it closes: the button
+	// they pressed disappears with the form, and focus must not fall back to the page's top.
+	const openForm = (next: Editing) => {
+		setEditing(next)
+		queueMicrotask(() => {
+			const form = document.getElementById('light-form')
+			form?.scrollIntoView({ block: 'start' })
+			form?.querySelector<HTMLElement>('textarea, input:not([type="hidden"]), select')?.focus()
+		})
 	}
+	const closeForm = () => {
+		setEditing(null)
+		queueMicrotask(() => document.querySelector<HTMLElement>('.add-contribution')?.focus())
+	}
+	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) =>
+		openForm({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
 	const submit = (draft: ContributionDraft) => {
 		const current = editing()
 		if (current?.kind === 'new') queueCreate(outbox, draft)
 		else if (current?.kind === 'edit') queueChanges(outbox, current.contribution, draft)
-		setEditing(null)
+		closeForm()
 	}
 	const remove = (contribution: Contribution) => {
 		if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
@@ -128,7 +142,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				mine={mine.has(contribution.id)}
 				private={mine.isDraft(contribution.id, control.contributions())}
 				canChange={canChange(contribution)}
-				onEdit={() => setEditing({ kind: 'edit', contribution })}
+				onEdit={() => openForm({ kind: 'edit', contribution })}
 				onDelete={() => remove(contribution)}
 			/>
 		</li>
@@ -166,6 +180,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					participantId={session.participantId}
 					outbox={outbox}
 				/>
+				<StatusAnnouncer outbox={outbox} />
 				<OutboxList outbox={outbox} />
 				<PollsPanel
 					workshopId={workshop.id}
@@ -204,7 +219,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 								allowPlaceChange
 								submitLabel={t('contribution.save')}
 								onSubmit={submit}
-								onCancel={() => setEditing(null)}
+								onCancel={closeForm}
 							/>
 						</section>
 					)}
@@ -287,6 +302,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					}}
 				</For>
 			</main>
+			<SiteFooter />
 		</div>
 	)
 }

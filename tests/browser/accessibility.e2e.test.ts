@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { freePort } from '../helpers/server-process.ts'
 import type { CreatedWorkshop, TestServer } from '../helpers/test-server.ts'
@@ -50,6 +50,7 @@ async function person(name: string, viewport: { width: number; height: number })
 	const context = watch.observe(await browser.newContext({ viewport }))
 	contexts.push(context)
 	const page = await context.newPage()
+	page.setDefaultTimeout(15_000)
 	pages[name] = page
 	return page
 }
@@ -160,4 +161,146 @@ describe('axe-core, WCAG 2.1 AA, outside the canvas', () => {
 			await expectNoSeriousViolation(page, `HTML export ${lang}`)
 		}
 	}, 120_000)
+})
+
+/**
+ * Presses Tab until `target` has focus (it is in the focus order, no trap on the way), then
+ * checks that the focus is visible: an outline or a box shadow drawn around it.
+ */
+async function tabTo(page: Page, target: Locator, limit = 80) {
+	for (let presses = 0; presses < limit; presses += 1) {
+		if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) {
+			const visible = await target.evaluate((element) => {
+				const style = getComputedStyle(element)
+				return (
+					(style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'
+				)
+			})
+			expect(visible, `focus visible on ${await target.evaluate((element) => element.outerHTML.slice(0, 120))}`).toBe(
+				true,
+			)
+			return
+		}
+		await page.keyboard.press('Tab')
+	}
+	throw new Error(`never reached with Tab: ${target.toString()}`)
+}
+
+/** Tabs into a radio group (Tab stops on one radio of it), then arrows to the option named `name`. */
+async function chooseRadio(page: Page, group: Locator, name: string) {
+	const inGroup = () => group.evaluate((element) => element.contains(document.activeElement))
+	for (let presses = 0; presses < 40 && !(await inGroup()); presses += 1) await page.keyboard.press('Tab')
+	expect(await inGroup(), 'radio group reached with Tab').toBe(true)
+	const wanted = group.getByRole('radio', { name, exact: true })
+	for (let presses = 0; presses < 20 && !(await wanted.isChecked()); presses += 1)
+		await page.keyboard.press('ArrowDown')
+	expect(await wanted.isChecked()).toBe(true)
+}
+
+async function announced(page: Page, text: string) {
+	await expect
+		.poll(() => page.getByRole('status').filter({ hasText: text }).count(), { timeout: 10_000 })
+		.toBeGreaterThan(0)
+}
+
+describe('the light view with the keyboard alone', () => {
+	test('[Y2] join, contribute, edit, move to another column, vote, answer the consensus check, see results; each change announced', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation Cantal' })
+		await call(workshop, '/phase', { index: phases.propositions })
+		await call(workshop, '/contributions', {
+			type: 'proposition',
+			zone: 'propositions',
+			column: 'financeurs',
+			title: 'Des conventions pluriannuelles',
+			text: 'Des conventions pluriannuelles',
+		})
+		const page = await person('keyboard', desktop)
+		await page.goto(workshop.links.participant)
+		await tabTo(page, page.getByRole('textbox', { name: 'Votre nom ou prénom' }))
+		await page.keyboard.type('Chloé')
+		await chooseRadio(page, page.getByRole('group', { name: 'Vous parlez au nom de…' }), 'Financeurs publics – État')
+		await chooseRadio(
+			page,
+			page.getByRole('group', { name: /la vue légère est plus rapide/ }),
+			'Vue légère (téléphone)',
+		)
+		await tabTo(page, page.getByRole('button', { name: 'Entrer' }))
+		await page.keyboard.press('Enter')
+		await page.waitForURL(/\/p\//)
+		await page.locator('.light-zone').first().waitFor()
+
+		// Contribute: the form opens with the focus in it.
+		await tabTo(page, page.getByRole('button', { name: 'Ajouter une contribution' }).first())
+		await page.keyboard.press('Enter')
+		const form = page.locator('#light-form')
+		await tabTo(page, form.getByRole('textbox', { name: 'Description de la proposition' }))
+		await page.keyboard.type('Un guichet unique départemental')
+		await tabTo(page, form.getByRole('button', { name: 'Enregistrer' }))
+		await page.keyboard.press('Enter')
+		await announced(page, 'Contribution envoyée')
+		const card = page.locator('.contribution-card', { hasText: 'Un guichet unique' })
+		await card.waitFor()
+
+		// Edit and move to another column, without dragging.
+		await tabTo(page, card.getByRole('button', { name: /^Modifier : Un guichet unique/ }))
+		await page.keyboard.press('Enter')
+		await tabTo(page, form.getByRole('textbox', { name: 'Description de la proposition' }))
+		await page.keyboard.press('End')
+		await page.keyboard.type(' pour les dossiers')
+		const column = form.getByRole('combobox', { name: 'Colonne' })
+		const before = await column.inputValue()
+		await tabTo(page, column)
+		await page.keyboard.press('ArrowDown')
+		expect(await column.inputValue()).not.toBe(before)
+		await tabTo(page, form.getByRole('button', { name: 'Enregistrer' }))
+		await page.keyboard.press('Enter')
+		await announced(page, 'Contribution déplacée')
+		await page.locator('.contribution-card', { hasText: 'pour les dossiers' }).waitFor()
+
+		// A refusal is said too: the zone locked while the form is open.
+		const moved = page.locator('.contribution-card', { hasText: 'pour les dossiers' })
+		await tabTo(page, moved.getByRole('button', { name: /^Modifier : / }))
+		await page.keyboard.press('Enter')
+		await call(workshop, '/zones/propositions/lock', { locked: true })
+		await tabTo(page, form.getByRole('textbox', { name: 'Description de la proposition' }))
+		await page.keyboard.type(' !')
+		await tabTo(page, form.getByRole('button', { name: 'Enregistrer' }))
+		await page.keyboard.press('Enter')
+		await page.getByRole('alert').filter({ hasText: /refus/i }).waitFor()
+		await call(workshop, '/zones/propositions/lock', { locked: false })
+
+		// Vote.
+		await call(workshop, '/phase', { index: phases.vote })
+		await call(workshop, '/vote/open', {
+			budget: 5,
+			maxPerProposal: 3,
+			banOwn: false,
+			anonymous: true,
+			equalWeight: false,
+			minutes: 10,
+		})
+		await tabTo(page, page.getByRole('button', { name: 'Ajouter un point à « Des conventions pluriannuelles »' }))
+		await page.keyboard.press('Enter')
+		await announced(page, 'Vote enregistré')
+		await call(workshop, '/vote/close')
+		await call(workshop, '/vote/reveal')
+
+		// Consensus check.
+		await call(workshop, '/phase', { index: phases.consensus })
+		await call(workshop, '/consensus/open', {})
+		const check = page.getByRole('region', { name: 'Test de consensus' })
+		await check.waitFor()
+		await tabTo(page, check.getByRole('radio').first())
+		await page.keyboard.press('Space')
+		await announced(page, 'Réponse enregistrée')
+		await call(workshop, '/consensus/close')
+		await call(workshop, '/consensus/reveal')
+
+		// Results, as a region with a heading and a table.
+		const results = page.getByRole('region', { name: 'Résultats' })
+		await results.getByRole('heading', { name: 'Résultats' }).waitFor()
+		expect(await results.textContent()).toContain('Des conventions pluriannuelles')
+		await screenshot(page, 'a11y-light-keyboard-1280')
+		expect(watch.pageErrors).toEqual([])
+	}, 180_000)
 })
