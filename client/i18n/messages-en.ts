@@ -343,4 +343,5 @@ export const en: Record<MessageKey, string> = {
 	'announce.contributionMoved': 'Contribution moved',
 	'announce.contributionSaved': 'Change saved',
 	'announce.contributionDeleted': 'Contribution deleted',
+	'timer.spoken': '{count} min or less',
 }

@@ -348,6 +348,7 @@ export const fr = {
 	'announce.contributionMoved': 'Contribution déplacée',
 	'announce.contributionSaved': 'Modification enregistrée',
 	'announce.contributionDeleted': 'Contribution supprimée',
+	'timer.spoken': '{count} min ou moins',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -304,3 +304,122 @@ describe('the light view with the keyboard alone', () => {
 		expect(watch.pageErrors).toEqual([])
 	}, 180_000)
 })
+
+/** Horizontal overflow of the page (0 when none), and the elements that stick out the furthest. */
+async function expectNoOverflow(page: Page, what: string) {
+	const found = await page.evaluate(() => {
+		const width = document.documentElement.clientWidth
+		const out = [...document.body.querySelectorAll('*')]
+			.map((element) => ({ element, right: element.getBoundingClientRect().right }))
+			.filter(({ right }) => right > width + 1)
+			.sort((a, b) => b.right - a.right)
+			.slice(0, 4)
+			.map(({ element, right }) => `${element.tagName.toLowerCase()}.${element.className} → ${Math.round(right)}`)
+		return { extra: document.documentElement.scrollWidth - width, out }
+	})
+	expect(found.extra, `${what}: ${found.out.join(', ')}`).toBeLessThanOrEqual(0)
+}
+
+/** Text at 200 %: the browser's text size doubled, the layout width unchanged. */
+const doubleText = (page: Page) => page.addStyleTag({ content: 'html { font-size: 200% !important; }' })
+
+describe('reflow, colour and time', () => {
+	test('[Y3] at 320 px, and with text at 200 %, the light view and the console need no horizontal scrolling; timers are announced', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation des Hautes-Pyrénées et du Gers' })
+		await call(workshop, '/phase', { index: phases.propositions })
+		await call(workshop, '/contributions', {
+			type: 'proposition',
+			zone: 'propositions',
+			column: 'financeurs',
+			title: 'Un interlocuteur unique par financeur public',
+			text: 'Un interlocuteur unique par financeur public, pour les associations employeuses',
+		})
+		await call(workshop, '/timer', { action: 'start', minutes: 3 })
+		const light = await person('reflow-light', { width: 320, height: 640 })
+		await light.goto(workshop.links.participant)
+		await light.getByLabel('Votre nom ou prénom').fill('Dominique')
+		await light.getByLabel('Financeurs publics – collectivités').check()
+		await light.getByLabel('Vue légère (téléphone)').check()
+		await light.getByRole('button', { name: 'Entrer' }).click()
+		await light.locator('.contribution-card').first().waitFor()
+		// Who wrote it is said in words, not only by the colour swatch (the facilitator here).
+		expect(await light.locator('.contribution-card .author').first().textContent()).toContain('Animation')
+		// The countdown is said at milestones inside the phase bar's polite region, not every second.
+		const bar = light.locator('.phase-bar[aria-live="polite"]')
+		await bar.locator('[data-timer-spoken]', { hasText: 'Fin de la phase dans 5 min ou moins' }).waitFor()
+		expect(await bar.getByRole('timer').getAttribute('aria-live')).toBe('off')
+		// Extended by the facilitator: said again.
+		await call(workshop, '/timer', { action: 'extend', minutes: 10 })
+		await bar.locator('[data-timer-spoken]', { hasText: 'Fin de la phase dans 20 min ou moins' }).waitFor()
+		await expectNoOverflow(light, 'light')
+		await screenshot(light, 'a11y-light-320')
+		await doubleText(light)
+		await expectNoOverflow(light, 'light')
+		await screenshot(light, 'a11y-light-320-text-200')
+
+		const console = await person('reflow-console', { width: 320, height: 640 })
+		await console.goto(workshop.links.facilitator)
+		await console.locator('.facilitator-panel').waitFor()
+		await expectNoOverflow(console, 'console')
+		await screenshot(console, 'a11y-console-320')
+		await console.setViewportSize({ width: 1280, height: 800 })
+		await doubleText(console)
+		await expectNoOverflow(console, 'console')
+		await screenshot(console, 'a11y-console-1280-text-200')
+		expect(watch.pageErrors).toEqual([])
+	}, 120_000)
+})
+
+describe('the board’s alternative and the statement', () => {
+	test('[Y4] the board’s first focusable element leads to the same content as lists, and says so', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation Gers' })
+		const page = await person('board', desktop)
+		await page.goto(workshop.links.participant)
+		await page.getByLabel('Votre nom ou prénom').fill('Eve')
+		await page.getByLabel('Protection sociale (CAF, MSA)').check()
+		await page.getByLabel('Tableau complet').check()
+		await page.getByRole('button', { name: 'Entrer' }).click()
+		await page.locator('.canvas[data-ready="yes"]').waitFor({ timeout: 30_000 })
+		await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+		await page.keyboard.press('Tab')
+		const first = page.getByRole('link', { name: /même contenu en listes.*alternative accessible/i })
+		expect(await first.evaluate((element) => element === document.activeElement)).toBe(true)
+		await screenshot(page, 'a11y-board-skip-link-1280')
+		await page.keyboard.press('Enter')
+		await page.waitForURL(/\/p\//)
+		await page.locator('.light-zone').first().waitFor()
+	}, 120_000)
+
+	test('[Y5] every page ends with a link to the accessibility statement, in French and English, with the operator’s contact', async () => {
+		const workshop = await createWorkshop(server, { title: 'Concertation Ariège' })
+		const page = await person('statement', desktop)
+		for (const url of [`${base}/`, workshop.links.participant]) {
+			await page.goto(url)
+			await page
+				.getByRole('contentinfo')
+				.getByRole('link', { name: 'Accessibilité : partiellement conforme' })
+				.waitFor()
+		}
+		await page.getByRole('contentinfo').getByRole('link', { name: 'Accessibilité : partiellement conforme' }).click()
+		await page.waitForURL(/\/accessibilite$/)
+		await page.getByRole('heading', { level: 1, name: 'Déclaration d’accessibilité' }).waitFor()
+		for (const heading of ['Contenus non accessibles', 'Alternative accessible', 'Dernière vérification'])
+			await page.getByRole('heading', { level: 2, name: heading }).waitFor()
+		await page.getByText('Accessibilité : partiellement conforme').first().waitFor()
+		await page.getByRole('link', { name: 'accessibilite@example.org' }).waitFor()
+		expect(await page.getByRole('link', { name: 'accessibilite@example.org' }).getAttribute('href')).toBe(
+			'mailto:accessibilite@example.org',
+		)
+		await expectNoSeriousViolation(page, 'statement fr')
+		await screenshot(page, 'a11y-statement-1280')
+		await page.getByLabel('Langue').first().selectOption('en')
+		await page.getByRole('heading', { level: 1, name: 'Accessibility statement' }).waitFor()
+		await page.getByRole('heading', { level: 2, name: 'Content that is not accessible' }).waitFor()
+		await page.getByText('Accessibility: partially compliant').first().waitFor()
+		await page.setViewportSize(phone)
+		await expectNoOverflow(page, 'page')
+		await expectNoSeriousViolation(page, 'statement en')
+		await screenshot(page, 'a11y-statement-en-360')
+		await page.getByLabel('Language').first().selectOption('fr')
+	}, 60_000)
+})
