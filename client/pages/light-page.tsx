@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { defaultPlace, mayAdd, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
 import { currentPhase } from '../../shared/concertation/session.ts'
@@ -30,7 +30,13 @@ import { ControlSync } from '../sync/control-sync.ts'
 import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
-import { PollsPanel } from '../facilitation/polls-panel.tsx'
+import { pollsActive } from '../facilitation/polls-active.ts'
+
+// The vote, the consensus check and the results chart load when a poll opens or results are
+// published: most of a workshop is spent writing, and the phone should not wait for them.
+const PollsPanel = lazy(() =>
+	import('../facilitation/polls-panel.tsx').then((module) => ({ default: module.PollsPanel })),
+)
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -182,17 +188,19 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				/>
 				<StatusAnnouncer outbox={outbox} />
 				<OutboxList outbox={outbox} />
-				<PollsPanel
-					workshopId={workshop.id}
-					token={session.token}
-					participantId={session.participantId}
-					role={session.role}
-					control={control}
-					clock={clock}
-					outbox={outbox}
-					isMine={(id) => mine.has(id)}
-					colleges={colleges()}
-				/>
+				<Show when={pollsActive(control)}>
+					<PollsPanel
+						workshopId={workshop.id}
+						token={session.token}
+						participantId={session.participantId}
+						role={session.role}
+						control={control}
+						clock={clock}
+						outbox={outbox}
+						isMine={(id) => mine.has(id)}
+						colleges={colleges()}
+					/>
+				</Show>
 				<Show when={writer && !editing()}>
 					<button
 						type="button"
