@@ -87,7 +87,10 @@ const organizer = (key?: string): Record<string, string> => (key ? { 'x-organize
 export const api = {
 	templates: () =>
 		call<{ templates: { id: string; title: Label; description: Label; colleges: College[] }[] }>('/api/templates'),
-	clientConfig: () => call<{ tldrawLicenseKey: string | null; maxUploadBytes: number }>('/api/client-config'),
+	clientConfig: () =>
+		call<{ tldrawLicenseKey: string | null; maxUploadBytes: number; accessibilityContact: string | null }>(
+			'/api/client-config',
+		),
 	createWorkshop: (
 		body: {
 			title: string

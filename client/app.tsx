@@ -1,5 +1,6 @@
 import { createMemo, lazy, Match, Switch } from 'solid-js'
 import { LanguageSwitch } from './components/language-switch.tsx'
+import { SiteFooter } from './components/site-footer.tsx'
 import { language, t } from './i18n/i18n.ts'
 import { JoinPage } from './pages/join-page.tsx'
 import { NotFoundPage } from './pages/not-found-page.tsx'
@@ -11,6 +12,9 @@ const SynthesisPage = lazy(() =>
 	import('./pages/synthesis-page.tsx').then((module) => ({ default: module.SynthesisPage })),
 )
 const ConsolePage = lazy(() => import('./pages/console-page.tsx').then((module) => ({ default: module.ConsolePage })))
+const AccessibilityPage = lazy(() =>
+	import('./pages/accessibility-page.tsx').then((module) => ({ default: module.AccessibilityPage })),
+)
 // The board (Yjs, sync, then the canvas) loads only when a board is opened.
 const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => ({ default: module.BoardPage })))
 // The light view: Solid and Yjs only — no canvas, no IndexedDB (SPEC K13).
@@ -62,7 +66,11 @@ export function App() {
 							<Match when={current.page === 'join' && current}>
 								{(page) => <JoinPage workshopId={page().workshopId} />}
 							</Match>
+							<Match when={current.page === 'accessibility'}>
+								<AccessibilityPage />
+							</Match>
 						</Switch>
+						<SiteFooter />
 					</div>
 				)}
 			</Match>

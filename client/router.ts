@@ -3,7 +3,8 @@ import { createSignal } from 'solid-js'
 /**
  * A tiny router: the app has four pages, so a pathname signal and `navigate` suffice.
  * `/` lobby · `/w/<id>` facilitator console · `/join/<id>` join · `/b/<id>` board ·
- * `/p/<id>` light participant view · `/s/<id>` national synthesis.
+ * `/p/<id>` light participant view · `/s/<id>` national synthesis ·
+ * `/accessibilite` (or `/accessibility`) the accessibility statement.
  */
 const [pathname, setPathname] = createSignal(location.pathname)
 window.addEventListener('popstate', () => setPathname(location.pathname))
@@ -22,12 +23,14 @@ export type Route =
 	| { page: 'board'; workshopId: string }
 	| { page: 'light'; workshopId: string }
 	| { page: 'synthesis'; synthesisId: string }
+	| { page: 'accessibility' }
 	| { page: 'not-found' }
 	| { page: 'privacy' }
 
 export function matchRoute(path: string): Route {
 	if (path === '/' || path === '') return { page: 'lobby' }
 	if (/^\/(confidentialite|privacy)\/?$/.test(path)) return { page: 'privacy' }
+	if (/^\/(accessibilite|accessibility)\/?$/.test(path)) return { page: 'accessibility' }
 	const match = /^\/(w|join|b|p|s)\/([a-z0-9]{8,40})\/?$/.exec(path)
 	if (!match?.[2]) return { page: 'not-found' }
 	const workshopId = match[2]

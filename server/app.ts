@@ -134,6 +134,7 @@ export function createApp(deps: AppDeps) {
 				contact: config.privacyContact,
 				retentionDays: config.retentionDays,
 			},
+			accessibilityContact: config.accessibilityContact,
 		}),
 	)
 

@@ -24,6 +24,8 @@ export interface Config {
 	maxUploadBytes: number
 	/** tldraw licence key handed to the canvas; null runs it unlicensed (see README). */
 	tldrawLicenseKey: string | null
+	/** Where people report an accessibility problem (e-mail or URL), shown on the accessibility statement. */
+	accessibilityContact: string | null
 	saveDebounceMs: number
 	saveMaxWaitMs: number
 	/** Upper bound on a workshop board's stored size. */
@@ -90,6 +92,7 @@ const envSchema = v.object({
 	MAX_BODY_BYTES: v.optional(integer(1024, 16 * 1024 * 1024), String(64 * 1024)),
 	MAX_UPLOAD_BYTES: v.optional(integer(1024, 1024 * 1024 * 1024), String(10 * 1024 * 1024)),
 	TLDRAW_LICENSE_KEY: optionalText,
+	ACCESSIBILITY_CONTACT: optionalText,
 	MAX_DOC_BYTES: v.optional(integer(64 * 1024, 1024 * 1024 * 1024), String(32 * 1024 * 1024)),
 	MAX_PRESENCE_BYTES: v.optional(integer(256, 1024 * 1024), String(8 * 1024)),
 	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '20'),
@@ -146,6 +149,7 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		maxBodyBytes: e.MAX_BODY_BYTES,
 		maxUploadBytes: e.MAX_UPLOAD_BYTES,
 		tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
+		accessibilityContact: e.ACCESSIBILITY_CONTACT ?? null,
 		maxDocBytes: e.MAX_DOC_BYTES,
 		maxPresenceBytes: e.MAX_PRESENCE_BYTES,
 		presenceFlushMs: e.PRESENCE_FLUSH_MS,

@@ -86,14 +86,15 @@ describe('[B1] files pasted on the board', () => {
 		expect((await fetch(`${server.url}/assets/${workshop.id}/..%2F..%2Fsecret.key`)).status).toBe(404)
 	})
 
-	test('the client configuration carries the tldraw licence key and the upload limit', async () => {
+	test('the client configuration carries the tldraw licence key, the upload limit and the accessibility contact', async () => {
 		await server.dispose()
-		server = await startTestServer({ tldrawLicenseKey: 'tldraw-key-123' })
+		server = await startTestServer({ tldrawLicenseKey: 'tldraw-key-123', accessibilityContact: 'a11y@example.org' })
 		const response = await server.api('/api/client-config')
 		expect(await response.json()).toEqual({
 			tldrawLicenseKey: 'tldraw-key-123',
 			maxUploadBytes: server.config.maxUploadBytes,
 			privacy: { organisationName: null, contact: null, retentionDays: 365 },
+			accessibilityContact: 'a11y@example.org',
 		})
 	})
 })

@@ -39,6 +39,11 @@ export function ContributionCard(props: ContributionCardProps) {
 			c().due && [t('contribution.field.due'), c().due],
 		].filter((entry): entry is [string, string] => Boolean(entry))
 
+	const summary = () => {
+		const text = c().title ?? c().text
+		return text.length > 60 ? `${text.slice(0, 59)}…` : text
+	}
+
 	return (
 		<article
 			class="contribution-card"
@@ -104,11 +109,14 @@ export function ContributionCard(props: ContributionCardProps) {
 					<Show when={props.onEdit}>
 						<button type="button" onClick={() => props.onEdit?.()}>
 							{t('contribution.edit')}
+							{/* Many cards, many "Modifier": the name says which contribution. */}
+							<span class="visually-hidden"> : {summary()}</span>
 						</button>
 					</Show>
 					<Show when={props.onDelete}>
 						<button type="button" class="danger" onClick={() => props.onDelete?.()}>
 							{t('contribution.delete')}
+							<span class="visually-hidden"> : {summary()}</span>
 						</button>
 					</Show>
 				</div>

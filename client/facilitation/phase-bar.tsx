@@ -1,4 +1,4 @@
-import { Show } from 'solid-js'
+import { createMemo, Show } from 'solid-js'
 import { currentPhase, phaseRules, timerRemaining } from '../../shared/concertation/session.ts'
 import type { TemplatePhase } from '../../shared/template/template-schema.ts'
 import { label, t } from '../i18n/i18n.ts'
@@ -44,6 +44,18 @@ export function PhaseBar(props: {
 			session.phaseStartedAt >= session.timerEndsAt
 		return stale ? null : { label: t('timer.phase'), remaining, paused: session.timerPausedMs !== null }
 	}
+	/**
+	 * What a screen reader hears of the countdown: not every second (the visible timer is not a
+	 * live region), only when it starts or is extended, at 5 and 1 minutes, and when time is up.
+	 */
+	const spoken = createMemo(() => {
+		const current = countdown()
+		if (!current) return ''
+		if (current.remaining === 0) return t('timer.over')
+		const minutes = Math.ceil(current.remaining / 60_000)
+		const step = minutes <= 1 ? 1 : minutes <= 5 ? 5 : 10 * Math.ceil(minutes / 10)
+		return `${current.label} ${t('timer.spoken', { count: step })}${current.paused ? ` (${t('timer.paused')})` : ''}`
+	})
 	const done = () => {
 		const current = phase()
 		return current !== null && props.control.session().done[props.participantId] === current.id
@@ -59,6 +71,7 @@ export function PhaseBar(props: {
 					<span
 						class="phase-timer"
 						role="timer"
+						aria-live="off"
 						aria-label={current().label}
 						data-over={current().remaining === 0 ? 'yes' : 'no'}
 					>
@@ -67,6 +80,9 @@ export function PhaseBar(props: {
 					</span>
 				)}
 			</Show>
+			<span class="visually-hidden" data-timer-spoken>
+				{spoken()}
+			</span>
 			<Show when={props.role === 'participant' && phase()}>
 				<button
 					type="button"

@@ -252,11 +252,4 @@ export function PollsPanel(props: PollsProps) {
 	)
 }
 
-/** True when the polls have something to show (a poll open, or results published). */
-export function pollsActive(control: ControlSync): boolean {
-	return (
-		(control.vote().status === 'open' && !control.vote().revealed) ||
-		(control.consensus().status === 'open' && !control.consensus().revealed) ||
-		control.results().tally !== null
-	)
-}
+export { pollsActive } from './polls-active.ts'

@@ -373,4 +373,15 @@ export const en: Record<MessageKey, string> = {
 	'privacy.nameWithdrawn': 'name removed',
 	'privacy.beforeJoining': 'Before joining:',
 	'refusal.4410': 'this workshop was deleted by its facilitator',
+	'footer.accessibility': 'Accessibility: partially compliant',
+	'board.alternatives': 'Accessible alternatives',
+	'board.listAlternative':
+		'The same content as lists, usable with the keyboard (light view, the board’s accessible alternative)',
+	'announce.voteSaved': 'Vote saved',
+	'announce.answerSaved': 'Answer saved',
+	'announce.contributionSent': 'Contribution sent',
+	'announce.contributionMoved': 'Contribution moved',
+	'announce.contributionSaved': 'Change saved',
+	'announce.contributionDeleted': 'Contribution deleted',
+	'timer.spoken': '{count} min or less',
 }

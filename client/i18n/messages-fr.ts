@@ -379,6 +379,17 @@ export const fr = {
 	'privacy.nameWithdrawn': 'nom retiré',
 	'privacy.beforeJoining': 'Avant d’entrer :',
 	'refusal.4410': 'cet atelier a été supprimé par son animation',
+	'footer.accessibility': 'Accessibilité : partiellement conforme',
+	'board.alternatives': 'Alternatives accessibles',
+	'board.listAlternative':
+		'Le même contenu en listes, utilisable au clavier (vue légère, alternative accessible au tableau)',
+	'announce.voteSaved': 'Vote enregistré',
+	'announce.answerSaved': 'Réponse enregistrée',
+	'announce.contributionSent': 'Contribution envoyée',
+	'announce.contributionMoved': 'Contribution déplacée',
+	'announce.contributionSaved': 'Modification enregistrée',
+	'announce.contributionDeleted': 'Contribution supprimée',
+	'timer.spoken': '{count} min ou moins',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../components/language-switch.tsx'
 import { ParticipantList } from '../components/participant-list.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { label, language, t } from '../i18n/i18n.ts'
+import { navigate } from '../router.ts'
 import { SessionGate } from '../session/session-gate.tsx'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
@@ -329,6 +330,27 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 
 	return (
 		<div class="board-page">
+			{/* First in tab order: the same content as lists, the declared accessible alternative. */}
+			<nav class="skip-links" aria-label={t('board.alternatives')}>
+				<a
+					href={`/p/${props.workshop.id}`}
+					onClick={(event) => {
+						event.preventDefault()
+						navigate(`/p/${props.workshop.id}`)
+					}}
+				>
+					{t('board.listAlternative')}
+				</a>
+				<a
+					href="/accessibilite"
+					onClick={(event) => {
+						event.preventDefault()
+						navigate('/accessibilite')
+					}}
+				>
+					{t('footer.accessibility')}
+				</a>
+			</nav>
 			<header class="board-bar">
 				<h1 class="board-title">{props.workshop.title}</h1>
 				<Show when={link}>{(current) => <ConnectionIndicator link={current()} />}</Show>

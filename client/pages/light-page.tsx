@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show } from 'solid-js'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { defaultPlace, mayAdd, offersFor, phaseZone, viewerOf } from '../../shared/concertation/offers.ts'
 import { currentPhase } from '../../shared/concertation/session.ts'
@@ -7,6 +7,8 @@ import { presenceColor } from '../../shared/workshop/presence.ts'
 import type { WorkshopView } from '../api.ts'
 import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
+import { SiteFooter } from '../components/site-footer.tsx'
+import { StatusAnnouncer } from '../components/status-announcer.tsx'
 import { ContributionCard } from '../contributions/contribution-card.tsx'
 import { ContributionForm } from '../contributions/contribution-form.tsx'
 import {
@@ -28,8 +30,14 @@ import { ControlSync } from '../sync/control-sync.ts'
 import { Outbox } from '../sync/outbox.ts'
 import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
-import { PollsPanel } from '../facilitation/polls-panel.tsx'
 import { PrivacyLink } from '../privacy/privacy-link.tsx'
+import { pollsActive } from '../facilitation/polls-active.ts'
+
+// The vote, the consensus check and the results chart load when a poll opens or results are
+// published: most of a workshop is spent writing, and the phone should not wait for them.
+const PollsPanel = lazy(() =>
+	import('../facilitation/polls-panel.tsx').then((module) => ({ default: module.PollsPanel })),
+)
 
 /**
  * `/p/<id>`: the light participant view — Solid only, no canvas, no IndexedDB — for a phone on
@@ -105,15 +113,27 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 	const locked = (zone: string) => !mayAdd(viewer(), zone)
 	const canChange = (contribution: Contribution) => offersFor(viewer(), contribution).change
 
-	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) => {
-		setEditing({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
-		queueMicrotask(() => document.getElementById('light-form')?.scrollIntoView({ block: 'start' }))
+	// Keyboard users land in the form it opens, and back on "Ajouter" when it closes: the button
+	// they pressed disappears with the form, and focus must not fall back to the page's top.
+	const openForm = (next: Editing) => {
+		setEditing(next)
+		queueMicrotask(() => {
+			const form = document.getElementById('light-form')
+			form?.scrollIntoView({ block: 'start' })
+			form?.querySelector<HTMLElement>('textarea, input:not([type="hidden"]), select')?.focus()
+		})
 	}
+	const closeForm = () => {
+		setEditing(null)
+		queueMicrotask(() => document.querySelector<HTMLElement>('.add-contribution')?.focus())
+	}
+	const startNew = (zone: PlacedZone, row?: string | null, column?: string | null) =>
+		openForm({ kind: 'new', draft: newDraft(zone, { row: row ?? undefined, column: column ?? undefined }) })
 	const submit = (draft: ContributionDraft) => {
 		const current = editing()
 		if (current?.kind === 'new') queueCreate(outbox, draft)
 		else if (current?.kind === 'edit') queueChanges(outbox, current.contribution, draft)
-		setEditing(null)
+		closeForm()
 	}
 	const remove = (contribution: Contribution) => {
 		if (confirm(t('contribution.deleteConfirm'))) queueDelete(outbox, contribution)
@@ -129,7 +149,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				mine={mine.has(contribution.id)}
 				private={mine.isDraft(contribution.id, control.contributions())}
 				canChange={canChange(contribution)}
-				onEdit={() => setEditing({ kind: 'edit', contribution })}
+				onEdit={() => openForm({ kind: 'edit', contribution })}
 				onDelete={() => remove(contribution)}
 			/>
 		</li>
@@ -167,18 +187,21 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					participantId={session.participantId}
 					outbox={outbox}
 				/>
+				<StatusAnnouncer outbox={outbox} />
 				<OutboxList outbox={outbox} />
-				<PollsPanel
-					workshopId={workshop.id}
-					token={session.token}
-					participantId={session.participantId}
-					role={session.role}
-					control={control}
-					clock={clock}
-					outbox={outbox}
-					isMine={(id) => mine.has(id)}
-					colleges={colleges()}
-				/>
+				<Show when={pollsActive(control)}>
+					<PollsPanel
+						workshopId={workshop.id}
+						token={session.token}
+						participantId={session.participantId}
+						role={session.role}
+						control={control}
+						clock={clock}
+						outbox={outbox}
+						isMine={(id) => mine.has(id)}
+						colleges={colleges()}
+					/>
+				</Show>
 				<Show when={writer && !editing()}>
 					<button
 						type="button"
@@ -205,7 +228,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 								allowPlaceChange
 								submitLabel={t('contribution.save')}
 								onSubmit={submit}
-								onCancel={() => setEditing(null)}
+								onCancel={closeForm}
 							/>
 						</section>
 					)}
@@ -292,6 +315,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					<PrivacyLink workshopId={workshop.id} />
 				</p>
 			</main>
+			<SiteFooter />
 		</div>
 	)
 }
