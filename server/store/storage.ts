@@ -5,6 +5,7 @@ import { loadSecret } from '../auth/secret.ts'
 import { LowdbStore } from './lowdb-store.ts'
 import { MemoryAssets, MemorySyntheses } from './memory-files.ts'
 import { MemoryStore } from './memory-store.ts'
+import { openPgStorage } from './pg-store.ts'
 import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
 import type { WorkshopStore } from './workshop-store.ts'
 
@@ -34,9 +35,14 @@ export interface Storage {
 	syntheses: SynthesisStore
 	assets: AssetStore
 	secret: SecretStore
+	/** Releases connections and locks the adapter holds (the database adapter); absent: nothing to release. */
+	close?(): Promise<void>
 }
 
-/** The adapters `STORE` selects: files in `DATA_DIR` (default), or memory for throw-away servers. */
+/**
+ * The adapters `STORE` selects when `DATABASE_URL` is not set: files in `DATA_DIR` (default), or
+ * memory for throw-away servers. `DATABASE_URL` selects PostgreSQL for every port.
+ */
 export const storeKinds = ['lowdb', 'memory'] as const
 export type StoreKind = (typeof storeKinds)[number]
 
@@ -48,8 +54,10 @@ export async function openStorage(config: {
 	store: StoreKind
 	dataDir: string
 	secret: string | null
+	databaseUrl?: string | null
 }): Promise<Storage> {
 	const configured = config.secret
+	if (config.databaseUrl) return openPgStorage(config.databaseUrl, { exclusive: true, secret: configured })
 	if (config.store === 'memory') {
 		const generated = randomBytes(32).toString('base64url')
 		return {
