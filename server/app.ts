@@ -35,7 +35,7 @@ export interface AppDeps {
 	templates: TemplateCatalog
 	secret: string
 	metrics: Metrics
-	storage: Pick<Storage, 'assets' | 'syntheses'>
+	storage: Pick<Storage, 'assets' | 'syntheses' | 'probe'>
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps) {
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
 	// O2: a server whose saves fail, or would fail, is not healthy, even though it answers.
-	const diskProbe = createDiskProbe(config.dataDir)
+	const diskProbe = storage.probe ? { check: storage.probe } : createDiskProbe(config.dataDir)
 	app.get('/api/health', async (c) => {
 		const trouble = registry.storageTrouble() ?? (await diskProbe.check())
 		const counts = { rooms: registry.size, connections: relay.connectionCount }

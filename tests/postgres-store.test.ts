@@ -179,3 +179,56 @@ describe('[S9] the update log on PostgreSQL', () => {
 		expect(state.getMap('cards').toJSON()).toEqual({ c1: 'one' })
 	})
 })
+
+describe('[S10] the database lost at run time', () => {
+	/** Cuts the server off its database: new connections refused, open ones ended. */
+	async function cut(url: string, allow: boolean) {
+		const name = new URL(url).pathname.slice(1)
+		const admin = new URL(url)
+		admin.pathname = '/postgres'
+		const client = new pg.Client({ connectionString: admin.toString() })
+		await client.connect()
+		try {
+			await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS ${allow}`)
+			if (!allow) {
+				await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name])
+			}
+		} finally {
+			await client.end()
+		}
+	}
+
+	test('health answers 503 degraded and intents 503, to be retried with success once it is back', async () => {
+		const databaseUrl = await createTestDatabase()
+		const server = await startTestServer({ databaseUrl })
+		try {
+			const workshop = await createWorkshop(server)
+			const alice = await joinWorkshop(server, workshop, 'Alice')
+			expect((await server.api('/api/health')).status).toBe(200)
+			await cut(databaseUrl, false)
+			const health = await server.api('/api/health')
+			expect(health.status).toBe(503)
+			expect(await health.json()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('database') })
+			const body = { type: 'idee', zone: 'parking', text: 'Une idée gardée' }
+			const headers = { 'idempotency-key': 'k-lost-database' }
+			const refused = await server.api(`/api/workshops/${workshop.id}/contributions`, {
+				token: alice.token,
+				body,
+				headers,
+			})
+			expect(refused.status).toBe(503)
+			expect(await refused.json()).toMatchObject({ error: { code: expect.stringMatching(/unavailable/) } })
+			await cut(databaseUrl, true)
+			const retried = await server.api(`/api/workshops/${workshop.id}/contributions`, {
+				token: alice.token,
+				body,
+				headers,
+			})
+			expect(retried.status).toBe(201)
+			expect((await server.api('/api/health')).status).toBe(200)
+		} finally {
+			await cut(databaseUrl, true)
+			await server.dispose()
+		}
+	})
+})

@@ -7,7 +7,13 @@ import { err, ok } from '../../shared/result.ts'
 import { isId } from '../../shared/workshop/ids.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import { LOCK_SPACE, migrate } from './pg-migrations.ts'
-import type { AssetStore, SecretStore, Storage, SynthesisStore } from './storage.ts'
+import {
+	type AssetStore,
+	type SecretStore,
+	type Storage,
+	StorageUnavailableError,
+	type SynthesisStore,
+} from './storage.ts'
 import { readSynthesisRecord, type SynthesisRecord } from './synthesis-files.ts'
 import type { Result } from '../../shared/result.ts'
 import type { DocumentName, SaveConflict, StoreError, WorkshopRecord, WorkshopStore } from './workshop-store.ts'
@@ -77,11 +83,30 @@ export async function openPgStorage(
 	}
 	const configured = options.secret
 	return {
+		probe: () => probeDatabase(pool, where),
 		workshops: new PgWorkshopStore(pool, lockPool),
 		syntheses: new PgSyntheses(pool),
 		assets: new PgAssets(pool),
 		secret: configured ? { load: async () => configured } : new PgSecret(pool),
 		close,
+	}
+}
+
+/** Whether a write transaction can run now, answered within 3 s (health must answer quickly). */
+async function probeDatabase(pool: pg.Pool, where: string): Promise<string | null> {
+	let timer: NodeJS.Timeout | undefined
+	const timeout = new Promise<string>((resolve) => {
+		timer = setTimeout(() => resolve(`the database at ${where} does not answer`), 3000)
+	})
+	const probe = pool.query('SELECT txid_current()').then(
+		() => null,
+		(error: Error) =>
+			`the database at ${where} cannot be reached (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+	)
+	try {
+		return await Promise.race([probe, timeout])
+	} finally {
+		clearTimeout(timer)
 	}
 }
 
@@ -263,12 +288,21 @@ export class PgWorkshopStore implements WorkshopStore {
 	lock<T>(workshop: string, work: () => Promise<T>): Promise<T> {
 		// Holders in this process queue here first, so each waits without holding a connection.
 		return this.locks.run(workshop, async () => {
-			const client = await this.lockPool.connect()
+			const client = await this.lockPool.connect().catch((error: unknown) => {
+				throw new StorageUnavailableError(`workshop lock of ${workshop}: ${(error as Error).message}`, { cause: error })
+			})
 			let broken = false
 			const onError = () => (broken = true)
 			client.on('error', onError)
 			try {
-				await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE.workshop, workshop])
+				await client
+					.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE.workshop, workshop])
+					.catch((error: unknown) => {
+						broken = true
+						throw new StorageUnavailableError(`workshop lock of ${workshop}: ${(error as Error).message}`, {
+							cause: error,
+						})
+					})
 				try {
 					return await work()
 				} finally {

@@ -9,6 +9,17 @@ import { openPgStorage } from './pg-store.ts'
 import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
 import type { WorkshopStore } from './workshop-store.ts'
 
+/**
+ * The storage could not be reached (a database connection lost, say): nothing was changed and
+ * the request may be retried. HTTP answers it 503 `storage_unavailable`.
+ */
+export class StorageUnavailableError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options)
+		this.name = 'StorageUnavailableError'
+	}
+}
+
 /** Saved national syntheses. A missing one is `null`; a damaged one throws (never "absent"). */
 export interface SynthesisStore {
 	load(id: string): Promise<SynthesisRecord | null>
@@ -37,6 +48,11 @@ export interface Storage {
 	secret: SecretStore
 	/** Releases connections and locks the adapter holds (the database adapter); absent: nothing to release. */
 	close?(): Promise<void>
+	/**
+	 * Why the storage cannot be written right now, or null when it can (health). Absent: the
+	 * data directory is probed instead (the file adapters).
+	 */
+	probe?(): Promise<string | null>
 }
 
 /**
