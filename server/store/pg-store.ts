@@ -19,6 +19,17 @@ import type { Result } from '../../shared/result.ts'
 import type { DocumentName, SaveConflict, StoreError, WorkshopRecord, WorkshopStore } from './workshop-store.ts'
 import { foldUpdates, parseRecord } from './workshop-store.ts'
 
+/** The PostgreSQL adapters, with what moving an installation in needs besides the ports. */
+export interface PgStorage extends Storage {
+	workshops: PgWorkshopStore
+	syntheses: PgSyntheses
+	assets: PgAssets
+	/** The stored secret (created when absent), even when TABLEE_SECRET is configured. */
+	storedSecret: PgSecret
+	close(): Promise<void>
+	probe(): Promise<string | null>
+}
+
 /** Where a connection string points, without its password (for messages). */
 export function describeDatabase(url: string): string {
 	try {
@@ -38,7 +49,7 @@ export function describeDatabase(url: string): string {
 export async function openPgStorage(
 	url: string,
 	options: { exclusive: boolean; secret: string | null },
-): Promise<Storage & { close(): Promise<void> }> {
+): Promise<PgStorage> {
 	const where = describeDatabase(url)
 	const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 })
 	// A separate pool for the workshop locks: a lock holder keeps its connection while its work
@@ -88,6 +99,7 @@ export async function openPgStorage(
 		syntheses: new PgSyntheses(pool),
 		assets: new PgAssets(pool),
 		secret: configured ? { load: async () => configured } : new PgSecret(pool),
+		storedSecret: new PgSecret(pool),
 		close,
 	}
 }
@@ -435,6 +447,20 @@ export class PgAssets implements AssetStore {
 		return name
 	}
 
+	/**
+	 * Stores a file under the name it already has (moving an installation in); an existing row of
+	 * that name is kept. Answers whether the stored bytes are these.
+	 */
+	async adopt(workshop: string, name: string, bytes: Buffer): Promise<boolean> {
+		const extension = name.slice(name.lastIndexOf('.') + 1) as MediaExtension
+		await this.pool.query(
+			'INSERT INTO assets (workshop, name, media_type, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+			[workshop, name, mediaTypes[extension], bytes],
+		)
+		const stored = await this.read(workshop, name)
+		return stored !== null && stored.bytes.equals(bytes)
+	}
+
 	async read(workshop: string, name: string): Promise<{ bytes: Buffer; type: string } | null> {
 		if (!assetNamePattern.test(name) || !isId(workshop)) return null
 		const { rows } = await this.pool.query<{ bytes: Buffer; media_type: string }>(
@@ -454,10 +480,11 @@ export class PgSecret implements SecretStore {
 		this.pool = pool
 	}
 
-	async load(): Promise<string> {
+	/** The stored secret, `candidate` stored first when there is none yet. */
+	async load(candidate = randomBytes(32).toString('base64url')): Promise<string> {
 		// ON CONFLICT: a second process creating it at the same time reads the first one's instead.
 		await this.pool.query('INSERT INTO installation_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
-			randomBytes(32).toString('base64url'),
+			candidate,
 		])
 		const { rows } = await this.pool.query<{ secret: string }>('SELECT secret FROM installation_secret WHERE id = 1')
 		const secret = rows[0]?.secret
