@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { runStorageBench } from './storage-bench.ts'
 import { runExportBench } from './export-bench.ts'
 import { runStorm, type StormResult, startReference, startTablee } from './presence-storm.ts'
 
@@ -29,7 +30,7 @@ async function storm(kind: 'stock' | 'light'): Promise<{ tablee: StormResult; re
 	return { tablee: tableeResult, reference: referenceResult }
 }
 
-const selected = (process.env.BENCH_KINDS ?? 'light,stock,export').split(',')
+const selected = (process.env.BENCH_KINDS ?? 'light,stock,export,storage').split(',')
 const kinds = selected.filter((kind): kind is 'light' | 'stock' => kind === 'light' || kind === 'stock')
 const results: Partial<Record<'light' | 'stock', { tablee: StormResult; reference: StormResult }>> = {}
 for (const kind of kinds) results[kind] = await storm(kind)
@@ -39,6 +40,18 @@ if (exportRows.length > 0) {
 	process.stdout.write('\nExport of a 1 000-contribution workshop (mean of 5 runs, after a warm-up)\n')
 	for (const row of exportRows) {
 		process.stdout.write(`${row.step.padEnd(42)} ${row.ms.toFixed(1).padStart(8)} ms   ratio ${row.ratio.toFixed(1)}\n`)
+	}
+}
+
+const storageRows = selected.includes('storage') ? await runStorageBench() : []
+if (storageRows.length > 0) {
+	process.stdout.write(
+		'\nStore: 40 concurrent editors appending for 3 s (ack = durable), and 50 workshops (500 cards, 50 logged edits) loaded at once\n',
+	)
+	for (const row of storageRows) {
+		process.stdout.write(
+			`${row.store.padEnd(11)} ${row.editsPerSecond.toFixed(0).padStart(7)} edits/s   ack p50 ${row.ackP50Ms.toFixed(1)} ms, p99 ${row.ackP99Ms.toFixed(1)} ms   load 50 workshops ${row.load50Ms.toFixed(0)} ms\n`,
+		)
 	}
 }
 
@@ -84,5 +97,8 @@ if (light) {
 const resultsDir = path.join(import.meta.dirname, 'results')
 await mkdir(resultsDir, { recursive: true })
 const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-await writeFile(file, `${JSON.stringify({ clients, storms, results, exports: exportRows }, null, 2)}\n`)
+await writeFile(
+	file,
+	`${JSON.stringify({ clients, storms, results, exports: exportRows, storage: storageRows }, null, 2)}\n`,
+)
 process.stdout.write(`Written to ${path.relative(process.cwd(), file)}\n`)
