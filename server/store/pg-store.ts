@@ -79,10 +79,17 @@ export async function openPgStorage(
 		if (options.exclusive) {
 			holder = await lockPool.connect()
 			holder.on('error', () => undefined)
-			const { rows } = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
-				LOCK_SPACE.installation,
-			])
-			if (!rows[0]?.locked) {
+			// A server killed a moment ago holds it until PostgreSQL notices its connection closed:
+			// a few tries over 3 s tell that apart from a server that is running.
+			let locked = false
+			for (let attempt = 0; attempt < 10 && !locked; attempt++) {
+				if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 300))
+				const { rows } = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
+					LOCK_SPACE.installation,
+				])
+				locked = rows[0]?.locked === true
+			}
+			if (!locked) {
 				throw new Error(
 					`DATABASE_URL: another Tablée server already uses ${where}; one server per database (stop it first)`,
 				)
