@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps) {
 		return c.json({ status: 'ok', ...counts })
 	})
 
-	app.get('/api/metrics', (c) => {
+	app.get('/api/metrics', async (c) => {
 		if (config.metricsToken !== null && !sameSecret(bearerToken(c) ?? '', config.metricsToken)) {
 			throw new ApiError(401, 'metrics_token_required', 'metrics need Authorization: Bearer <METRICS_TOKEN>')
 		}
@@ -99,6 +99,7 @@ export function createApp(deps: AppDeps) {
 			tablee_save_lag_seconds: registry.saveLagSeconds(),
 			tablee_memory_rss_bytes: memory.rss,
 			tablee_memory_heap_used_bytes: memory.heapUsed,
+			tablee_storage_up: (await diskProbe.check()) === null ? 1 : 0,
 		})
 		return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
 	})

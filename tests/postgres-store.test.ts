@@ -209,6 +209,7 @@ describe('[S10] the database lost at run time', () => {
 			const health = await server.api('/api/health')
 			expect(health.status).toBe(503)
 			expect(await health.json()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('database') })
+			expect(await (await server.api('/api/metrics')).text()).toMatch(/^tablee_storage_up 0$/m)
 			const body = { type: 'idee', zone: 'parking', text: 'Une idée gardée' }
 			const headers = { 'idempotency-key': 'k-lost-database' }
 			const refused = await server.api(`/api/workshops/${workshop.id}/contributions`, {
@@ -226,6 +227,7 @@ describe('[S10] the database lost at run time', () => {
 			})
 			expect(retried.status).toBe(201)
 			expect((await server.api('/api/health')).status).toBe(200)
+			expect(await (await server.api('/api/metrics')).text()).toMatch(/^tablee_storage_up 1$/m)
 		} finally {
 			await cut(databaseUrl, true)
 			await server.dispose()
