@@ -87,6 +87,8 @@ export default defineConfig({
 		root: '.',
 		include: ['tests/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts'],
 		environment: 'node',
+		// Finds (or starts) the PostgreSQL server the database tests create their databases on.
+		globalSetup: ['tests/helpers/postgres-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks',

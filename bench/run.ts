@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
+import { runStorageBench } from './storage-bench.ts'
 import { runExportBench } from './export-bench.ts'
 import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
@@ -32,7 +33,7 @@ const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
 const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 6))
 const warmupS = smoke ? 0.5 : 1.5
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
-const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export')
+const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage')
 	.split(',')
 	.map((kind) => ({ light: 'storm-light', stock: 'storm-stock' })[kind] ?? kind)
 const wants = (kind: string) => selected.some((choice) => kind === choice || kind.startsWith(`${choice}-`))
@@ -240,6 +241,13 @@ if (wants('wire') && !smoke) {
 }
 
 const exportRows = wants('export') && !smoke ? await runExportBench() : []
+// The store itself, lowdb against PostgreSQL (docs/architecture.md §Benchmarks).
+const storageRows = wants('storage') && !smoke ? await runStorageBench() : []
+for (const row of storageRows) {
+	say(
+		`store ${row.store}: ${row.editsPerSecond.toFixed(0)} edits/s, durable ack p50 ${row.ackP50Ms.toFixed(1)} ms, p99 ${row.ackP99Ms.toFixed(1)} ms, 50 workshops loaded in ${row.load50Ms.toFixed(0)} ms`,
+	)
+}
 if (exportRows.length > 0) {
 	say('\nExport of a 1 000-contribution workshop (mean of 5 runs, after a warm-up)')
 	for (const row of exportRows)

@@ -34,7 +34,7 @@ export interface AppDeps {
 	templates: TemplateCatalog
 	secret: string
 	metrics: Metrics
-	storage: Pick<Storage, 'assets' | 'syntheses'>
+	storage: Pick<Storage, 'assets' | 'syntheses' | 'probe'>
 	/** Personal data (SPEC D): deleting workshops. */
 	deletion: WorkshopDeletion
 }
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
 	app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)))
 
 	// O2: a server whose saves fail, or would fail, is not healthy, even though it answers.
-	const diskProbe = createDiskProbe(config.dataDir)
+	const diskProbe = storage.probe ? { check: storage.probe } : createDiskProbe(config.dataDir)
 	app.get('/api/health', async (c) => {
 		const trouble = registry.storageTrouble() ?? (await diskProbe.check())
 		const counts = { rooms: registry.size, connections: relay.connectionCount }
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps) {
 		return c.json({ status: 'ok', ...counts })
 	})
 
-	app.get('/api/metrics', (c) => {
+	app.get('/api/metrics', async (c) => {
 		if (config.metricsToken !== null && !sameSecret(bearerToken(c) ?? '', config.metricsToken)) {
 			throw new ApiError(401, 'metrics_token_required', 'metrics need Authorization: Bearer <METRICS_TOKEN>')
 		}
@@ -100,6 +100,7 @@ export function createApp(deps: AppDeps) {
 			tablee_save_lag_seconds: registry.saveLagSeconds(),
 			tablee_memory_rss_bytes: memory.rss,
 			tablee_memory_heap_used_bytes: memory.heapUsed,
+			tablee_storage_up: (await diskProbe.check()) === null ? 1 : 0,
 		})
 		return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
 	})

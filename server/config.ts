@@ -14,6 +14,8 @@ export interface Config {
 	dataDir: string
 	/** Which storage adapters hold workshops, syntheses, board files and the secret. */
 	store: StoreKind
+	/** PostgreSQL connection string; when set, every port is stored there instead of `store`. */
+	databaseUrl: string | null
 	publicUrl: string
 	/** Signing key; when null, one is generated on first start and kept in `dataDir`. */
 	secret: string | null
@@ -83,6 +85,16 @@ const envSchema = v.object({
 	HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), '0.0.0.0'),
 	DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), 'data'),
 	STORE: v.optional(v.picklist(storeKinds), 'lowdb'),
+	DATABASE_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.check(
+				(text) => /^postgres(ql)?:\/\//.test(text) && URL.canParse(text),
+				'must be a PostgreSQL connection string such as postgresql://user:password@host:5432/tablee',
+			),
+		),
+	),
 	PUBLIC_URL: v.optional(
 		v.pipe(v.string(), v.trim(), v.url('must be an absolute URL such as https://tablee.example.org')),
 	),
@@ -142,6 +154,7 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		host: e.HOST,
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.STORE,
+		databaseUrl: e.DATABASE_URL ?? null,
 		publicUrl,
 		secret: e.TABLEE_SECRET ?? null,
 		organizerKey: e.ORGANIZER_KEY ?? null,

@@ -12,7 +12,7 @@ import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
-import { openStorage } from './store/storage.ts'
+import { openStorage, type Storage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
 import { type Clock, RetentionScheduler } from './privacy/retention.ts'
@@ -41,8 +41,13 @@ export interface StartOptions {
 /** Starts Tablée on `config.port` (0 picks a free port). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
 	const logger = options.logger ?? createLogger(config.logLevel)
-	await mkdir(config.dataDir, { recursive: true })
-	const unlock = await lockDataDir(config.dataDir)
+	// With a database, its advisory lock keeps a second server off (taken by openStorage) and
+	// DATA_DIR is not used; otherwise the data-directory lock does.
+	let unlock: () => Promise<void> = async () => undefined
+	if (!config.databaseUrl) {
+		await mkdir(config.dataDir, { recursive: true })
+		unlock = await lockDataDir(config.dataDir)
+	}
 	try {
 		return await startLocked(config, options, logger, unlock)
 	} catch (error) {
@@ -57,8 +62,26 @@ async function startLocked(
 	logger: Logger,
 	unlock: () => Promise<void>,
 ): Promise<RunningServer> {
-	const metrics = new Metrics()
 	const storage = await openStorage(config)
+	try {
+		return await startOpen(config, options, logger, storage, async () => {
+			await storage.close?.()
+			await unlock()
+		})
+	} catch (error) {
+		await storage.close?.()
+		throw error
+	}
+}
+
+async function startOpen(
+	config: Config,
+	options: StartOptions,
+	logger: Logger,
+	storage: Storage,
+	release: () => Promise<void>,
+): Promise<RunningServer> {
+	const metrics = new Metrics()
 	const secret = await storage.secret.load()
 	const store = options.store ?? storage.workshops
 	const templates = await loadTemplates(config.templatesDir)
@@ -136,7 +159,7 @@ async function startLocked(
 			const { failed } = await registry.closeAll()
 			for (const client of wss.clients) client.terminate()
 			await stopped
-			await unlock()
+			await release()
 			logger.info('server.stopped', { unsaved: failed })
 		})()
 		return closing

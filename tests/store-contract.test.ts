@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { MemoryStore } from '../server/store/memory-store.ts'
+import { openPgStorage } from '../server/store/pg-store.ts'
+import type { Storage } from '../server/store/storage.ts'
 import type { WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
 import { encodeFrames } from '../server/store/update-log.ts'
+import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
 import { createRecord, RECORD_VERSION } from '../server/store/workshop-store.ts'
 
@@ -22,9 +25,23 @@ async function tempDir() {
 	return dir
 }
 
+const opened: Storage[] = []
+afterAll(async () => {
+	for (const storage of opened.splice(0)) await storage.close?.()
+	await dropTestDatabases()
+})
+
+/** The PostgreSQL storage on a fresh database (not exclusive: several stores may share one). */
+async function pgStorage(url?: string) {
+	const storage = await openPgStorage(url ?? (await createTestDatabase()), { exclusive: false, secret: null })
+	opened.push(storage)
+	return storage
+}
+
 const adapters: [string, () => Promise<WorkshopStore>][] = [
 	['memory', async () => new MemoryStore()],
 	['lowdb', async () => new LowdbStore(await tempDir()).open()],
+	['postgresql', async () => (await pgStorage()).workshops],
 ]
 
 function record(id: string, board = 'AAA=', linkGeneration = 0): WorkshopRecord {

@@ -2,6 +2,7 @@ import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from '../logger.ts'
+import { StorageUnavailableError } from '../store/storage.ts'
 import { Refused } from '../workshops/refused.ts'
 
 /**
@@ -25,6 +26,13 @@ export function apiErrorHandler(logger: Logger): ErrorHandler {
 	return function onApiError(error, c) {
 		if (error instanceof ApiError || error instanceof Refused) {
 			return c.json({ error: { code: error.code, message: error.message } }, error.status)
+		}
+		if (error instanceof StorageUnavailableError) {
+			logger.warn('http.storage_unavailable', { path: c.req.path, error })
+			return c.json(
+				{ error: { code: 'storage_unavailable', message: 'the storage cannot be reached; try again' } },
+				503,
+			)
 		}
 		if (error instanceof HTTPException) {
 			const status = error.status as ContentfulStatusCode

@@ -18,6 +18,7 @@ const help: Record<string, [type: 'counter' | 'gauge', text: string]> = {
 	tablee_save_lag_seconds: ['gauge', 'Age of the oldest change not yet stored, over all rooms'],
 	tablee_memory_rss_bytes: ['gauge', 'Resident set size of the server process'],
 	tablee_memory_heap_used_bytes: ['gauge', 'V8 heap in use'],
+	tablee_storage_up: ['gauge', '1 when the storage (data directory or database) can be written, else 0'],
 }
 
 export type MetricName = keyof typeof help

@@ -5,8 +5,20 @@ import { loadSecret } from '../auth/secret.ts'
 import { LowdbStore } from './lowdb-store.ts'
 import { MemoryAssets, MemorySyntheses } from './memory-files.ts'
 import { MemoryStore } from './memory-store.ts'
+import { openPgStorage } from './pg-store.ts'
 import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
 import type { WorkshopStore } from './workshop-store.ts'
+
+/**
+ * The storage could not be reached (a database connection lost, say): nothing was changed and
+ * the request may be retried. HTTP answers it 503 `storage_unavailable`.
+ */
+export class StorageUnavailableError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options)
+		this.name = 'StorageUnavailableError'
+	}
+}
 
 /** Saved national syntheses. A missing one is `null`; a damaged one throws (never "absent"). */
 export interface SynthesisStore {
@@ -38,9 +50,19 @@ export interface Storage {
 	syntheses: SynthesisStore
 	assets: AssetStore
 	secret: SecretStore
+	/** Releases connections and locks the adapter holds (the database adapter); absent: nothing to release. */
+	close?(): Promise<void>
+	/**
+	 * Why the storage cannot be written right now, or null when it can (health). Absent: the
+	 * data directory is probed instead (the file adapters).
+	 */
+	probe?(): Promise<string | null>
 }
 
-/** The adapters `STORE` selects: files in `DATA_DIR` (default), or memory for throw-away servers. */
+/**
+ * The adapters `STORE` selects when `DATABASE_URL` is not set: files in `DATA_DIR` (default), or
+ * memory for throw-away servers. `DATABASE_URL` selects PostgreSQL for every port.
+ */
 export const storeKinds = ['lowdb', 'memory'] as const
 export type StoreKind = (typeof storeKinds)[number]
 
@@ -52,8 +74,10 @@ export async function openStorage(config: {
 	store: StoreKind
 	dataDir: string
 	secret: string | null
+	databaseUrl?: string | null
 }): Promise<Storage> {
 	const configured = config.secret
+	if (config.databaseUrl) return openPgStorage(config.databaseUrl, { exclusive: true, secret: configured })
 	if (config.store === 'memory') {
 		const generated = randomBytes(32).toString('base64url')
 		return {

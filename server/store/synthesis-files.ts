@@ -53,21 +53,7 @@ export class SynthesisFiles {
 			throw error
 		}
 		if (!found.exists) return null
-		if (nestedDeeperThan(found.data, MAX_NESTING)) throw new CorruptSynthesisError(file, 'nested too deep')
-		const parsed = v.safeParse(synthesisRecordSchema, found.data)
-		if (!parsed.success) throw new CorruptSynthesisError(file, firstProblem(parsed.issues))
-		if (parsed.output.id !== id) throw new CorruptSynthesisError(file, `it holds synthesis ${parsed.output.id}`)
-		// Syntheses stored before consolidation version 2 hold version 1 sources: migrated on the way in.
-		const sources = parsed.output.sources.map((source, index) => {
-			const read = readConsolidation(source)
-			if (!read.ok) throw new CorruptSynthesisError(file, `sources.${index}: ${read.error}`)
-			return read.value
-		})
-		const stored = parsed.output
-		// Version 1 (one id that read and edited) is migrated: no edit key yet, revision 0.
-		const access =
-			stored.version === 1 ? { editKey: null, revision: 0 } : { editKey: stored.editKey, revision: stored.revision }
-		return { ...(stored as Omit<SynthesisRecord, 'version' | 'editKey' | 'revision'>), ...access, version: 2, sources }
+		return readSynthesisRecord(found.data, id, file)
 	}
 
 	async save(record: SynthesisRecord): Promise<void> {
@@ -87,6 +73,24 @@ export class SynthesisFiles {
 	private fileOf(id: string): string {
 		return path.join(this.dir, `${id}.json`)
 	}
+}
+
+/**
+ * Validates a synthesis read back from storage (`where` names it in errors): a damaged one throws
+ * {@link CorruptSynthesisError}; version 1 sources are migrated on the way in.
+ */
+export function readSynthesisRecord(data: unknown, id: string, where: string): SynthesisRecord {
+	if (nestedDeeperThan(data, MAX_NESTING)) throw new CorruptSynthesisError(where, 'nested too deep')
+	const parsed = v.safeParse(synthesisRecordSchema, data)
+	if (!parsed.success) throw new CorruptSynthesisError(where, firstProblem(parsed.issues))
+	if (parsed.output.id !== id) throw new CorruptSynthesisError(where, `it holds synthesis ${parsed.output.id}`)
+	// Syntheses stored before consolidation version 2 hold version 1 sources: migrated on the way in.
+	const sources = parsed.output.sources.map((source, index) => {
+		const read = readConsolidation(source)
+		if (!read.ok) throw new CorruptSynthesisError(where, `sources.${index}: ${read.error}`)
+		return read.value
+	})
+	return { ...(parsed.output as SynthesisRecord), sources }
 }
 
 /** A stored synthesis that cannot be read back as one; its file is left as it is. */

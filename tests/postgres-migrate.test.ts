@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readdir, readFile, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, test } from 'vitest'
+import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
+import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
+
+afterAll(dropTestDatabases)
+
+const run = promisify(execFile)
+const script = path.resolve(import.meta.dirname, '../scripts/migrate.ts')
+
+async function migrate(from: string, to: string) {
+	try {
+		const { stdout, stderr } = await run(process.execPath, [script, '--from', from, '--to', to])
+		return { code: 0, stdout, stderr }
+	} catch (error) {
+		const failed = error as { code: number; stdout: string; stderr: string }
+		return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+	}
+}
+
+/** sha256 of every file under `dir`, by relative path. */
+async function fingerprint(dir: string): Promise<Record<string, string>> {
+	const result: Record<string, string> = {}
+	for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+		if (!entry.isFile()) continue
+		const file = path.join(entry.parentPath, entry.name)
+		result[path.relative(dir, file)] = createHash('sha256')
+			.update(await readFile(file))
+			.digest('hex')
+	}
+	return result
+}
+
+const png = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+	'base64',
+)
+
+describe('[S11] npm run migrate moves an embedded installation into PostgreSQL', () => {
+	test('copies workshops, board files and the secret, checks them, reports counts, is idempotent and leaves the files as they were', async () => {
+		const embedded = await startTestServer({ secret: null })
+		const dataDir = embedded.config.dataDir
+		try {
+			const workshop = await createWorkshop(embedded)
+			const alice = await joinWorkshop(embedded, workshop, 'Alice')
+			const created = await embedded.api(`/api/workshops/${workshop.id}/contributions`, {
+				token: alice.token,
+				body: { type: 'idee', zone: 'parking', text: 'Une idée à garder' },
+			})
+			expect(created.status).toBe(201)
+			const contribution = ((await created.json()) as { contribution: { id: string } }).contribution.id
+			const uploaded = await fetch(`${embedded.url}/api/workshops/${workshop.id}/assets`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'image/png' },
+				body: png,
+			})
+			const { src } = (await uploaded.json()) as { src: string }
+			await embedded.close()
+			const before = await fingerprint(dataDir)
+
+			const databaseUrl = await createTestDatabase()
+			const first = await migrate(dataDir, databaseUrl)
+			expect(first).toMatchObject({ code: 0, stderr: '' })
+			expect(first.stdout).toContain('workshops: 1 copied, 0 already there')
+			expect(first.stdout).toContain('board files: 1 copied, 0 already there')
+			expect(first.stdout).toContain('signing secret: in the database')
+			const again = await migrate(dataDir, databaseUrl)
+			expect(again).toMatchObject({ code: 0, stderr: '' })
+			expect(again.stdout).toContain('workshops: 0 copied, 1 already there')
+			expect(again.stdout).toContain('board files: 0 copied, 1 already there')
+			expect(await fingerprint(dataDir)).toEqual(before)
+
+			// The database installation opens the old links, with the contribution and the file.
+			const moved = await startTestServer({ databaseUrl, secret: null })
+			try {
+				const bruno = await joinWorkshop(moved, workshop, 'Bruno')
+				const contributions = await moved.api(`/api/workshops/${workshop.id}/contributions/mine`, {
+					token: alice.token,
+				})
+				expect(contributions.status).toBe(200)
+				expect(await contributions.json()).toMatchObject({ ids: [contribution] })
+				expect(bruno.token).toBeTruthy()
+				const served = await fetch(`${moved.url}${src}`)
+				expect(Buffer.from(await served.arrayBuffer())).toEqual(png)
+			} finally {
+				await moved.dispose()
+			}
+		} finally {
+			await rm(dataDir, { recursive: true, force: true })
+		}
+	})
+
+	test('without both arguments it explains its usage', async () => {
+		const answer = await migrate('', '')
+		expect(answer.code).toBe(2)
+		expect(answer.stderr).toContain('usage: npm run migrate -- --from <DATA_DIR> --to <DATABASE_URL>')
+	})
+})
