@@ -45,7 +45,7 @@ export const statements: Record<Language, Statement> = {
 		notAccessible: [
 			'Le tableau complet (le canevas) : placer, déplacer et relier des formes demande une souris ou un écran tactile et la vue du canevas. C’est une dérogation pour charge disproportionnée : un canevas libre n’a pas d’équivalent direct au clavier. La vue légère en donne le même contenu sous forme de listes.',
 			'Les raccourcis d’une seule touche des outils de dessin (V, D, T…) ne sont actifs que lorsque le canevas a le focus ; ils appartiennent à la bibliothèque de dessin utilisée.',
-			'Le document PDF exporté n’est pas encore balisé : préférez le document HTML ou Word, qui ont des titres et des tableaux structurés.',
+			'Le document PDF exporté est balisé (langue, titre, titres, en-têtes de tableaux) mais n’a pas encore été vérifié avec un outil d’audit PDF : en cas de difficulté, préférez le document HTML ou Word.',
 		],
 		alternativeTitle: 'Alternative accessible',
 		alternative:
@@ -79,7 +79,7 @@ export const statements: Record<Language, Statement> = {
 		notAccessible: [
 			'The full board (the canvas): placing, moving and linking shapes needs a mouse or touch screen and sight of the canvas. This is an exemption for disproportionate burden: a free-form canvas has no direct keyboard equivalent. The light view gives the same content as lists.',
 			'The drawing tools’ single-key shortcuts (V, D, T…) act only while the canvas has focus; they belong to the drawing library used.',
-			'The exported PDF is not tagged yet: prefer the HTML or Word document, which have structured headings and tables.',
+			'The exported PDF is tagged (language, title, headings, table headers) but has not yet been checked with a PDF audit tool: if it gives you trouble, prefer the HTML or Word document.',
 		],
 		alternativeTitle: 'Accessible alternative',
 		alternative:

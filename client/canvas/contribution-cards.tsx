@@ -32,7 +32,7 @@ import {
 import { boardStructures, type CardPlace } from '../../shared/workshop/board-document.ts'
 
 /**
- * Contribution cards on the canvas (DESIGN §4: "a sticky note is a contribution"). A card is a
+ * Contribution cards on the canvas (docs/architecture.md §Contributions: a sticky note is a contribution). A card is a
  * tldraw shape that lives only in the local store: its content comes from the control document,
  * its position from the board document's `cards` map (or a default slot in its zone), and it is
  * never written into the board's `records`. Dragging a card writes its position; dropping it in

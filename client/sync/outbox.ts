@@ -23,7 +23,7 @@ export interface QueuedIntent {
 export type Accepted = { intent: QueuedIntent; body: unknown }
 
 /**
- * The device's outbox of intents (DESIGN §4): every contribution intent goes through it, online or
+ * The device's outbox of intents (docs/architecture.md §Contributions): every contribution intent goes through it, online or
  * not. Intents are kept in localStorage until the server answers; a network failure or a 5xx keeps
  * them queued and retries with backoff (and at once when the browser says it is back online); a
  * refusal (4xx) keeps the intent, marked with the server's reason, until its author dismisses it —
