@@ -1,10 +1,9 @@
 import { t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
-import { PrivacyLink } from '../privacy/privacy-link.tsx'
 
 /**
  * The links every page ends with (RGAA asks for the accessibility statement to be reachable
- * from each page), and the privacy notice ("Données personnelles"). One component, so a page adds or moves them in one place.
+ * from each page). One component, so a page adds or moves them in one place.
  */
 export function SiteFooter() {
 	return (
@@ -20,9 +19,6 @@ export function SiteFooter() {
 					>
 						{t('footer.accessibility')}
 					</a>
-				</li>
-				<li>
-					<PrivacyLink />
 				</li>
 			</ul>
 		</footer>
