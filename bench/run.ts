@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { type DurableAckResult, runDurableAckBench } from './durable-ack-bench.ts'
 import { runExportBench } from './export-bench.ts'
 import { runStorm, type StormResult, startReference, startTablee } from './presence-storm.ts'
 
@@ -29,7 +30,7 @@ async function storm(kind: 'stock' | 'light'): Promise<{ tablee: StormResult; re
 	return { tablee: tableeResult, reference: referenceResult }
 }
 
-const selected = (process.env.BENCH_KINDS ?? 'light,stock,export').split(',')
+const selected = (process.env.BENCH_KINDS ?? 'light,stock,export,durable').split(',')
 const kinds = selected.filter((kind): kind is 'light' | 'stock' => kind === 'light' || kind === 'stock')
 const results: Partial<Record<'light' | 'stock', { tablee: StormResult; reference: StormResult }>> = {}
 for (const kind of kinds) results[kind] = await storm(kind)
@@ -81,8 +82,22 @@ if (light) {
 	)
 }
 
+/** Issue #14's target: an acknowledgement means durable, p99 under 250 ms with 20 writers. */
+const ACK_TARGET_MS = 250
+let durable: DurableAckResult | null = null
+if (selected.includes('durable')) {
+	durable = await runDurableAckBench()
+	const { ack, delivery } = durable
+	process.stdout.write(
+		`\nStored before shared: ${durable.writers} writers, ${durable.edits} edits, a note every 200 ms each\n` +
+			`time to durable acknowledgement  p50 ${ms(ack.p50)}  p99 ${ms(ack.p99)}  max ${ms(ack.max)}\n` +
+			`delivery to another client (after the log append)  p50 ${ms(delivery.p50)}  p99 ${ms(delivery.p99)}  max ${ms(delivery.max)}\n` +
+			`Target: p99 to durable acknowledgement under ${ACK_TARGET_MS} ms — ${ack.p99 < ACK_TARGET_MS ? 'met' : 'NOT met'}\n`,
+	)
+}
+
 const resultsDir = path.join(import.meta.dirname, 'results')
 await mkdir(resultsDir, { recursive: true })
 const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-await writeFile(file, `${JSON.stringify({ clients, storms, results, exports: exportRows }, null, 2)}\n`)
+await writeFile(file, `${JSON.stringify({ clients, storms, results, exports: exportRows, durable }, null, 2)}\n`)
 process.stdout.write(`Written to ${path.relative(process.cwd(), file)}\n`)
