@@ -18,6 +18,7 @@ import os, { tmpdir } from 'node:os'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import { runStorageBench } from './storage-bench.ts'
+import { runDurableAckBench } from './durable-ack-bench.ts'
 import { runExportBench } from './export-bench.ts'
 import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
@@ -33,7 +34,7 @@ const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
 const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 6))
 const warmupS = smoke ? 0.5 : 1.5
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
-const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage')
+const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage,durable')
 	.split(',')
 	.map((kind) => ({ light: 'storm-light', stock: 'storm-stock' })[kind] ?? kind)
 const wants = (kind: string) => selected.some((choice) => kind === choice || kind.startsWith(`${choice}-`))
@@ -241,6 +242,17 @@ if (wants('wire') && !smoke) {
 }
 
 const exportRows = wants('export') && !smoke ? await runExportBench() : []
+// Stored before shared: time to the durable acknowledgement with 20 writers (issue #14's target).
+const ACK_TARGET_MS = 250
+if (wants('durable') && !smoke) {
+	const durable = await runDurableAckBench()
+	const { ack, delivery } = durable
+	const ms = (value: number) => `${value.toFixed(1)} ms`
+	say(
+		`stored before shared: ${durable.writers} writers, ${durable.edits} edits; durable ack p50 ${ms(ack.p50)}, p99 ${ms(ack.p99)}, max ${ms(ack.max)}; ` +
+			`delivery after the append p50 ${ms(delivery.p50)}, p99 ${ms(delivery.p99)}; target p99 < ${ACK_TARGET_MS} ms ${ack.p99 < ACK_TARGET_MS ? 'met' : 'NOT met'}`,
+	)
+}
 // The store itself, lowdb against PostgreSQL (docs/architecture.md §Benchmarks).
 const storageRows = wants('storage') && !smoke ? await runStorageBench() : []
 for (const row of storageRows) {

@@ -212,4 +212,4 @@ test(`[R8] ${FRAMES} random and mutated frames: server alive, refused frames cha
 	expect(refused).toBeGreaterThan(FRAMES / 2)
 	a.destroy()
 	b.destroy()
-})
+}, 120_000)

@@ -135,6 +135,30 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(loaded.value.revision).toBe(1)
 	})
 
+	test('[S12] client id claims: the first claim of an id wins, a claim resolves once stored, compacting keeps them', async () => {
+		const store = await makeStore()
+		await store.save(record('aaaaaaaaaaaa'), null)
+		expect(await store.clientOwners('aaaaaaaaaaaa')).toEqual({ ok: true, value: new Map() })
+		await store.claimClients('aaaaaaaaaaaa', new Map([[11, 'alice']]))
+		await store.claimClients(
+			'aaaaaaaaaaaa',
+			new Map([
+				[11, 'mallory'],
+				[12, 'bob'],
+			]),
+		)
+		await store.claimClients('bbbbbbbbbbbb', new Map([[11, 'carol']]))
+		await store.appendUpdates('aaaaaaaaaaaa', 'board', [mapUpdate('cards', 'c', 'card')])
+		await store.compact('aaaaaaaaaaaa')
+		const owners = await store.clientOwners('aaaaaaaaaaaa')
+		expect(owners.ok && [...owners.value]).toEqual([
+			[11, 'alice'],
+			[12, 'bob'],
+		])
+		const other = await store.clientOwners('bbbbbbbbbbbb')
+		expect(other.ok && [...other.value]).toEqual([[11, 'carol']])
+	})
+
 	test('[S4] compact folds the logs into the stored snapshot, empties them, and moves the revision on', async () => {
 		const store = await makeStore()
 		expect(await store.compact('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
@@ -256,6 +280,22 @@ describe('[P5] lowdb adapter on disk', () => {
 		await writeFile(log, bytes)
 		const loaded = await new LowdbStore(dir).open().then((again) => again.load('aaaaaaaaaaaa'))
 		expect(loaded.ok || loaded.error.code).toBe('corrupt')
+	})
+
+	test('[S12] client id claims survive a restart (a new store on the same directory); a damaged claim is corrupt', async () => {
+		const dir = await tempDir()
+		const first = await new LowdbStore(dir).open()
+		await first.claimClients('aaaaaaaaaaaa', new Map([[7, 'alice']]))
+		const second = await new LowdbStore(dir).open()
+		const owners = await second.clientOwners('aaaaaaaaaaaa')
+		expect(owners.ok && [...owners.value]).toEqual([[7, 'alice']])
+		await second.claimClients('aaaaaaaaaaaa', new Map([[7, 'mallory']]))
+		const log = path.join(dir, 'workshops', 'aaaaaaaaaaaa.clients.log')
+		await writeFile(log, encodeFrames([new TextEncoder().encode('{"not":"a claim"}')]))
+		expect(await new LowdbStore(dir).clientOwners('aaaaaaaaaaaa')).toMatchObject({
+			ok: false,
+			error: { code: 'corrupt' },
+		})
 	})
 
 	test("[S2] two stores on one directory see each other's saves as conflicts", async () => {

@@ -216,7 +216,7 @@ export class RelayConnection implements PresenceOwner {
 				const encoder = encoding.createEncoder()
 				encoding.writeVarUint(encoder, MessageType.sync)
 				syncProtocol.writeSyncStep2(encoder, this.channel.doc, stateVector)
-				this.send(encoding.toUint8Array(encoder))
+				this.sendWhenStored(encoding.toUint8Array(encoder))
 				return ok(undefined)
 			}
 			case SyncMessageType.step2:
@@ -233,13 +233,31 @@ export class RelayConnection implements PresenceOwner {
 					return ok(undefined)
 				}
 				// Decode the whole update before applying it: most garbage is refused here, untouched.
-				Y.decodeUpdate(update)
-				const applied = this.room.applyBoardUpdate(update, this)
+				const { structs } = Y.decodeUpdate(update)
+				// Nobody writes under another participant's client ids (R14): refused untouched.
+				const claims = this.room.checkClients(structs, this.ownerId, this.channel.presenceHistory)
+				if (!claims.ok) {
+					this.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
+					return err(`update under client id ${claims.error}, owned by another participant`)
+				}
+				const applied = this.room.applyBoardUpdate(update, this, claims.value)
 				if (!applied.ok) return err(applied.error)
 				// Parts that lacked a dependency were dropped: ask for a full sync, which brings
 				// the dependencies along. Not after a step 2, which already was one (no ping-pong).
 				if (applied.value.incomplete && syncType === SyncMessageType.update) this.sendSyncStep1()
-				this.sendAck()
+				// The acknowledgement means durable: sent once the update is in the log (P11).
+				const ack = this.ackMessage()
+				if (ack) {
+					applied.value.stored.then(
+						(stored) => (stored ? this.send(ack) : this.close('serverError')),
+						() => undefined,
+					)
+				} else {
+					applied.value.stored.then(
+						(stored) => stored || this.close('serverError'),
+						() => undefined,
+					)
+				}
 				return ok(undefined)
 			}
 			default:
@@ -312,13 +330,37 @@ export class RelayConnection implements PresenceOwner {
 		this.send(encoding.toUint8Array(encoder))
 	}
 
-	/** Tells a client that asked for it which state the server holds (MessageType.ack). */
+	/**
+	 * Tells a client that asked for it which state the server holds durably (MessageType.ack):
+	 * the state vector now, sent once everything applied so far is in the log.
+	 */
 	private sendAck(): void {
-		if (!this.wantsAck) return
+		const ack = this.ackMessage()
+		if (ack) this.sendWhenStored(ack)
+	}
+
+	private ackMessage(): Uint8Array | null {
+		if (!this.wantsAck) return null
 		const encoder = encoding.createEncoder()
 		encoding.writeVarUint(encoder, MessageType.ack)
 		encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.channel.doc))
-		this.send(encoding.toUint8Array(encoder))
+		return encoding.toUint8Array(encoder)
+	}
+
+	/**
+	 * Board state computed now may hold updates not yet durable: it is sent once they are, so no
+	 * peer ever holds a board update the server could lose (stored before shared, P11). Sends
+	 * keep their order: every board send waits on the same chain.
+	 */
+	private sendWhenStored(message: Uint8Array): void {
+		if (this.channel.name !== 'board') {
+			this.send(message)
+			return
+		}
+		this.room.whenBoardStored().then(
+			() => this.send(message),
+			() => undefined,
+		)
 	}
 
 	private awarenessMessage(clients: number[]): Uint8Array {

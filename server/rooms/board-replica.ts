@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
-import type { Channel } from './channel.ts'
+import type { Channel, HeldUpdate } from './channel.ts'
 
 /** The replay log is folded into a new base only past this size (see rebase). */
 const REBASE_MIN_LOG_BYTES = 4 * 1024 * 1024
@@ -73,25 +73,30 @@ export class BoardReplica {
 	 * Applies a client's update. It is broadcast only if it applied whole; a damaged one leaves
 	 * the board as it was. An update that would take the board past its limit is refused untouched.
 	 * `incomplete`: parts whose dependencies were missing were dropped (ask the client for a sync).
+	 * `held`: what integrated, as Yjs emitted it, not yet broadcast: the caller stores it, then
+	 * publishes it on the channel (stored before shared).
 	 */
-	apply(update: Uint8Array, origin: unknown): Result<{ incomplete: boolean }, 'damaged' | 'too-large'> {
+	apply(
+		update: Uint8Array,
+		origin: unknown,
+	): Result<{ incomplete: boolean; held: HeldUpdate[] }, 'damaged' | 'too-large'> {
 		if (this.bytes + update.length > this.maxBytes) return err('too-large')
 		const logLength = this.log.length
 		this.channel.holdUpdates()
 		try {
 			Y.applyUpdate(this.channel.doc, update, origin)
 		} catch {
-			this.channel.releaseUpdates(false)
+			this.channel.releaseUpdates()
 			this.log.length = logLength
 			this.logBytes = this.log.reduce((sum, entry) => sum + entry.update.length, 0)
 			this.rebuild()
 			return err('damaged')
 		}
 		const incomplete = dropPending(this.channel.doc)
-		this.channel.releaseUpdates(true)
+		const held = this.channel.releaseUpdates()
 		this.log.push({ seq: ++this.seq, update })
 		this.logBytes += update.length
-		return ok({ incomplete })
+		return ok({ incomplete, held })
 	}
 
 	/**

@@ -17,6 +17,13 @@ export interface PresenceOwner extends Peer {
 	releasePresence(client: number): void
 }
 
+/** A document change held back from broadcast: the update Yjs emitted and its sync message. */
+export interface HeldUpdate {
+	update: Uint8Array
+	message: Uint8Array
+	origin: unknown
+}
+
 export interface ChannelOptions {
 	/**
 	 * Presence changes are gathered for this long and sent as one message, so a room where
@@ -40,7 +47,7 @@ export class Channel {
 	/** The participant each presence id last belonged to, kept after they leave (reconnections). */
 	readonly presenceHistory = new Map<number, string>()
 	private current: Y.Doc
-	private held: { message: Uint8Array; origin: unknown }[] | null = null
+	private held: HeldUpdate[] | null = null
 	private readonly presenceFlushMs: number
 	private changedPresence = new Set<number>()
 	private presenceTimer: ReturnType<typeof setTimeout> | null = null
@@ -72,15 +79,23 @@ export class Channel {
 		doc.on('update', this.onUpdate)
 	}
 
-	/** Holds document broadcasts until {@link releaseUpdates}: an update is sent only if it applied whole. */
+	/**
+	 * Holds document broadcasts until {@link releaseUpdates}, which hands them back: an update is
+	 * sent only once it applied whole and was stored (the caller {@link publish}es them then).
+	 */
 	holdUpdates(): void {
 		this.held = []
 	}
 
-	releaseUpdates(publish: boolean): void {
+	releaseUpdates(): HeldUpdate[] {
 		const held = this.held ?? []
 		this.held = null
-		if (publish) for (const { message, origin } of held) this.broadcast(message, origin)
+		return held
+	}
+
+	/** Broadcasts held updates, each to every peer but the one it came from. */
+	publish(held: readonly HeldUpdate[]): void {
+		for (const { message, origin } of held) this.broadcast(message, origin)
 	}
 
 	/** Sends `message` to every peer but `except`. */
@@ -113,7 +128,7 @@ export class Channel {
 		encoding.writeVarUint(encoder, MessageType.sync)
 		syncProtocol.writeUpdate(encoder, update)
 		const message = encoding.toUint8Array(encoder)
-		if (this.held) this.held.push({ message, origin })
+		if (this.held) this.held.push({ update, message, origin })
 		// The peer that sent the update already has it.
 		else this.broadcast(message, origin)
 	}

@@ -186,8 +186,18 @@ export class RoomRegistry {
 			return loaded
 		}
 		if (loaded.value === null) return ok(null)
+		let owners: Awaited<ReturnType<WorkshopStore['clientOwners']>>
 		try {
-			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle })
+			owners = await store.clientOwners(id)
+		} catch (error) {
+			owners = err({ code: 'unavailable', message: (error as Error).message })
+		}
+		if (!owners.ok) {
+			logger.error('room.load_failed', { workshop: id, code: owners.error.code, detail: owners.error.message })
+			return owners
+		}
+		try {
+			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle }, owners.value)
 			this.loaded.add(room)
 			logger.debug('room.loaded', { workshop: id })
 			return ok(room)

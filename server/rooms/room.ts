@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { Result } from '../../shared/result.ts'
+import { err, ok } from '../../shared/result.ts'
 import { CONTROL_LAYOUT_VERSION, controlStructures, migrateControl } from '../../shared/workshop/control-document.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
@@ -10,6 +11,9 @@ import { Channel } from './channel.ts'
 import { ControlCommits } from './control-commits.ts'
 import { type SaveReason, SaveScheduler } from './save-scheduler.ts'
 import type { Timers } from './timers.ts'
+
+/** A save compacts the board's update log once this much was appended since the last compaction. */
+const COMPACT_LOG_BYTES = 256 * 1024
 
 export interface RoomOptions {
 	store: WorkshopStore
@@ -63,12 +67,26 @@ export class WorkshopRoom {
 	private readonly saves: SaveScheduler<PendingIntent>
 	private holds = 0
 	private destroyed = false
+	/**
+	 * Settles once every board update applied so far is durable in the store's log (or its
+	 * append failed). Board broadcasts, acknowledgements and sync answers wait for it, in order.
+	 */
+	private boardStored: Promise<void> = Promise.resolve()
+	/** When each board append not yet settled started, oldest first (they settle in order). */
+	private readonly appending: number[] = []
+	/** Board client id → the participant who first wrote under it (SPEC R14), as stored. */
+	private readonly clientOwners: Map<number, string>
+	/** Bytes appended to the board log since the last compaction (this process's share). */
+	private loggedBytes = 0
+	/** An append failed: the next save writes the whole record instead of compacting the log. */
+	private logIncomplete = false
 	/** The error of the last save when it failed, null once a save succeeds (health, O2). */
 	lastSaveError: unknown = null
 	private readonly options: RoomOptions
 
-	constructor(record: WorkshopRecord, options: RoomOptions) {
+	constructor(record: WorkshopRecord, options: RoomOptions, clientOwners: Map<number, string> = new Map()) {
 		this.id = record.id
+		this.clientOwners = clientOwners
 		this.options = options
 		this.linkGeneration = record.linkGeneration
 		this.revision = record.revision
@@ -125,12 +143,85 @@ export class WorkshopRoom {
 	}
 
 	/**
-	 * Applies a client's update to the board. It is broadcast only if it applied whole; a
-	 * damaged one leaves the board as it was (see BoardReplica). An update that would take the
-	 * board past `maxDocBytes` is refused untouched.
+	 * Applies a client's update to the board. A damaged one leaves the board as it was (see
+	 * BoardReplica); one that would take the board past `maxDocBytes` is refused untouched. What
+	 * integrated is appended to the store's log and broadcast only once durable (stored before
+	 * shared, SPEC P11): `stored` resolves true then, false when the append failed (then it is
+	 * not broadcast, and the next save writes the whole board).
 	 */
-	applyBoardUpdate(update: Uint8Array, origin: unknown): Result<{ incomplete: boolean }, 'damaged' | 'too-large'> {
-		return this.replica.apply(update, origin)
+	applyBoardUpdate(
+		update: Uint8Array,
+		origin: unknown,
+		claims: ReadonlyMap<number, string> = new Map(),
+	): Result<{ incomplete: boolean; stored: Promise<boolean> }, 'damaged' | 'too-large'> {
+		const applied = this.replica.apply(update, origin)
+		if (!applied.ok) return applied
+		const { held, incomplete } = applied.value
+		const before = this.boardStored
+		const updates = held.map((entry) => entry.update)
+		// Ownership first: an update stored without its owner could later be claimed by another.
+		for (const [client, participant] of claims) this.clientOwners.set(client, participant)
+		const append =
+			held.length === 0
+				? Promise.resolve()
+				: claims.size === 0
+					? this.options.store.appendUpdates(this.id, 'board', updates)
+					: this.options.store
+							.claimClients(this.id, claims)
+							.then(() => this.options.store.appendUpdates(this.id, 'board', updates))
+		// In order: an update is published only after every earlier one (the store may resolve
+		// appends out of order; the lowdb log does not, a database might).
+		if (held.length > 0) this.appending.push(Date.now())
+		for (const entry of held) this.loggedBytes += entry.update.length
+		const settled = () => {
+			if (held.length > 0) this.appending.shift()
+		}
+		const stored = Promise.all([before, append]).then(
+			() => {
+				settled()
+				this.board.publish(held)
+				return true
+			},
+			(error: unknown) => {
+				settled()
+				this.logIncomplete = true
+				this.lastSaveError = error
+				this.options.logger.error('room.append_failed', { workshop: this.id, error })
+				this.options.metrics.inc('tablee_saves_total', { result: 'failed' })
+				return false
+			},
+		)
+		this.boardStored = stored.then(() => undefined)
+		return { ok: true, value: { incomplete, stored } }
+	}
+
+	/**
+	 * Checks that an update writes only under `participant`'s client ids (SPEC R14): every struct
+	 * beyond what the board already holds must be under an id nobody else owns — by a stored
+	 * claim or, for an id not yet claimed, by the presence it was last seen with. Structs the
+	 * board already holds (an honest client's sync answer may repeat others' edits) and delete
+	 * sets (deleting others' items is allowed) are not checked. Answers the ids to claim.
+	 */
+	checkClients(
+		structs: readonly (Y.GC | Y.Item | Y.Skip)[],
+		participant: string,
+		presence: ReadonlyMap<number, string>,
+	): Result<Map<number, string>, number> {
+		const claims = new Map<number, string>()
+		for (const struct of structs) {
+			if (struct instanceof Y.Skip) continue
+			const { client, clock } = struct.id
+			if (clock + struct.length <= Y.getState(this.board.doc.store, client)) continue
+			const owner = this.clientOwners.get(client) ?? presence.get(client) ?? participant
+			if (owner !== participant) return err(client)
+			if (!this.clientOwners.has(client)) claims.set(client, participant)
+		}
+		return ok(claims)
+	}
+
+	/** Resolves once every board update applied before the call is durable (or failed to be). */
+	whenBoardStored(): Promise<void> {
+		return this.boardStored
 	}
 
 	/** True when no peer is connected and no request holds the room. */
@@ -203,9 +294,15 @@ export class WorkshopRoom {
 		return this.saves.flush(reason)
 	}
 
-	/** Seconds since the oldest change not yet stored (0 when everything is stored). */
+	/**
+	 * Seconds since the oldest change not yet stored (0 when everything is stored). A board
+	 * change is stored once in the log; compacting it later is housekeeping, not a risk — unless
+	 * an append failed, and then every change since the last save counts.
+	 */
 	saveLagSeconds(now = Date.now()): number {
-		return this.saves.saveLagSeconds(now)
+		const oldest = this.appending[0]
+		const appendLag = oldest === undefined ? 0 : Math.max(0, now - oldest) / 1000
+		return Math.max(appendLag, this.logIncomplete ? this.saves.saveLagSeconds(now) : 0)
 	}
 
 	/** The record as it would be stored now, with an intent's uncommitted changes if given. */
@@ -251,18 +348,46 @@ export class WorkshopRoom {
 		return this.options.store.lock(this.id, work)
 	}
 
-	/** One save of the whole workshop (the save scheduler decides when). */
+	/**
+	 * One save (the save scheduler decides when). Board edits are already durable in the log;
+	 * once the log has grown past COMPACT_LOG_BYTES, a save with no intent compacts: the store
+	 * folds the log into its snapshot and empties it, which keeps logs small. Otherwise the save
+	 * writes the whole record from memory, which costs less than reading the snapshot back (the
+	 * log it leaves holds nothing the record lacks; load folds it in harmlessly).
+	 */
 	private async write(reason: SaveReason, pending: PendingIntent, count: number): Promise<void> {
 		const position = this.replica.position
 		// Encoded once: written now, and the next base if the save succeeds.
 		const boardState = Y.encodeStateAsUpdate(this.board.doc)
-		const record = this.toRecord(pending, boardState)
 		const savedVector = Buffer.from(Y.encodeStateVector(this.board.doc)).toString('base64')
-		const saved = await this.options.store.save(record, this.revision)
-		// Someone else saved this workshop since it was loaded: writing over their save would
-		// lose it, so the room keeps its state and reports (docs/architecture.md §Storage).
-		if (!saved.ok) throw new Error(saved.error.message)
-		this.revision = saved.value.revision
+		const isIntent = Object.keys(pending).length > 0
+		const compacting = !isIntent && !this.logIncomplete && this.loggedBytes >= COMPACT_LOG_BYTES
+		// Every board change counted so far is in the log once its append settles.
+		if (compacting) await this.boardStored
+		let bytes = 0
+		if (compacting) {
+			const logged = this.loggedBytes
+			const compacted = await this.options.store.compact(this.id)
+			if (!compacted.ok) throw new Error(compacted.error.message)
+			this.loggedBytes -= logged
+			if (compacted.value !== null) {
+				this.revision = compacted.value.revision
+			} else {
+				await this.saveRecord(this.toRecord(pending, boardState))
+			}
+		} else {
+			// The whole board is in this save: a failed append before it is covered once it succeeds.
+			const wasIncomplete = this.logIncomplete
+			this.logIncomplete = false
+			const record = this.toRecord(pending, boardState)
+			bytes = record.board.length + record.control.length
+			try {
+				await this.saveRecord(record)
+			} catch (error) {
+				this.logIncomplete ||= wasIncomplete
+				throw error
+			}
+		}
 		this.lastSaveError = null
 		this.replica.rebase(position, boardState)
 		this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
@@ -270,9 +395,17 @@ export class WorkshopRoom {
 			workshop: this.id,
 			reason,
 			count,
-			bytes: record.board.length + record.control.length,
+			...(bytes > 0 ? { bytes } : { compacted: true }),
 			boardStateVector: savedVector,
 		})
+	}
+
+	private async saveRecord(record: WorkshopRecord): Promise<void> {
+		const saved = await this.options.store.save(record, this.revision)
+		// Someone else saved this workshop since it was loaded: writing over their save would
+		// lose it, so the room keeps its state and reports (docs/architecture.md §Storage).
+		if (!saved.ok) throw new Error(saved.error.message)
+		this.revision = saved.value.revision
 	}
 }
 

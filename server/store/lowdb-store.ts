@@ -6,12 +6,16 @@ import { CorruptFileError, DurableJsonFile, syncDirectory } from './durable-json
 import { KeyedLock } from './keyed-lock.ts'
 import { UpdateLogFile } from './update-log.ts'
 import type { DocumentName, WorkshopRecord, WorkshopStore } from './workshop-store.ts'
-import { foldUpdates, parseRecord } from './workshop-store.ts'
+import { encodeClaim, foldUpdates, ownersFromClaims, parseRecord } from './workshop-store.ts'
 
 interface WorkshopFile {
 	file: DurableJsonFile<WorkshopRecord | null>
 	db: Low<WorkshopRecord | null>
 	logs: Record<DocumentName, UpdateLogFile>
+	/** Ownership claims of board client ids (`<id>.clients.log`), one JSON frame per claim. */
+	claims: UpdateLogFile
+	/** The claims read back, once read: later claims are checked against it. */
+	owners: Map<number, string> | null
 }
 
 /**
@@ -30,6 +34,8 @@ export class LowdbStore implements WorkshopStore {
 	private readonly locks = new KeyedLock()
 	/** Serialises check-and-write per workshop (not the intent lock: saves run outside intents). */
 	private readonly writes = new KeyedLock()
+	/** Serialises ownership claims per workshop, so the first claim of an id is the one kept. */
+	private readonly claiming = new KeyedLock()
 
 	constructor(dataDir: string) {
 		this.dir = path.join(dataDir, 'workshops')
@@ -105,6 +111,46 @@ export class LowdbStore implements WorkshopStore {
 		)
 		if (!consumed.ok) return err({ code: 'corrupt' as const, message: `${workshop}: ${consumed.error}` })
 		return answer
+	}
+
+	clientOwners(workshop: string) {
+		return this.claiming.run(workshop, async () => {
+			const owners = await this.readOwners(workshop)
+			return owners.ok ? ok(new Map(owners.value)) : owners
+		})
+	}
+
+	claimClients(workshop: string, claims: ReadonlyMap<number, string>) {
+		return this.claiming.run(workshop, async () => {
+			const owners = await this.readOwners(workshop)
+			if (!owners.ok) throw new Error(owners.error.message)
+			const fresh = [...claims].filter(([client]) => !owners.value.has(client))
+			if (fresh.length === 0) return
+			await this.workshop(workshop).claims.append(
+				fresh.map(([client, participant]) => encodeClaim(client, participant)),
+			)
+			for (const [client, participant] of fresh) owners.value.set(client, participant)
+		})
+	}
+
+	private async readOwners(workshop: string) {
+		const entry = this.workshop(workshop)
+		if (entry.owners) return ok(entry.owners)
+		let read: Awaited<ReturnType<UpdateLogFile['read']>>
+		try {
+			read = await entry.claims.read()
+		} catch (error) {
+			return err({ code: 'unavailable' as const, message: (error as Error).message })
+		}
+		const owners = read.ok ? ownersFromClaims(read.value) : null
+		if (!owners) {
+			return err({
+				code: 'corrupt' as const,
+				message: `client owners of ${workshop}: ${read.ok ? 'damaged claim' : read.error}`,
+			})
+		}
+		entry.owners = owners
+		return ok(owners)
 	}
 
 	lock<T>(workshop: string, work: () => Promise<T>): Promise<T> {
@@ -198,6 +244,8 @@ export class LowdbStore implements WorkshopStore {
 					board: new UpdateLogFile(path.join(this.dir, `${id}.board.log`)),
 					control: new UpdateLogFile(path.join(this.dir, `${id}.control.log`)),
 				},
+				claims: new UpdateLogFile(path.join(this.dir, `${id}.clients.log`)),
+				owners: null,
 			}
 			this.files.set(id, entry)
 		}

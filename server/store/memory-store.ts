@@ -11,6 +11,7 @@ export class MemoryStore implements WorkshopStore {
 	private readonly records = new Map<string, { json: string; revision: number }>()
 	private readonly logs = new Map<string, Record<DocumentName, Uint8Array[]>>()
 	private readonly locks = new KeyedLock()
+	private readonly owners = new Map<string, Map<number, string>>()
 
 	async load(id: string) {
 		const stored = this.records.get(id)
@@ -45,6 +46,19 @@ export class MemoryStore implements WorkshopStore {
 		const saved = await this.save(foldUpdates(parsed.value, this.logOf(workshop)), stored.revision)
 		if (saved.ok) this.logs.delete(workshop)
 		return saved
+	}
+
+	async clientOwners(workshop: string) {
+		return ok(new Map(this.owners.get(workshop)))
+	}
+
+	async claimClients(workshop: string, claims: ReadonlyMap<number, string>) {
+		let owners = this.owners.get(workshop)
+		if (!owners) {
+			owners = new Map()
+			this.owners.set(workshop, owners)
+		}
+		for (const [client, participant] of claims) if (!owners.has(client)) owners.set(client, participant)
 	}
 
 	lock<T>(workshop: string, work: () => Promise<T>): Promise<T> {

@@ -56,6 +56,19 @@ export const migrations: readonly { version: number; sql: string }[] = [
 			);
 		`,
 	},
+	{
+		version: 2,
+		sql: `
+			-- Which participant writes under each Yjs client id of a workshop (SPEC R14): the first
+			-- claim wins (insert ... on conflict do nothing), so two processes agree on one owner.
+			CREATE TABLE workshop_clients (
+				workshop text NOT NULL,
+				client bigint NOT NULL,
+				participant text NOT NULL,
+				PRIMARY KEY (workshop, client)
+			);
+		`,
+	},
 ]
 
 export const SCHEMA_VERSION = Math.max(...migrations.map((step) => step.version))

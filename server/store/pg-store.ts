@@ -337,6 +337,30 @@ export class PgWorkshopStore implements WorkshopStore {
 		})
 	}
 
+	async clientOwners(workshop: string) {
+		try {
+			const { rows } = await this.pool.query<{ client: string; participant: string }>(
+				'SELECT client, participant FROM workshop_clients WHERE workshop = $1',
+				[workshop],
+			)
+			return ok(new Map<number, string>(rows.map((row) => [Number(row.client), row.participant])))
+		} catch (error) {
+			return unavailable(error)
+		}
+	}
+
+	async claimClients(workshop: string, claims: ReadonlyMap<number, string>) {
+		if (claims.size === 0) return
+		const clients = [...claims.keys()]
+		const participants = clients.map((client) => claims.get(client) ?? '')
+		await this.pool.query(
+			`INSERT INTO workshop_clients (workshop, client, participant)
+			 SELECT $1, client, participant FROM unnest($2::bigint[], $3::text[]) AS claim(client, participant)
+			 ON CONFLICT (workshop, client) DO NOTHING`,
+			[workshop, clients, participants],
+		)
+	}
+
 	// --- Personal data (SPEC D1–D2) ---
 	/** Removes the workshop, its snapshots and its update log in one transaction (all or nothing). */
 	async delete(id: string): Promise<void> {
@@ -344,6 +368,7 @@ export class PgWorkshopStore implements WorkshopStore {
 			// The rows' lock, as compaction takes it: no compaction folds a log being deleted.
 			await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE.rows, id])
 			await client.query('DELETE FROM workshop_updates WHERE workshop = $1', [id])
+			await client.query('DELETE FROM workshop_clients WHERE workshop = $1', [id])
 			await client.query('DELETE FROM workshop_documents WHERE workshop = $1', [id])
 			await client.query('DELETE FROM workshops WHERE id = $1', [id])
 			return { rolledBack: false, answer: undefined }

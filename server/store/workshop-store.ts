@@ -39,6 +39,17 @@ export interface WorkshopStore {
 	 */
 	compact(workshop: string): Promise<Result<{ revision: number } | null, StoreError | SaveConflict>>
 	/**
+	 * Who owns each Yjs client id of the board (client id → participant id), as claimed so far
+	 * (SPEC R14). Kept apart from the record and never compacted away: one small entry per id.
+	 */
+	clientOwners(workshop: string): Promise<Result<Map<number, string>, StoreError>>
+	/**
+	 * Records that each client id belongs to its participant; resolves once durable. The first
+	 * claim of an id wins: a later claim of an owned id is ignored (a database adapter would
+	 * insert with "on conflict do nothing").
+	 */
+	claimClients(workshop: string, claims: ReadonlyMap<number, string>): Promise<void>
+	/**
 	 * Runs `work` while holding the workshop's lock: no other holder of that workshop's lock runs
 	 * meanwhile. The intent runner takes it for each intent.
 	 */
@@ -294,4 +305,27 @@ export function foldUpdates(record: WorkshopRecord, logs: Readonly<Record<Docume
 		}),
 		savedAt: record.savedAt,
 	}
+}
+
+/** One ownership claim as the embedded adapters log it (JSON). */
+export function encodeClaim(client: number, participant: string): Uint8Array {
+	return new TextEncoder().encode(JSON.stringify([client, participant]))
+}
+
+/** The owners in a log of claims; the first claim of an id wins. Null when a claim is damaged. */
+export function ownersFromClaims(claims: readonly Uint8Array[]): Map<number, string> | null {
+	const owners = new Map<number, string>()
+	for (const bytes of claims) {
+		let claim: unknown
+		try {
+			claim = JSON.parse(new TextDecoder().decode(bytes))
+		} catch {
+			return null
+		}
+		if (!Array.isArray(claim) || claim.length !== 2 || !Number.isSafeInteger(claim[0]) || typeof claim[1] !== 'string')
+			return null
+		const [client, participant] = claim as [number, string]
+		if (!owners.has(client)) owners.set(client, participant)
+	}
+	return owners
 }

@@ -14,7 +14,8 @@ export const MessageType = {
 	 * Ours, server → client, only for clients that connected with `ack=1` (an unmodified
 	 * y-websocket client logs unknown types). Payload: `varUint8Array(state vector)` of the
 	 * server's document, sent once after connecting and after each update the client sent has
-	 * been applied. A client whose own state vector is ahead has changes the server lacks.
+	 * been applied and stored durably (board: in the update log, SPEC P11), so an acknowledged
+	 * change survives a crash. A client whose own state vector is ahead has changes the server lacks.
 	 */
 	ack: 100,
 } as const

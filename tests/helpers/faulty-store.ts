@@ -47,8 +47,23 @@ export class FaultyStore implements WorkshopStore {
 		return this.inner.appendUpdates(workshop, document, updates)
 	}
 
-	compact(workshop: string) {
+	/** A compaction is the room's save of board edits: it is held and fails like one. */
+	async compact(workshop: string) {
+		this.saveCalls++
+		if (this.gate) await this.gate
+		if (this.failSaves > 0) {
+			this.failSaves--
+			throw new Error('ENOSPC: simulated write failure')
+		}
 		return this.inner.compact(workshop)
+	}
+
+	clientOwners(workshop: string) {
+		return this.inner.clientOwners(workshop)
+	}
+
+	claimClients(workshop: string, claims: ReadonlyMap<number, string>) {
+		return this.inner.claimClients(workshop, claims)
 	}
 
 	lock<T>(workshop: string, work: () => Promise<T>) {
