@@ -90,7 +90,11 @@ export function readSynthesisRecord(data: unknown, id: string, where: string): S
 		if (!read.ok) throw new CorruptSynthesisError(where, `sources.${index}: ${read.error}`)
 		return read.value
 	})
-	return { ...(parsed.output as SynthesisRecord), sources }
+	const stored = parsed.output
+	// Version 1 (one id that read and edited) is migrated: no edit key yet, revision 0.
+	const access =
+		stored.version === 1 ? { editKey: null, revision: 0 } : { editKey: stored.editKey, revision: stored.revision }
+	return { ...(stored as Omit<SynthesisRecord, 'version' | 'editKey' | 'revision'>), ...access, version: 2, sources }
 }
 
 /** A stored synthesis that cannot be read back as one; its file is left as it is. */
