@@ -32,6 +32,14 @@ const list = <S extends v.GenericSchema>(item: S, max = 10_000) => v.pipe(v.arra
 const label = v.object({ fr: shortText, en: shortText })
 const labelled = v.object({ id, label })
 
+/** Contributions counted by type (both consolidation versions). */
+const byType = v.object(
+	Object.fromEntries(contributionTypes.map((type) => [type, count])) as Record<
+		(typeof contributionTypes)[number],
+		typeof count
+	>,
+)
+
 const contributionSchema = v.object({
 	id,
 	type: v.picklist(contributionTypes),
@@ -97,14 +105,7 @@ export const consolidationV1Schema = v.object({
 		colleges: list(v.object({ id, label, side: v.picklist(collegeSides), color: shortText, participants: count }), 100),
 		participants: count,
 		contributions: count,
-		contributionsByType: v.object({
-			constat: count,
-			besoin: count,
-			proposition: count,
-			recommandation: count,
-			engagement: count,
-			idee: count,
-		}),
+		contributionsByType: byType,
 		voters: count,
 		proxyVoters: count,
 	}),
@@ -191,14 +192,7 @@ export const consolidationV2Schema = v.object({
 		sides: v.object({ associations: v.nullable(count), funders: v.nullable(count) }),
 		participants: count,
 		contributions: count,
-		contributionsByType: v.object({
-			constat: count,
-			besoin: count,
-			proposition: count,
-			recommandation: count,
-			engagement: count,
-			idee: count,
-		}),
+		contributionsByType: byType,
 		voters: count,
 		proxyVoters: count,
 		respondents: count,
