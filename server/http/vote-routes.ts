@@ -37,6 +37,7 @@ import {
 	writeVote,
 } from '../../shared/workshop/control-document.ts'
 import { idSchema as id, isId } from '../../shared/workshop/ids.ts'
+import { randomId } from '../auth/random-id.ts'
 import type { PersonalClaims } from '../auth/tokens.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -141,8 +142,14 @@ export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 	/** A change of the vote's state that may change what is published. */
 	const voteChange = (vote: VoteState, options: { clearBallots?: boolean; publish?: boolean } = {}) => ({
 		commit: (doc: Y.Doc, serverOnly: ServerOnlyState) => {
-			// A new vote starts from empty ballots; the previous one's results are withdrawn.
-			if (options.clearBallots) serverOnly.ballots = {}
+			// A new vote starts from empty ballots; the previous one's results are withdrawn. Its
+			// ballots belong to a new poll id, with the limits a database checks them against (S13).
+			if (options.clearBallots) {
+				serverOnly.ballots = {}
+				serverOnly.votePoll = vote.settings
+					? { id: randomId(), budget: vote.settings.budget, maxPerProposal: vote.settings.maxPerProposal }
+					: null
+			}
 			writeVote(doc, vote)
 			if (options.publish) publishResults(doc, serverOnly)
 			return { vote }
@@ -150,7 +157,10 @@ export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 	})
 	const consensusChange = (consensus: ConsensusState, options: { clearAnswers?: boolean; publish?: boolean } = {}) => ({
 		commit: (doc: Y.Doc, serverOnly: ServerOnlyState) => {
-			if (options.clearAnswers) serverOnly.answers = {}
+			if (options.clearAnswers) {
+				serverOnly.answers = {}
+				serverOnly.consensusPoll = { id: randomId() }
+			}
 			writeConsensus(doc, consensus)
 			if (options.publish) publishResults(doc, serverOnly)
 			return { consensus }

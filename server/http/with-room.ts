@@ -1,5 +1,6 @@
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
+import { StorageRefusedError } from '../store/storage.ts'
 import { ApiError } from './api-error.ts'
 
 /** Runs `work` on the loaded workshop, keeping it loaded meanwhile; 404 / 503 when it cannot be. */
@@ -27,6 +28,9 @@ export async function stored<T>(write: Promise<T>): Promise<T> {
 		return await write
 	} catch (error) {
 		if (error instanceof ApiError) throw error
+		if (error instanceof StorageRefusedError) {
+			throw new ApiError(409, 'refused_by_storage', 'the storage refused this change as inconsistent; it was not made')
+		}
 		throw new ApiError(503, 'storage_unavailable', 'the change could not be stored; try again')
 	}
 }

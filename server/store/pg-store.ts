@@ -5,19 +5,32 @@ import { assetNamePattern, mediaTypes } from '../assets/asset-files.ts'
 import { randomId } from '../auth/random-id.ts'
 import { err, ok } from '../../shared/result.ts'
 import { isId } from '../../shared/workshop/ids.ts'
+import * as v from 'valibot'
 import { KeyedLock } from './keyed-lock.ts'
 import { LOCK_SPACE, migrate } from './pg-migrations.ts'
+import {
+	contentsOf,
+	noRows,
+	readServerOnlyRows,
+	restOf,
+	type RowContents,
+	rowsOf,
+	type ServerOnlyRows,
+	withRows,
+	writeServerOnlyRows,
+} from './pg-server-only.ts'
 import {
 	type AssetStore,
 	type SecretStore,
 	type Storage,
+	StorageRefusedError,
 	StorageUnavailableError,
 	type SynthesisStore,
 } from './storage.ts'
 import { readSynthesisRecord, type SynthesisRecord } from './synthesis-files.ts'
 import type { Result } from '../../shared/result.ts'
 import type { DocumentName, SaveConflict, StoreError, WorkshopRecord, WorkshopStore } from './workshop-store.ts'
-import { foldUpdates, parseRecord } from './workshop-store.ts'
+import { checksumOf, foldUpdates, parseRecord, serverOnlySchema, withServerOnly } from './workshop-store.ts'
 
 /** The PostgreSQL adapters, with what moving an installation in needs besides the ports. */
 export interface PgStorage extends Storage {
@@ -144,14 +157,25 @@ interface PendingAppend {
 	reject(error: unknown): void
 }
 
+/** How many workshops' rows the store remembers, to write only the rows a save changed. */
+const REMEMBERED_ROWS = 256
+
 /**
  * Workshops in PostgreSQL: a `workshops` row (revision, server-only state, checksum), the
  * compacted snapshot of each document in `workshop_documents`, and the append-only log in
  * `workshop_updates`. Revisions are checked by the UPDATE itself (`WHERE revision = expected`),
- * so two processes on one database see each other's saves as conflicts.
+ * so two processes on one database see each other's saves as conflicts. Ballots, consensus
+ * answers and remembered intents are rows of their own tables, written in the save's
+ * transaction (pg-server-only.ts); the row's `checksum` covers the documents and the rest of the
+ * server-only state, and a loaded record carries the checksum of the whole, recomputed.
  */
 export class PgWorkshopStore implements WorkshopStore {
 	private readonly locks = new KeyedLock()
+	/**
+	 * The rows as last written or read, with the revision they belong to: a save based on that
+	 * revision writes only what differs. Any other revision (another process saved) reads them.
+	 */
+	private readonly rowsAt = new Map<string, { revision: number; contents: RowContents }>()
 	private pending: PendingAppend[] = []
 	private writing = false
 
@@ -175,11 +199,17 @@ export class PgWorkshopStore implements WorkshopStore {
 			// updates it folded vanish from both the log and the snapshot we read.
 			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
 			const read = await readRows(client, id)
+			const rows = read === null ? null : await readServerOnlyRows(client, id)
 			await client.query('COMMIT')
-			if (read === null) return ok(null)
+			if (read === null || rows === null) return ok(null)
 			const parsed = parseRecord(read.record, id)
 			if (!parsed.ok) return parsed
-			return ok(foldUpdates(parsed.value, read.logs))
+			const serverOnly = v.safeParse(serverOnlySchema, withRows(parsed.value.serverOnly, rows))
+			if (!serverOnly.success) {
+				return err({ code: 'corrupt' as const, message: `record ${id}: its ballot, answer or intent rows are damaged` })
+			}
+			this.remember(id, parsed.value.revision, contentsOf(rows))
+			return ok(foldUpdates(withServerOnly(parsed.value, serverOnly.output), read.logs))
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined)
 			return unavailable(error)
@@ -189,15 +219,18 @@ export class PgWorkshopStore implements WorkshopStore {
 	}
 
 	async save(record: WorkshopRecord, expectedRevision: number | null) {
-		return this.transaction<Result<{ revision: number }, SaveConflict>>(async (client) => {
-			const revision = (expectedRevision ?? 0) + 1
+		const wanted = rowsOf(record.serverOnly, record.control)
+		const rest = restOf(record.serverOnly)
+		let storedRows: ServerOnlyRows | null = null
+		const revision = (expectedRevision ?? 0) + 1
+		const saved = this.transaction<Result<{ revision: number }, SaveConflict>>(async (client) => {
 			const values = [
 				record.id,
 				revision,
 				record.version,
 				record.linkGeneration,
-				JSON.stringify(record.serverOnly),
-				record.checksum,
+				JSON.stringify(rest),
+				checksumOf(record.board, record.control, rest),
 				record.savedAt,
 			]
 			const written =
@@ -219,12 +252,40 @@ export class PgWorkshopStore implements WorkshopStore {
 				])
 				return { rolledBack: true, answer: conflict(record.id, rows[0]?.revision ?? null, expectedRevision) }
 			}
+			// The workshop row is locked by the write above: nobody changes its rows meanwhile.
+			const known = this.rowsAt.get(record.id)
+			const current =
+				expectedRevision === null
+					? noRows()
+					: known?.revision === expectedRevision
+						? known.contents
+						: contentsOf(await readServerOnlyRows(client, record.id))
+			await writeServerOnlyRows(client, record.id, wanted, current)
 			await writeSnapshots(client, record.id, {
 				board: Buffer.from(record.board, 'base64'),
 				control: Buffer.from(record.control, 'base64'),
 			})
+			storedRows = wanted
 			return { rolledBack: false, answer: ok({ revision }) }
 		})
+		try {
+			const answer = await saved
+			if (answer.ok && storedRows !== null) this.remember(record.id, revision, contentsOf(storedRows))
+			return answer
+		} catch (error) {
+			// The commit may or may not have happened: the next save reads the rows.
+			this.rowsAt.delete(record.id)
+			throw refusedOrUnavailable(error, record.id)
+		}
+	}
+
+	private remember(workshop: string, revision: number, contents: RowContents): void {
+		this.rowsAt.delete(workshop)
+		this.rowsAt.set(workshop, { revision, contents })
+		if (this.rowsAt.size > REMEMBERED_ROWS) {
+			const oldest = this.rowsAt.keys().next().value
+			if (oldest !== undefined) this.rowsAt.delete(oldest)
+		}
 	}
 
 	appendUpdates(workshop: string, document: DocumentName, updates: readonly Uint8Array[]): Promise<void> {
@@ -291,7 +352,14 @@ export class PgWorkshopStore implements WorkshopStore {
 			const revision = parsed.value.revision + 1
 			await client.query(
 				'UPDATE workshops SET revision = $2, server_only = $3, checksum = $4 WHERE id = $1 AND revision = $5',
-				[workshop, revision, JSON.stringify(folded.serverOnly), folded.checksum, parsed.value.revision],
+				// Checksummed as written (the parsed state may hold defaults the stored text lacked).
+				[
+					workshop,
+					revision,
+					JSON.stringify(folded.serverOnly),
+					checksumOf(folded.board, folded.control, folded.serverOnly),
+					parsed.value.revision,
+				],
 			)
 			await writeSnapshots(client, workshop, {
 				board: Buffer.from(folded.board, 'base64'),
@@ -299,6 +367,9 @@ export class PgWorkshopStore implements WorkshopStore {
 			})
 			// Only the rows folded: an update appended meanwhile stays in the log.
 			await client.query('DELETE FROM workshop_updates WHERE seq = ANY($1::bigint[])', [read.seqs])
+			// The ballot, answer and intent rows are untouched: what was known of them still holds.
+			const known = this.rowsAt.get(workshop)
+			if (known?.revision === parsed.value.revision) known.revision = revision
 			return { rolledBack: false, answer: ok({ revision }) }
 		})
 	}
@@ -364,11 +435,13 @@ export class PgWorkshopStore implements WorkshopStore {
 	// --- Personal data (SPEC D1–D2) ---
 	/** Removes the workshop, its snapshots and its update log in one transaction (all or nothing). */
 	async delete(id: string): Promise<void> {
+		this.rowsAt.delete(id)
 		await this.transaction(async (client) => {
 			// The rows' lock, as compaction takes it: no compaction folds a log being deleted.
 			await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE.rows, id])
 			await client.query('DELETE FROM workshop_updates WHERE workshop = $1', [id])
 			await client.query('DELETE FROM workshop_clients WHERE workshop = $1', [id])
+			// The poll, ballot, answer and intent rows go with the workshop row (on delete cascade).
 			await client.query('DELETE FROM workshop_documents WHERE workshop = $1', [id])
 			await client.query('DELETE FROM workshops WHERE id = $1', [id])
 			return { rolledBack: false, answer: undefined }
@@ -397,6 +470,20 @@ export class PgWorkshopStore implements WorkshopStore {
 			client.release()
 		}
 	}
+}
+
+/**
+ * A constraint of the database refused the save (a voter counted twice, a ballot over its
+ * budget…): a bug of the writer, not a storage failure; anything else is passed on as it is.
+ */
+function refusedOrUnavailable(error: unknown, workshop: string): unknown {
+	const code = (error as { code?: unknown }).code
+	if (typeof code === 'string' && code.startsWith('23')) {
+		return new StorageRefusedError(`workshop ${workshop}: PostgreSQL refused the save (${(error as Error).message})`, {
+			cause: error,
+		})
+	}
+	return error
 }
 
 /** The stored rows of a workshop, as the record layout `parseRecord` validates, and its logs. */

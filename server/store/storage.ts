@@ -20,6 +20,18 @@ export class StorageUnavailableError extends Error {
 	}
 }
 
+/**
+ * The storage refused a change as inconsistent: a database constraint (a voter counted twice, a
+ * ballot over its vote's budget…) caught what the server's own checks should have. Nothing was
+ * changed; the same change will be refused again. HTTP answers it 409 `refused_by_storage`.
+ */
+export class StorageRefusedError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options)
+		this.name = 'StorageRefusedError'
+	}
+}
+
 /** Saved national syntheses. A missing one is `null`; a damaged one throws (never "absent"). */
 export interface SynthesisStore {
 	load(id: string): Promise<SynthesisRecord | null>

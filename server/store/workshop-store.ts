@@ -136,6 +136,22 @@ export const serverOnlySchema = v.object({
 		v.nullable(v.custom<Tally>((value) => typeof value === 'object' && value !== null && 'proposals' in value)),
 		null,
 	),
+	/**
+	 * The vote the ballots belong to, set when it opens: its id and the limits a database keys and
+	 * checks ballots by (S13). Null in records from before polls had ids (and while none opened).
+	 */
+	votePoll: v.optional(
+		v.nullable(
+			v.object({
+				id: idSchema,
+				budget: v.pipe(v.number(), v.integer(), v.minValue(1)),
+				maxPerProposal: v.pipe(v.number(), v.integer(), v.minValue(1)),
+			}),
+		),
+		null,
+	),
+	/** The consensus check the answers belong to, set when it opens (S13); null as `votePoll`. */
+	consensusPoll: v.optional(v.nullable(v.object({ id: idSchema })), null),
 	/** Participant → their consensus-check answers (V9), never published one by one. */
 	answers: v.optional(
 		v.record(
@@ -158,6 +174,8 @@ export const emptyServerOnly = (): ServerOnlyState => ({
 	drafts: {},
 	ballots: {},
 	importedTally: null,
+	votePoll: null,
+	consensusPoll: null,
 	answers: {},
 })
 
@@ -222,7 +240,8 @@ export function createRecord(parts: {
 	}
 }
 
-function checksumOf(board: string, control: string, serverOnly?: ServerOnlyState): string {
+/** The record's checksum: sha256 (hex) of `board + "." + control + "." + JSON of serverOnly`. */
+export function checksumOf(board: string, control: string, serverOnly?: ServerOnlyState): string {
 	const hash = createHash('sha256').update(board).update('.').update(control)
 	if (serverOnly) hash.update('.').update(JSON.stringify(serverOnly))
 	return hash.digest('hex')
@@ -305,6 +324,11 @@ export function foldUpdates(record: WorkshopRecord, logs: Readonly<Record<Docume
 		}),
 		savedAt: record.savedAt,
 	}
+}
+
+/** The record with another server-only state, its checksum recomputed (revision and time kept). */
+export function withServerOnly(record: WorkshopRecord, serverOnly: ServerOnlyState): WorkshopRecord {
+	return { ...record, serverOnly, checksum: checksumOf(record.board, record.control, serverOnly) }
 }
 
 /** One ownership claim as the embedded adapters log it (JSON). */

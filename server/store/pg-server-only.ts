@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto'
+import type pg from 'pg'
+import * as Y from 'yjs'
+import { readConsensus, readVote } from '../../shared/workshop/control-document.ts'
+import type { ServerOnlyState } from './workshop-store.ts'
+
+/**
+ * On PostgreSQL, the ballots, consensus answers and remembered intents of a workshop's
+ * server-only state are rows of tables whose constraints make double counting impossible
+ * (migration step 3, docs/document-schema.md §PostgreSQL): one ballot per poll and voter, the
+ * vote's budget checked on each row by the database, one answer per poll and respondent, one
+ * answer per idempotency key. They are written in the transaction that saves the record and read
+ * back at load; the `workshops` row keeps the rest of the state (those three maps empty there).
+ */
+
+/** The poll rows: the vote and the consensus check that ballots and answers belong to. */
+export interface PollRow {
+	poll: string
+	kind: 'vote' | 'consensus'
+	budget: number | null
+	maxPerProposal: number | null
+}
+
+/** A ballot row; `allocation` is the JSON text stored (json keeps it as written). */
+export interface BallotRow {
+	poll: string
+	voter: string
+	allocation: string
+	proxy: boolean
+	at: string
+}
+
+export interface AnswerRow {
+	poll: string
+	voter: string
+	answers: string
+}
+
+export interface IntentRow {
+	scope: string
+	fingerprint: string
+	status: number
+	body: string
+	at: string
+}
+
+/** A workshop's rows, keyed as their primary keys are, in the order they were first written. */
+export interface ServerOnlyRows {
+	polls: Map<string, PollRow>
+	ballots: Map<string, BallotRow>
+	answers: Map<string, AnswerRow>
+	intents: Map<string, IntentRow>
+}
+
+/** What a workshop's rows hold, as comparable text per primary key (the store's diff base). */
+export type RowContents = Record<keyof ServerOnlyRows, Map<string, string>>
+
+const key = (poll: string, voter: string) => `${poll} ${voter}`
+
+/** The state without what the tables hold: the `workshops` row's `server_only`. */
+export function restOf(serverOnly: ServerOnlyState): ServerOnlyState {
+	return { ...serverOnly, intents: {}, ballots: {}, answers: {} }
+}
+
+/**
+ * The rows a state is stored as. A record from before polls had ids (`votePoll` null, ballots
+ * present: saved by an older Tablée, moved from files or imported) gets an id derived from the
+ * poll's opening time and the limits of the vote in its control document — the same each time.
+ */
+export function rowsOf(serverOnly: ServerOnlyState, control: string): ServerOnlyRows {
+	const rows: ServerOnlyRows = { polls: new Map(), ballots: new Map(), answers: new Map(), intents: new Map() }
+	const hasBallots = Object.keys(serverOnly.ballots).length > 0
+	const hasAnswers = Object.keys(serverOnly.answers).length > 0
+	let legacy: ReturnType<typeof legacyPolls> | null = null
+	const legacyOf = () => (legacy ??= legacyPolls(control, serverOnly))
+	const vote = serverOnly.votePoll ?? (hasBallots ? legacyOf().vote : null)
+	const consensus = serverOnly.consensusPoll ?? (hasAnswers ? legacyOf().consensus : null)
+	if (vote) {
+		rows.polls.set(vote.id, { poll: vote.id, kind: 'vote', budget: vote.budget, maxPerProposal: vote.maxPerProposal })
+		for (const [voter, ballot] of Object.entries(serverOnly.ballots)) {
+			rows.ballots.set(key(vote.id, voter), {
+				poll: vote.id,
+				voter,
+				allocation: JSON.stringify(ballot.allocation),
+				proxy: ballot.proxy,
+				at: ballot.at,
+			})
+		}
+	}
+	if (consensus) {
+		rows.polls.set(consensus.id, { poll: consensus.id, kind: 'consensus', budget: null, maxPerProposal: null })
+		for (const [voter, answers] of Object.entries(serverOnly.answers)) {
+			rows.answers.set(key(consensus.id, voter), { poll: consensus.id, voter, answers: JSON.stringify(answers) })
+		}
+	}
+	for (const [scope, intent] of Object.entries(serverOnly.intents)) {
+		rows.intents.set(scope, {
+			scope,
+			fingerprint: intent.fingerprint,
+			status: intent.status,
+			body: JSON.stringify(intent.body ?? null),
+			at: intent.at,
+		})
+	}
+	return rows
+}
+
+/** The polls of a record saved before polls had ids, from its control document. */
+function legacyPolls(control: string, serverOnly: ServerOnlyState) {
+	const doc = new Y.Doc()
+	try {
+		Y.applyUpdate(doc, Buffer.from(control, 'base64'))
+		const vote = readVote(doc)
+		const consensus = readConsensus(doc)
+		const id = (kind: string, openedAt: string | null) =>
+			`l${createHash('sha256')
+				.update(`${kind} ${openedAt ?? 'never opened'}`)
+				.digest('hex')
+				.slice(0, 25)}`
+		// Ballots imported without their vote's settings: the largest ones stored are the limits.
+		const allocations = Object.values(serverOnly.ballots).map((ballot) => Object.values(ballot.allocation))
+		const largestTotal = Math.max(1, ...allocations.map((dots) => dots.reduce((sum, n) => sum + n, 0)))
+		const largestDots = Math.max(1, ...allocations.flat())
+		return {
+			vote: {
+				id: id('vote', vote.openedAt),
+				budget: vote.settings?.budget ?? largestTotal,
+				maxPerProposal: vote.settings?.maxPerProposal ?? Math.min(largestDots, largestTotal),
+			},
+			consensus: { id: id('consensus', consensus.openedAt) },
+		}
+	} finally {
+		doc.destroy()
+	}
+}
+
+/** The rows as comparable text, to tell at the next save which changed. */
+export function contentsOf(rows: ServerOnlyRows): RowContents {
+	const text = <R>(map: Map<string, R>) => new Map([...map].map(([k, row]) => [k, JSON.stringify(row)]))
+	return {
+		polls: text(rows.polls),
+		ballots: text(rows.ballots),
+		answers: text(rows.answers),
+		intents: text(rows.intents),
+	}
+}
+
+/** A workshop's rows as stored, in the order they were first written. */
+export async function readServerOnlyRows(client: pg.ClientBase, workshop: string): Promise<ServerOnlyRows> {
+	// One after the other: a client runs one query at a time.
+	const polls = await client.query<{
+		poll: string
+		kind: 'vote' | 'consensus'
+		budget: number | null
+		max_per_proposal: number | null
+	}>('SELECT poll, kind, budget, max_per_proposal FROM workshop_polls WHERE workshop = $1 ORDER BY kind', [workshop])
+	const ballots = await client.query<{
+		poll: string
+		voter: string
+		allocation: string
+		proxy: boolean
+		cast_at: string
+	}>(
+		`SELECT poll, voter, allocation::text AS allocation, proxy, cast_at FROM workshop_ballots
+		 WHERE workshop = $1 ORDER BY position`,
+		[workshop],
+	)
+	const answers = await client.query<{ poll: string; voter: string; answers: string }>(
+		'SELECT poll, voter, answers::text AS answers FROM workshop_answers WHERE workshop = $1 ORDER BY position',
+		[workshop],
+	)
+	const intents = await client.query<{
+		scope: string
+		fingerprint: string
+		status: number
+		body: string
+		answered_at: string
+	}>(
+		`SELECT scope, fingerprint, status, body::text AS body, answered_at FROM workshop_intents
+		 WHERE workshop = $1 ORDER BY position`,
+		[workshop],
+	)
+	return {
+		polls: new Map(
+			polls.rows.map((row) => [
+				row.poll,
+				{ poll: row.poll, kind: row.kind, budget: row.budget, maxPerProposal: row.max_per_proposal },
+			]),
+		),
+		ballots: new Map(
+			ballots.rows.map((row) => [
+				key(row.poll, row.voter),
+				{ poll: row.poll, voter: row.voter, allocation: row.allocation, proxy: row.proxy, at: row.cast_at },
+			]),
+		),
+		answers: new Map(
+			answers.rows.map((row) => [key(row.poll, row.voter), { poll: row.poll, voter: row.voter, answers: row.answers }]),
+		),
+		intents: new Map(
+			intents.rows.map((row) => [
+				row.scope,
+				{ scope: row.scope, fingerprint: row.fingerprint, status: row.status, body: row.body, at: row.answered_at },
+			]),
+		),
+	}
+}
+
+/**
+ * The state with the maps the tables hold filled from `rows` (JSON parsed; the caller validates
+ * the result). A workshop has at most one poll of each kind (a constraint), so ballots and
+ * answers are keyed by voter as in memory.
+ */
+export function withRows(rest: ServerOnlyState, rows: ServerOnlyRows): Record<string, unknown> {
+	const ballots: Record<string, unknown> = {}
+	for (const row of rows.ballots.values()) {
+		ballots[row.voter] = { allocation: JSON.parse(row.allocation) as unknown, proxy: row.proxy, at: row.at }
+	}
+	const answers: Record<string, unknown> = {}
+	for (const row of rows.answers.values()) answers[row.voter] = JSON.parse(row.answers) as unknown
+	const intents: Record<string, unknown> = {}
+	for (const row of rows.intents.values()) {
+		intents[row.scope] = {
+			fingerprint: row.fingerprint,
+			status: row.status,
+			body: JSON.parse(row.body) as unknown,
+			at: row.at,
+		}
+	}
+	return { ...rest, intents, ballots, answers }
+}
+
+/**
+ * Brings a workshop's rows from `current` to `wanted`, inside the caller's transaction: rows that
+ * went are deleted, new or changed ones upserted (an upsert keeps a row's position, as assigning
+ * an existing key keeps its place in a JavaScript object). Polls first: a poll that went takes
+ * its ballots or answers with it (on delete cascade), and a new one must exist before its rows.
+ */
+export async function writeServerOnlyRows(
+	client: pg.ClientBase,
+	workshop: string,
+	wanted: ServerOnlyRows,
+	current: RowContents,
+): Promise<void> {
+	const wantedText = contentsOf(wanted)
+	const changes = <R>(table: keyof ServerOnlyRows, rows: Map<string, R>) => {
+		const gone = [...current[table].keys()].filter((k) => !rows.has(k))
+		const written = [...rows].filter(([k]) => current[table].get(k) !== wantedText[table].get(k)).map(([, row]) => row)
+		return { gone, written }
+	}
+	const split = (keys: string[]) => {
+		const pairs = keys.map((k) => [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)] as const)
+		return [pairs.map(([poll]) => poll), pairs.map(([, voter]) => voter)]
+	}
+
+	const polls = changes('polls', wanted.polls)
+	if (polls.gone.length > 0) {
+		await client.query('DELETE FROM workshop_polls WHERE workshop = $1 AND poll = ANY($2::text[])', [
+			workshop,
+			polls.gone,
+		])
+	}
+	if (polls.written.length > 0) {
+		await client.query(
+			`INSERT INTO workshop_polls (workshop, poll, kind, budget, max_per_proposal)
+			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[])
+			 ON CONFLICT (workshop, poll) DO UPDATE SET kind = excluded.kind, budget = excluded.budget,
+			 max_per_proposal = excluded.max_per_proposal`,
+			[
+				workshop,
+				polls.written.map((row) => row.poll),
+				polls.written.map((row) => row.kind),
+				polls.written.map((row) => row.budget),
+				polls.written.map((row) => row.maxPerProposal),
+			],
+		)
+	}
+
+	const ballots = changes('ballots', wanted.ballots)
+	if (ballots.gone.length > 0) {
+		await client.query(
+			`DELETE FROM workshop_ballots WHERE workshop = $1
+			 AND (poll, voter) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+			[workshop, ...split(ballots.gone)],
+		)
+	}
+	if (ballots.written.length > 0) {
+		// The budget and maximum named here must be the poll's: the foreign key checks them.
+		const limits = (row: BallotRow) => wanted.polls.get(row.poll)
+		await client.query(
+			`INSERT INTO workshop_ballots (workshop, poll, voter, budget, max_per_proposal, allocation, proxy, cast_at)
+			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::json[], $7::boolean[], $8::text[])
+			 ON CONFLICT (workshop, poll, voter) DO UPDATE SET allocation = excluded.allocation, proxy = excluded.proxy,
+			 cast_at = excluded.cast_at`,
+			[
+				workshop,
+				ballots.written.map((row) => row.poll),
+				ballots.written.map((row) => row.voter),
+				ballots.written.map((row) => limits(row)?.budget ?? null),
+				ballots.written.map((row) => limits(row)?.maxPerProposal ?? null),
+				ballots.written.map((row) => row.allocation),
+				ballots.written.map((row) => row.proxy),
+				ballots.written.map((row) => row.at),
+			],
+		)
+	}
+
+	const answers = changes('answers', wanted.answers)
+	if (answers.gone.length > 0) {
+		await client.query(
+			`DELETE FROM workshop_answers WHERE workshop = $1
+			 AND (poll, voter) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+			[workshop, ...split(answers.gone)],
+		)
+	}
+	if (answers.written.length > 0) {
+		await client.query(
+			`INSERT INTO workshop_answers (workshop, poll, voter, answers)
+			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::json[])
+			 ON CONFLICT (workshop, poll, voter) DO UPDATE SET answers = excluded.answers`,
+			[
+				workshop,
+				answers.written.map((row) => row.poll),
+				answers.written.map((row) => row.voter),
+				answers.written.map((row) => row.answers),
+			],
+		)
+	}
+
+	const intents = changes('intents', wanted.intents)
+	if (intents.gone.length > 0) {
+		await client.query('DELETE FROM workshop_intents WHERE workshop = $1 AND scope = ANY($2::text[])', [
+			workshop,
+			intents.gone,
+		])
+	}
+	if (intents.written.length > 0) {
+		await client.query(
+			`INSERT INTO workshop_intents (workshop, scope, fingerprint, status, body, answered_at)
+			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::json[], $6::text[])
+			 ON CONFLICT (workshop, scope) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+			 body = excluded.body, answered_at = excluded.answered_at`,
+			[
+				workshop,
+				intents.written.map((row) => row.scope),
+				intents.written.map((row) => row.fingerprint),
+				intents.written.map((row) => row.status),
+				intents.written.map((row) => row.body),
+				intents.written.map((row) => row.at),
+			],
+		)
+	}
+}
+
+/** Nothing stored yet. */
+export const noRows = (): RowContents => ({
+	polls: new Map(),
+	ballots: new Map(),
+	answers: new Map(),
+	intents: new Map(),
+})
