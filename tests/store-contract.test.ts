@@ -8,11 +8,11 @@ import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { MemoryStore } from '../server/store/memory-store.ts'
 import { openPgStorage } from '../server/store/pg-store.ts'
 import type { Storage } from '../server/store/storage.ts'
-import type { WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
+import type { ServerOnlyState, WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
 import { encodeFrames } from '../server/store/update-log.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
-import { createRecord, RECORD_VERSION } from '../server/store/workshop-store.ts'
+import { createRecord, emptyServerOnly, RECORD_VERSION } from '../server/store/workshop-store.ts'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -106,6 +106,71 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		expect(await store.save(record('aaaaaaaaaaaa', 'BA=='), null)).toMatchObject({ ok: false })
 		const loaded = await store.load('aaaaaaaaaaaa')
 		expect(loaded.ok && loaded.value).toMatchObject({ board: 'Ag==', revision: 2 })
+	})
+
+	test('[S13] ballots, answers and remembered intents load back equal, in order, as they are added, changed, withdrawn and renewed', async () => {
+		const store = await makeStore()
+		const at = '2026-11-30T10:00:00.000Z'
+		const intent = (n: number) => ({ fingerprint: `f${n}`, status: 200, body: { n, text: 'é"\\' }, at })
+		const serverOnly: ServerOnlyState = {
+			...emptyServerOnly(),
+			votePoll: { id: 'vote0000aaaa', budget: 3, maxPerProposal: 2 },
+			consensusPoll: { id: 'cons0000aaaa' },
+			ballots: {
+				zvoter000001: { allocation: { p2222222: 1, p1111111: 2 }, proxy: false, at },
+				avoter000002: { allocation: { p1111111: 1 }, proxy: true, at },
+			},
+			answers: { zvoter000001: { p1111111: { answer: 'agree' as const, why: 'parce que' } } },
+			intents: { 'zvoter000001:key-0000000b': intent(1), 'avoter000002:key-0000000a': intent(2) },
+		}
+		const first = createRecord({
+			id: 'abcdefghijkl',
+			linkGeneration: 0,
+			board: new Uint8Array([0, 0]),
+			control: new Uint8Array([0, 0]),
+			serverOnly,
+		})
+		expect(await store.save(first, null)).toEqual({ ok: true, value: { revision: 1 } })
+		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...first, revision: 1 } })
+
+		// One withdraws, one changes their ballot, a third votes; an answer and an intent go.
+		const changed = structuredClone(serverOnly)
+		delete changed.ballots.avoter000002
+		changed.ballots.zvoter000001 = { allocation: { p1111111: 1 }, proxy: false, at }
+		changed.ballots.mvoter000003 = {
+			allocation: { p2222222: 2, p1111111: 1 },
+			proxy: false,
+			at,
+		}
+		changed.answers = {}
+		delete changed.intents['avoter000002:key-0000000a']
+		const second = createRecord({
+			id: 'abcdefghijkl',
+			linkGeneration: 0,
+			board: new Uint8Array([0, 0]),
+			control: new Uint8Array([0, 0]),
+			serverOnly: changed,
+			revision: 1,
+		})
+		expect(await store.save(second, 1)).toEqual({ ok: true, value: { revision: 2 } })
+		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...second, revision: 2 } })
+
+		// A new vote: new poll id and limits, the previous ballots gone.
+		const renewed = {
+			...changed,
+			votePoll: { id: 'vote0000bbbb', budget: 5, maxPerProposal: 5 },
+			ballots: { avoter000002: { allocation: { p1111111: 5 }, proxy: false, at } },
+		}
+		const third = createRecord({
+			id: 'abcdefghijkl',
+			linkGeneration: 0,
+			board: new Uint8Array([0, 0]),
+			control: new Uint8Array([0, 0]),
+			serverOnly: renewed,
+			revision: 2,
+		})
+		expect(await store.save(third, 2)).toEqual({ ok: true, value: { revision: 3 } })
+		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...third, revision: 3 } })
 	})
 
 	test('a loaded record is a copy: changing it changes nothing stored', async () => {
