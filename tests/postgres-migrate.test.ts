@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
+import { openPgStorage } from '../server/store/pg-store.ts'
+import { checksumOf, type ServerOnlyState, type WorkshopRecord } from '../server/store/workshop-store.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
 
@@ -88,6 +90,68 @@ describe('[S11] npm run migrate moves an embedded installation into PostgreSQL',
 				expect(Buffer.from(await served.arrayBuffer())).toEqual(png)
 			} finally {
 				await moved.dispose()
+			}
+		} finally {
+			await rm(dataDir, { recursive: true, force: true })
+		}
+	})
+
+	test('[S13] ballots of files written before polls had ids move into the ballot tables; ballots that break their vote are reported and left alone', async () => {
+		const embedded = await startTestServer()
+		const dataDir = embedded.config.dataDir
+		try {
+			const made: { id: string; voter: string }[] = []
+			for (const title of ['Atelier A', 'Atelier B']) {
+				const workshop = await createWorkshop(embedded, { title })
+				const call = (pathname: string, token: string, body: unknown) =>
+					embedded.api(`/api/workshops/${workshop.id}${pathname}`, { token, body })
+				const alice = await joinWorkshop(embedded, workshop, 'Alice')
+				await call('/phase', workshop.tokens.facilitator, { index: 5 })
+				const created = await call('/contributions', alice.token, {
+					type: 'proposition',
+					zone: 'propositions',
+					column: 'financeurs',
+					text: 'Conventions de 3 ans',
+				})
+				const proposal = ((await created.json()) as { contribution: { id: string } }).contribution.id
+				await call('/vote/open', workshop.tokens.facilitator, {
+					budget: 3,
+					maxPerProposal: 2,
+					banOwn: false,
+					anonymous: true,
+				})
+				await call('/phase', workshop.tokens.facilitator, { index: 6 })
+				expect((await call('/vote/ballot', alice.token, { allocation: { [proposal]: 2 } })).status).toBe(200)
+				made.push({ id: workshop.id, voter: alice.participantId })
+			}
+			await embedded.close()
+			// As an older Tablée wrote them: no poll ids; workshop B's ballot edited past its budget.
+			for (const [index, { id, voter }] of made.entries()) {
+				const file = path.join(dataDir, 'workshops', `${id}.json`)
+				const record = JSON.parse(await readFile(file, 'utf8')) as WorkshopRecord
+				const { votePoll: _vote, consensusPoll: _consensus, ...older } = record.serverOnly
+				const ballot = older.ballots[voter]
+				if (index === 1 && ballot)
+					ballot.allocation = Object.fromEntries(Object.keys(ballot.allocation).map((k) => [k, 9]))
+				record.serverOnly = older as ServerOnlyState
+				record.checksum = checksumOf(record.board, record.control, record.serverOnly)
+				await writeFile(file, JSON.stringify(record))
+			}
+			const databaseUrl = await createTestDatabase()
+			const moved = await migrate(dataDir, databaseUrl)
+			expect(moved.code).toBe(1)
+			expect(moved.stdout).toContain('workshops: 1 copied, 0 already there')
+			expect(moved.stderr).toContain(`not moved: workshop ${made[1]?.id}: its ballots do not fit its vote`)
+			const again = await migrate(dataDir, databaseUrl)
+			expect(again.stdout).toContain('workshops: 0 copied, 1 already there')
+			const storage = await openPgStorage(databaseUrl, { exclusive: false, secret: null })
+			try {
+				const loaded = await storage.workshops.load(made[0]?.id as string)
+				const ballot = loaded.ok ? loaded.value?.serverOnly.ballots[made[0]?.voter as string] : null
+				expect(Object.values(ballot?.allocation ?? {})).toEqual([2])
+				expect(await storage.workshops.load(made[1]?.id as string)).toEqual({ ok: true, value: null })
+			} finally {
+				await storage.close()
 			}
 		} finally {
 			await rm(dataDir, { recursive: true, force: true })
