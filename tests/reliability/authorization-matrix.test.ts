@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CloseCode } from '../../shared/protocol/close-codes.ts'
+import { removeStores, storesUnderTest } from '../helpers/store-adapters.ts'
 import type { CreatedWorkshop, TestServer } from '../helpers/test-server.ts'
 import { connect, createWorkshop, joinWorkshop, startTestServer, synced, waitFor } from '../helpers/test-server.ts'
 
-// Time budget of this file: 15 s.
+// Time budget of this file: 25 s (on files, then on PostgreSQL).
 
 /**
  * Every role against every kind of call (SPEC A4, A5, A7 and the endpoint tables of docs/api.md):
@@ -94,74 +95,83 @@ const matrix: [string, string, unknown, string[]][] = [
 	],
 ]
 
-let server: TestServer
-let workshop: CreatedWorkshop
-let tokens: Record<Role, string | undefined>
+afterAll(removeStores)
 
-beforeAll(async () => {
-	server = await startTestServer()
-	workshop = await createWorkshop(server)
-	const other = await createWorkshop(server)
-	const participant = await joinWorkshop(server, workshop, 'Paula', 'etat')
-	const observer = await joinWorkshop(server, workshop, 'Omar', null, 'observer')
-	tokens = {
-		none: undefined,
-		forged: `${participant.token.slice(0, -4)}AAAA`,
-		participantLink: workshop.tokens.participant,
-		observerLink: workshop.tokens.observer,
-		otherWorkshop: other.tokens.facilitator,
-		observer: observer.token,
-		participant: participant.token,
-		facilitator: workshop.tokens.facilitator,
-	}
-})
-afterAll(async () => server?.dispose())
+// The same answers whatever stores the workshops (SPEC S14).
+describe.each(storesUnderTest)('[S14] on $name', (store) => {
+	let server: TestServer
+	let workshop: CreatedWorkshop
+	let tokens: Record<Role, string | undefined>
 
-test(`[A4][A5][A7] ${matrix.length} calls × ${roles.length} roles answer as documented`, async () => {
-	const mismatches: string[] = []
-	for (const [method, suffix, body, expected] of matrix) {
-		for (const [index, role] of roles.entries()) {
-			const response = await server.api(`/api/workshops/${workshop.id}${suffix}`, { method, token: tokens[role], body })
-			const json = (await response.json().catch(() => ({}))) as { error?: { code: string } }
-			const got = `${response.status}${json.error ? ` ${json.error.code}` : ''}`
-			if (got !== expected[index])
-				mismatches.push(`${method} ${suffix} as ${role}: ${got}, expected ${expected[index]}`)
+	beforeAll(async () => {
+		server = await startTestServer((await store.fresh()).config)
+		workshop = await createWorkshop(server)
+		const other = await createWorkshop(server)
+		const participant = await joinWorkshop(server, workshop, 'Paula', 'etat')
+		const observer = await joinWorkshop(server, workshop, 'Omar', null, 'observer')
+		tokens = {
+			none: undefined,
+			forged: `${participant.token.slice(0, -4)}AAAA`,
+			participantLink: workshop.tokens.participant,
+			observerLink: workshop.tokens.observer,
+			otherWorkshop: other.tokens.facilitator,
+			observer: observer.token,
+			participant: participant.token,
+			facilitator: workshop.tokens.facilitator,
 		}
-	}
-	expect(mismatches).toEqual([])
-})
-
-test('[A4][A5][R3][R4] the WebSocket: who may open the board and the control channel, with which close code', async () => {
-	const closes: Partial<Record<Role, number | 'open'>> = {}
-	for (const role of roles) {
-		const provider = connect(server.wsUrl, workshop.id, tokens[role] ?? null)
-		let code: number | null = null
-		provider.on('connection-close', (event: CloseEvent | null) => {
-			code = event?.code ?? null
-		})
-		await waitFor(() => provider.synced || code !== null, `${role} synced or refused`)
-		closes[role] = provider.synced ? 'open' : (code ?? 0)
-		provider.destroy()
-	}
-	expect(closes).toEqual({
-		none: CloseCode.unauthorized,
-		forged: CloseCode.unauthorized,
-		participantLink: CloseCode.forbidden,
-		observerLink: CloseCode.forbidden,
-		otherWorkshop: CloseCode.unauthorized,
-		observer: 'open',
-		participant: 'open',
-		facilitator: 'open',
 	})
-	// Observers read the board but write nothing (R3): a later reader never sees their edit.
-	const observer = connect(server.wsUrl, workshop.id, tokens.observer ?? null)
-	await synced(observer)
-	observer.doc.getMap('records').set('shape:observer', { text: 'interdit' })
-	const participant = connect(server.wsUrl, workshop.id, tokens.participant ?? null)
-	await synced(participant)
-	participant.doc.getMap('records').set('shape:participant', { text: 'permis' })
-	const reader = connect(server.wsUrl, workshop.id, tokens.facilitator ?? null)
-	await waitFor(() => reader.doc.getMap('records').has('shape:participant'), 'the participant’s edit arrives')
-	expect(reader.doc.getMap('records').has('shape:observer')).toBe(false)
-	for (const provider of [observer, participant, reader]) provider.destroy()
+	afterAll(async () => server?.dispose())
+
+	test(`[A4][A5][A7] ${matrix.length} calls × ${roles.length} roles answer as documented`, async () => {
+		const mismatches: string[] = []
+		for (const [method, suffix, body, expected] of matrix) {
+			for (const [index, role] of roles.entries()) {
+				const response = await server.api(`/api/workshops/${workshop.id}${suffix}`, {
+					method,
+					token: tokens[role],
+					body,
+				})
+				const json = (await response.json().catch(() => ({}))) as { error?: { code: string } }
+				const got = `${response.status}${json.error ? ` ${json.error.code}` : ''}`
+				if (got !== expected[index])
+					mismatches.push(`${method} ${suffix} as ${role}: ${got}, expected ${expected[index]}`)
+			}
+		}
+		expect(mismatches).toEqual([])
+	})
+
+	test('[A4][A5][R3][R4] the WebSocket: who may open the board and the control channel, with which close code', async () => {
+		const closes: Partial<Record<Role, number | 'open'>> = {}
+		for (const role of roles) {
+			const provider = connect(server.wsUrl, workshop.id, tokens[role] ?? null)
+			let code: number | null = null
+			provider.on('connection-close', (event: CloseEvent | null) => {
+				code = event?.code ?? null
+			})
+			await waitFor(() => provider.synced || code !== null, `${role} synced or refused`)
+			closes[role] = provider.synced ? 'open' : (code ?? 0)
+			provider.destroy()
+		}
+		expect(closes).toEqual({
+			none: CloseCode.unauthorized,
+			forged: CloseCode.unauthorized,
+			participantLink: CloseCode.forbidden,
+			observerLink: CloseCode.forbidden,
+			otherWorkshop: CloseCode.unauthorized,
+			observer: 'open',
+			participant: 'open',
+			facilitator: 'open',
+		})
+		// Observers read the board but write nothing (R3): a later reader never sees their edit.
+		const observer = connect(server.wsUrl, workshop.id, tokens.observer ?? null)
+		await synced(observer)
+		observer.doc.getMap('records').set('shape:observer', { text: 'interdit' })
+		const participant = connect(server.wsUrl, workshop.id, tokens.participant ?? null)
+		await synced(participant)
+		participant.doc.getMap('records').set('shape:participant', { text: 'permis' })
+		const reader = connect(server.wsUrl, workshop.id, tokens.facilitator ?? null)
+		await waitFor(() => reader.doc.getMap('records').has('shape:participant'), 'the participant’s edit arrives')
+		expect(reader.doc.getMap('records').has('shape:observer')).toBe(false)
+		for (const provider of [observer, participant, reader]) provider.destroy()
+	})
 })

@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import { ackedWriter } from '../helpers/acked-writer.ts'
 import type { ServerProcess } from '../helpers/server-process.ts'
 import { freePort, spawnServer } from '../helpers/server-process.ts'
+import { removeStores, storesUnderTest } from '../helpers/store-adapters.ts'
 import { apiAt, connect, createWorkshop, joinWorkshop, synced, TEST_SECRET, waitFor } from '../helpers/test-server.ts'
 
-// Time budget of this file: 30 s (5 kill -9 and restarts of a server process).
+// Time budget of this file: 40 s (5 kill -9 and restarts of a server process, on files and on PostgreSQL).
 
 const TRIALS = 5
 const NOTES = 20
@@ -16,45 +14,47 @@ const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
+afterAll(removeStores)
 
-test(`[P11] an author acknowledged for ${NOTES} notes loses none when the server is killed (-9) right after, ${TRIALS} times`, async () => {
-	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-durable-ack-'))
-	cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
-	const port = await freePort()
-	// Long save windows: without the log, nothing would reach the disk before the kill.
-	const env = {
-		PORT: String(port),
-		DATA_DIR: dataDir,
-		TABLEE_SECRET: TEST_SECRET,
-		PUBLIC_URL: 'http://tablee.test',
-		SAVE_DEBOUNCE_MS: '5000',
-		SAVE_MAX_WAIT_MS: '20000',
-	}
-	let running: ServerProcess = await spawnServer(env)
-	cleanups.push(() => running.stop())
-	const api = { api: apiAt(`http://127.0.0.1:${port}`) }
-	const wsUrl = `ws://127.0.0.1:${port}/ws`
-	const workshop = await createWorkshop(api)
-
-	let expected = 0
-	for (let trial = 0; trial < TRIALS; trial++) {
-		const person = await joinWorkshop(api, workshop, `Autrice ${trial}`, 'etat')
-		const author = ackedWriter(wsUrl, workshop.id, person.token)
-		await synced(author.provider, 10_000)
-		for (let note = 0; note < NOTES; note++) {
-			author.doc.getMap('records').set(`shape:${trial}-${note}`, { trial, note })
+describe.each(storesUnderTest)('[S14] on $name', (store) => {
+	test(`[P11] an author acknowledged for ${NOTES} notes loses none when the server is killed (-9) right after, ${TRIALS} times`, async () => {
+		const location = await store.fresh()
+		const port = await freePort()
+		// Long save windows: without the log, nothing would reach the disk before the kill.
+		const env = {
+			PORT: String(port),
+			TABLEE_SECRET: TEST_SECRET,
+			PUBLIC_URL: 'http://tablee.test',
+			SAVE_DEBOUNCE_MS: '5000',
+			SAVE_MAX_WAIT_MS: '20000',
+			...location.env,
 		}
-		expected += NOTES
-		await waitFor(() => author.acknowledged(), 'every note acknowledged', 10_000)
-		// The author leaves, and the server dies at once: nobody else holds the notes.
-		author.provider.destroy()
-		await running.kill9()
-		running = await spawnServer(env)
-	}
+		let running: ServerProcess = await spawnServer(env)
+		cleanups.push(() => running.stop())
+		const api = { api: apiAt(`http://127.0.0.1:${port}`) }
+		const wsUrl = `ws://127.0.0.1:${port}/ws`
+		const workshop = await createWorkshop(api)
 
-	const reader = connect(wsUrl, workshop.id, workshop.tokens.facilitator)
-	cleanups.push(() => reader.destroy())
-	await synced(reader, 10_000)
-	await waitFor(() => reader.doc.getMap('records').size >= expected, 'every acknowledged note is back', 10_000)
-	expect(reader.doc.getMap('records').size).toBe(expected)
-}, 60_000)
+		let expected = 0
+		for (let trial = 0; trial < TRIALS; trial++) {
+			const person = await joinWorkshop(api, workshop, `Autrice ${trial}`, 'etat')
+			const author = ackedWriter(wsUrl, workshop.id, person.token)
+			await synced(author.provider, 10_000)
+			for (let note = 0; note < NOTES; note++) {
+				author.doc.getMap('records').set(`shape:${trial}-${note}`, { trial, note })
+			}
+			expected += NOTES
+			await waitFor(() => author.acknowledged(), 'every note acknowledged', 10_000)
+			// The author leaves, and the server dies at once: nobody else holds the notes.
+			author.provider.destroy()
+			await running.kill9()
+			running = await spawnServer(env)
+		}
+
+		const reader = connect(wsUrl, workshop.id, workshop.tokens.facilitator)
+		cleanups.push(() => reader.destroy())
+		await synced(reader, 10_000)
+		await waitFor(() => reader.doc.getMap('records').size >= expected, 'every acknowledged note is back', 10_000)
+		expect(reader.doc.getMap('records').size).toBe(expected)
+	}, 60_000)
+})
