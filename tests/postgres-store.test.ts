@@ -58,6 +58,41 @@ describe('[S6] DATABASE_URL selects PostgreSQL', () => {
 		await expect(startServer(config)).rejects.toThrow(/DATABASE_URL: cannot reach 127\.0\.0\.1:1\/tablee/)
 	})
 
+	test('sslmode and the other parameters of the URL are honoured', async () => {
+		const databaseUrl = await createTestDatabase()
+		const name = `tablee-${randomBytes(4).toString('hex')}`
+		const server = await startTestServer({ databaseUrl: `${databaseUrl}?application_name=${name}&sslmode=disable` })
+		try {
+			const sessions = await count(
+				databaseUrl,
+				`SELECT count(*) AS n FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = '${name}' AND NOT s.ssl`,
+			)
+			expect(sessions).toBeGreaterThan(0)
+		} finally {
+			await server.dispose()
+		}
+		// sslmode=require: encrypted sessions where the server offers TLS, a refusal naming the
+		// variable where it does not (this machine's PostgreSQL answers SSL off or on).
+		const sslOn = (await count(databaseUrl, `SELECT (current_setting('ssl') = 'on')::int AS n`)) === 1
+		const required = `${databaseUrl}?sslmode=require&application_name=${name}-tls`
+		if (sslOn) {
+			const secure = await startTestServer({ databaseUrl: required })
+			try {
+				const sessions = await count(
+					databaseUrl,
+					`SELECT count(*) AS n FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = '${name}-tls' AND s.ssl`,
+				)
+				expect(sessions).toBeGreaterThan(0)
+			} finally {
+				await secure.dispose()
+			}
+		} else {
+			await expect(startServer(await testConfig({ databaseUrl: required }))).rejects.toThrow(
+				/DATABASE_URL: cannot reach .*: The server does not support SSL connections/,
+			)
+		}
+	})
+
 	test('workshops, tokens, board files and the secret live in the database and survive a restart; DATA_DIR stays empty', async () => {
 		const databaseUrl = await createTestDatabase()
 		const first = await startTestServer({ databaseUrl, secret: null })
