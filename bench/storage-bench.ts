@@ -6,7 +6,12 @@ import pg from 'pg'
 import * as Y from 'yjs'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { openPgStorage } from '../server/store/pg-store.ts'
-import { createRecord, type WorkshopStore } from '../server/store/workshop-store.ts'
+import {
+	createRecord,
+	emptyServerOnly,
+	type ServerOnlyState,
+	type WorkshopStore,
+} from '../server/store/workshop-store.ts'
 
 /**
  * The store under the relay's load, lowdb against PostgreSQL: sustained edits (appendUpdates,
@@ -20,6 +25,8 @@ export interface StorageBenchRow {
 	ackP50Ms: number
 	ackP99Ms: number
 	load50Ms: number
+	/** Revisioned saves per second, each changing one ballot of a 200-voter vote (S13). */
+	ballotSavesPerSecond: number
 }
 
 const EDITORS = 40
@@ -78,6 +85,47 @@ async function load50(store: WorkshopStore, reopen: () => Promise<WorkshopStore>
 	return took
 }
 
+/** Intents casting ballots one after the other: each a revisioned save of the whole record. */
+async function ballotSaves(store: WorkshopStore) {
+	const id = 'ballotbench1'
+	const serverOnly: ServerOnlyState = {
+		...emptyServerOnly(),
+		votePoll: { id: 'benchpoll001', budget: 5, maxPerProposal: 3 },
+	}
+	const at = new Date().toISOString()
+	for (let voter = 0; voter < 200; voter++) {
+		serverOnly.ballots[`voter${String(voter).padStart(7, '0')}`] = {
+			allocation: { p0000001: 2, p0000002: 3 },
+			proxy: false,
+			at,
+		}
+	}
+	const record = (revision: number) =>
+		createRecord({
+			id,
+			linkGeneration: 0,
+			board: new Uint8Array([0, 0]),
+			control: new Uint8Array([0, 0]),
+			serverOnly,
+			revision,
+		})
+	let revision = 0
+	const first = await store.save(record(0), null)
+	if (!first.ok) throw new Error('ballot bench: first save refused')
+	revision = first.value.revision
+	let saves = 0
+	const until = performance.now() + EDIT_SECONDS * 1000
+	while (performance.now() < until) {
+		const ballot = serverOnly.ballots[`voter${String(saves % 200).padStart(7, '0')}`]
+		if (ballot) ballot.allocation = { p0000001: 1 + (saves % 3), p0000002: 2 }
+		const saved = await store.save(record(revision), revision)
+		if (!saved.ok) throw new Error('ballot bench: a save conflicted')
+		revision = saved.value.revision
+		saves++
+	}
+	return saves / EDIT_SECONDS
+}
+
 export async function runStorageBench(): Promise<StorageBenchRow[]> {
 	const rows: StorageBenchRow[] = []
 	const dir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-store-'))
@@ -94,7 +142,8 @@ export async function runStorageBench(): Promise<StorageBenchRow[]> {
 		)
 		const measured = await edits(lowdb, 'editsbench01')
 		const load50Ms = await load50(lowdb, () => new LowdbStore(dir).open())
-		rows.push({ store: 'lowdb', ...measured, load50Ms })
+		const ballotSavesPerSecond = await ballotSaves(lowdb)
+		rows.push({ store: 'lowdb', ...measured, load50Ms, ballotSavesPerSecond })
 	} finally {
 		await rm(dir, { recursive: true, force: true })
 	}
@@ -124,7 +173,8 @@ export async function runStorageBench(): Promise<StorageBenchRow[]> {
 		)
 		const measured = await edits(store, 'editsbench01')
 		const load50Ms = await load50(store, open)
-		rows.push({ store: 'postgresql', ...measured, load50Ms })
+		const ballotSavesPerSecond = await ballotSaves(store)
+		rows.push({ store: 'postgresql', ...measured, load50Ms, ballotSavesPerSecond })
 	} finally {
 		for (const storage of opened) await storage.close()
 		await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
