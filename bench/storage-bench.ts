@@ -109,10 +109,9 @@ async function ballotSaves(store: WorkshopStore) {
 			serverOnly,
 			revision,
 		})
-	let revision = 0
 	const first = await store.save(record(0), null)
 	if (!first.ok) throw new Error('ballot bench: first save refused')
-	revision = first.value.revision
+	let revision = first.value.revision
 	let saves = 0
 	const until = performance.now() + EDIT_SECONDS * 1000
 	while (performance.now() < until) {
