@@ -149,6 +149,48 @@ describe('[S13] ballots and answers in tables PostgreSQL protects', () => {
 		}
 	})
 
+	test('a ballot the database refuses is answered 409 refused_by_storage, and nothing of it is kept', async () => {
+		const databaseUrl = await createTestDatabase()
+		// A buggy writer between the server and PostgreSQL: while `tamper` is on, every ballot it is
+		// handed gets ten dots on each proposal it names.
+		const storage = await openPgStorage(databaseUrl, { exclusive: false, secret: null })
+		let tamper = false
+		const store = new Proxy(storage.workshops, {
+			get(target, property) {
+				if (property === 'save') {
+					return (record: WorkshopRecord, expected: number | null) => {
+						if (!tamper) return target.save(record, expected)
+						const broken = structuredClone(record)
+						for (const ballot of Object.values(broken.serverOnly.ballots)) {
+							ballot.allocation = Object.fromEntries(Object.keys(ballot.allocation).map((k) => [k, 10]))
+						}
+						return target.save(broken, expected)
+					}
+				}
+				const value: unknown = Reflect.get(target, property)
+				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+			},
+		})
+		const server = await startTestServer({ databaseUrl }, { store })
+		try {
+			const { call, bob, proposals, tally } = await votingWorkshop(server)
+			const [p1] = proposals as [string]
+			tamper = true
+			const refused = await call('/vote/ballot', bob.token, { allocation: { [p1]: 2 } })
+			tamper = false
+			expect(refused).toMatchObject({ status: 409, code: 'refused_by_storage' })
+			expect((await call('/vote/mine', bob.token)).body).toEqual({ allocation: {}, remaining: 3 })
+			expect((await tally()).voters).toBe(0)
+			expect(await sql(databaseUrl, 'SELECT count(*)::int AS n FROM workshop_ballots')).toEqual([{ n: 0 }])
+			// The writer mended, the same ballot is taken.
+			expect((await call('/vote/ballot', bob.token, { allocation: { [p1]: 2 } })).status).toBe(200)
+			expect((await tally()).voters).toBe(1)
+		} finally {
+			await server.dispose()
+			await storage.close()
+		}
+	})
+
 	test('a direct SQL insert or update that would count a voter twice or pass the budget is rejected by PostgreSQL', async () => {
 		const databaseUrl = await createTestDatabase()
 		const server = await startTestServer({ databaseUrl })

@@ -234,13 +234,14 @@ export function withRows(rest: ServerOnlyState, rows: ServerOnlyRows): Record<st
  * went are deleted, new or changed ones upserted (an upsert keeps a row's position, as assigning
  * an existing key keeps its place in a JavaScript object). Polls first: a poll that went takes
  * its ballots or answers with it (on delete cascade), and a new one must exist before its rows.
+ * Answers what the rows now hold.
  */
 export async function writeServerOnlyRows(
 	client: pg.ClientBase,
 	workshop: string,
 	wanted: ServerOnlyRows,
 	current: RowContents,
-): Promise<void> {
+): Promise<RowContents> {
 	const wantedText = contentsOf(wanted)
 	const changes = <R>(table: keyof ServerOnlyRows, rows: Map<string, R>) => {
 		const gone = [...current[table].keys()].filter((k) => !rows.has(k))
@@ -349,6 +350,7 @@ export async function writeServerOnlyRows(
 			],
 		)
 	}
+	return wantedText
 }
 
 /** Nothing stored yet. */

@@ -15,7 +15,6 @@ import {
 	restOf,
 	type RowContents,
 	rowsOf,
-	type ServerOnlyRows,
 	withRows,
 	writeServerOnlyRows,
 } from './pg-server-only.ts'
@@ -208,7 +207,10 @@ export class PgWorkshopStore implements WorkshopStore {
 			if (!serverOnly.success) {
 				return err({ code: 'corrupt' as const, message: `record ${id}: its ballot, answer or intent rows are damaged` })
 			}
-			this.remember(id, parsed.value.revision, contentsOf(rows))
+			// A save that committed after this read began may have remembered a newer revision.
+			if ((this.rowsAt.get(id)?.revision ?? -1) <= parsed.value.revision) {
+				this.remember(id, parsed.value.revision, contentsOf(rows))
+			}
 			return ok(foldUpdates(withServerOnly(parsed.value, serverOnly.output), read.logs))
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined)
@@ -221,7 +223,7 @@ export class PgWorkshopStore implements WorkshopStore {
 	async save(record: WorkshopRecord, expectedRevision: number | null) {
 		const wanted = rowsOf(record.serverOnly, record.control)
 		const rest = restOf(record.serverOnly)
-		let storedRows: ServerOnlyRows | null = null
+		let storedRows: RowContents | null = null
 		const revision = (expectedRevision ?? 0) + 1
 		const saved = this.transaction<Result<{ revision: number }, SaveConflict>>(async (client) => {
 			const values = [
@@ -260,17 +262,17 @@ export class PgWorkshopStore implements WorkshopStore {
 					: known?.revision === expectedRevision
 						? known.contents
 						: contentsOf(await readServerOnlyRows(client, record.id))
-			await writeServerOnlyRows(client, record.id, wanted, current)
+			const rowsNow = await writeServerOnlyRows(client, record.id, wanted, current)
 			await writeSnapshots(client, record.id, {
 				board: Buffer.from(record.board, 'base64'),
 				control: Buffer.from(record.control, 'base64'),
 			})
-			storedRows = wanted
+			storedRows = rowsNow
 			return { rolledBack: false, answer: ok({ revision }) }
 		})
 		try {
 			const answer = await saved
-			if (answer.ok && storedRows !== null) this.remember(record.id, revision, contentsOf(storedRows))
+			if (answer.ok && storedRows !== null) this.remember(record.id, revision, storedRows)
 			return answer
 		} catch (error) {
 			// The commit may or may not have happened: the next save reads the rows.
