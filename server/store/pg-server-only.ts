@@ -229,6 +229,13 @@ export function withRows(rest: ServerOnlyState, rows: ServerOnlyRows): Record<st
 	return { ...rest, intents, ballots, answers }
 }
 
+/** How one table is written: its key columns (after `workshop`) and every column's type and value. */
+interface TableWrite<R> {
+	table: string
+	keys: readonly string[]
+	columns: readonly (readonly [name: string, type: string, value: (row: R) => unknown])[]
+}
+
 /**
  * Brings a workshop's rows from `current` to `wanted`, inside the caller's transaction: rows that
  * went are deleted, new or changed ones upserted (an upsert keeps a row's position, as assigning
@@ -243,114 +250,84 @@ export async function writeServerOnlyRows(
 	current: RowContents,
 ): Promise<RowContents> {
 	const wantedText = contentsOf(wanted)
-	const changes = <R>(table: keyof ServerOnlyRows, rows: Map<string, R>) => {
-		const gone = [...current[table].keys()].filter((k) => !rows.has(k))
-		const written = [...rows].filter(([k]) => current[table].get(k) !== wantedText[table].get(k)).map(([, row]) => row)
-		return { gone, written }
-	}
-	const split = (keys: string[]) => {
-		const pairs = keys.map((k) => [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)] as const)
-		return [pairs.map(([poll]) => poll), pairs.map(([, voter]) => voter)]
-	}
-
-	const polls = changes('polls', wanted.polls)
-	if (polls.gone.length > 0) {
-		await client.query('DELETE FROM workshop_polls WHERE workshop = $1 AND poll = ANY($2::text[])', [
-			workshop,
-			polls.gone,
-		])
-	}
-	if (polls.written.length > 0) {
-		await client.query(
-			`INSERT INTO workshop_polls (workshop, poll, kind, budget, max_per_proposal)
-			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[])
-			 ON CONFLICT (workshop, poll) DO UPDATE SET kind = excluded.kind, budget = excluded.budget,
-			 max_per_proposal = excluded.max_per_proposal`,
-			[
-				workshop,
-				polls.written.map((row) => row.poll),
-				polls.written.map((row) => row.kind),
-				polls.written.map((row) => row.budget),
-				polls.written.map((row) => row.maxPerProposal),
-			],
-		)
-	}
-
-	const ballots = changes('ballots', wanted.ballots)
-	if (ballots.gone.length > 0) {
-		await client.query(
-			`DELETE FROM workshop_ballots WHERE workshop = $1
-			 AND (poll, voter) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-			[workshop, ...split(ballots.gone)],
-		)
-	}
-	if (ballots.written.length > 0) {
-		// The budget and maximum named here must be the poll's: the foreign key checks them.
-		const limits = (row: BallotRow) => wanted.polls.get(row.poll)
-		await client.query(
-			`INSERT INTO workshop_ballots (workshop, poll, voter, budget, max_per_proposal, allocation, proxy, cast_at)
-			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::json[], $7::boolean[], $8::text[])
-			 ON CONFLICT (workshop, poll, voter) DO UPDATE SET allocation = excluded.allocation, proxy = excluded.proxy,
-			 cast_at = excluded.cast_at`,
-			[
-				workshop,
-				ballots.written.map((row) => row.poll),
-				ballots.written.map((row) => row.voter),
-				ballots.written.map((row) => limits(row)?.budget ?? null),
-				ballots.written.map((row) => limits(row)?.maxPerProposal ?? null),
-				ballots.written.map((row) => row.allocation),
-				ballots.written.map((row) => row.proxy),
-				ballots.written.map((row) => row.at),
-			],
-		)
-	}
-
-	const answers = changes('answers', wanted.answers)
-	if (answers.gone.length > 0) {
-		await client.query(
-			`DELETE FROM workshop_answers WHERE workshop = $1
-			 AND (poll, voter) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-			[workshop, ...split(answers.gone)],
-		)
-	}
-	if (answers.written.length > 0) {
-		await client.query(
-			`INSERT INTO workshop_answers (workshop, poll, voter, answers)
-			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::json[])
-			 ON CONFLICT (workshop, poll, voter) DO UPDATE SET answers = excluded.answers`,
-			[
-				workshop,
-				answers.written.map((row) => row.poll),
-				answers.written.map((row) => row.voter),
-				answers.written.map((row) => row.answers),
-			],
-		)
-	}
-
-	const intents = changes('intents', wanted.intents)
-	if (intents.gone.length > 0) {
-		await client.query('DELETE FROM workshop_intents WHERE workshop = $1 AND scope = ANY($2::text[])', [
-			workshop,
-			intents.gone,
-		])
-	}
-	if (intents.written.length > 0) {
-		await client.query(
-			`INSERT INTO workshop_intents (workshop, scope, fingerprint, status, body, answered_at)
-			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::json[], $6::text[])
-			 ON CONFLICT (workshop, scope) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
-			 body = excluded.body, answered_at = excluded.answered_at`,
-			[
-				workshop,
-				intents.written.map((row) => row.scope),
-				intents.written.map((row) => row.fingerprint),
-				intents.written.map((row) => row.status),
-				intents.written.map((row) => row.body),
-				intents.written.map((row) => row.at),
-			],
-		)
-	}
+	// The budget and maximum a ballot names must be its poll's: the foreign key checks them.
+	const limits = (row: BallotRow) => wanted.polls.get(row.poll)
+	await writeTable(client, workshop, wanted.polls, current.polls, wantedText.polls, {
+		table: 'workshop_polls',
+		keys: ['poll'],
+		columns: [
+			['poll', 'text', (row) => row.poll],
+			['kind', 'text', (row) => row.kind],
+			['budget', 'integer', (row) => row.budget],
+			['max_per_proposal', 'integer', (row) => row.maxPerProposal],
+		],
+	})
+	await writeTable(client, workshop, wanted.ballots, current.ballots, wantedText.ballots, {
+		table: 'workshop_ballots',
+		keys: ['poll', 'voter'],
+		columns: [
+			['poll', 'text', (row) => row.poll],
+			['voter', 'text', (row) => row.voter],
+			['budget', 'integer', (row) => limits(row)?.budget ?? null],
+			['max_per_proposal', 'integer', (row) => limits(row)?.maxPerProposal ?? null],
+			['allocation', 'json', (row) => row.allocation],
+			['proxy', 'boolean', (row) => row.proxy],
+			['cast_at', 'text', (row) => row.at],
+		],
+	})
+	await writeTable(client, workshop, wanted.answers, current.answers, wantedText.answers, {
+		table: 'workshop_answers',
+		keys: ['poll', 'voter'],
+		columns: [
+			['poll', 'text', (row) => row.poll],
+			['voter', 'text', (row) => row.voter],
+			['answers', 'json', (row) => row.answers],
+		],
+	})
+	await writeTable(client, workshop, wanted.intents, current.intents, wantedText.intents, {
+		table: 'workshop_intents',
+		keys: ['scope'],
+		columns: [
+			['scope', 'text', (row) => row.scope],
+			['fingerprint', 'text', (row) => row.fingerprint],
+			['status', 'integer', (row) => row.status],
+			['body', 'json', (row) => row.body],
+			['answered_at', 'text', (row) => row.at],
+		],
+	})
 	return wantedText
+}
+
+/** One table's part of {@link writeServerOnlyRows}: one DELETE and one upsert at most. */
+async function writeTable<R>(
+	client: pg.ClientBase,
+	workshop: string,
+	rows: Map<string, R>,
+	current: Map<string, string>,
+	wantedText: Map<string, string>,
+	how: TableWrite<R>,
+): Promise<void> {
+	const gone = [...current.keys()].filter((k) => !rows.has(k))
+	if (gone.length > 0) {
+		// Keys are their columns joined by a space (ids and idempotency scopes have none).
+		const parts = gone.map((k) => k.split(' '))
+		const keys = how.keys.join(', ')
+		const arrays = how.keys.map((_, i) => `$${i + 2}::text[]`).join(', ')
+		await client.query(
+			`DELETE FROM ${how.table} WHERE workshop = $1 AND (${keys}) IN (SELECT * FROM unnest(${arrays}))`,
+			[workshop, ...how.keys.map((_, i) => parts.map((part) => part[i]))],
+		)
+	}
+	const written = [...rows].filter(([k]) => current.get(k) !== wantedText.get(k)).map(([, row]) => row)
+	if (written.length === 0) return
+	const names = how.columns.map(([name]) => name)
+	const arrays = how.columns.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ')
+	const updates = names.filter((name) => !how.keys.includes(name)).map((name) => `${name} = excluded.${name}`)
+	await client.query(
+		`INSERT INTO ${how.table} (workshop, ${names.join(', ')}) SELECT $1, * FROM unnest(${arrays})
+		 ON CONFLICT (workshop, ${how.keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+		[workshop, ...how.columns.map(([, , value]) => written.map(value))],
+	)
 }
 
 /** Nothing stored yet. */
