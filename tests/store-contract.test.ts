@@ -123,54 +123,42 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 			answers: { zvoter000001: { p1111111: { answer: 'agree' as const, why: 'parce que' } } },
 			intents: { 'zvoter000001:key-0000000b': intent(1), 'avoter000002:key-0000000a': intent(2) },
 		}
-		const first = createRecord({
-			id: 'abcdefghijkl',
-			linkGeneration: 0,
-			board: new Uint8Array([0, 0]),
-			control: new Uint8Array([0, 0]),
-			serverOnly,
-		})
-		expect(await store.save(first, null)).toEqual({ ok: true, value: { revision: 1 } })
-		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...first, revision: 1 } })
+		// Each state saved on the revision before and loaded back equal, checksum included.
+		const roundTrip = async (state: ServerOnlyState, revision: number) => {
+			const saved = createRecord({
+				id: 'abcdefghijkl',
+				linkGeneration: 0,
+				board: new Uint8Array([0, 0]),
+				control: new Uint8Array([0, 0]),
+				serverOnly: state,
+				revision,
+			})
+			expect(await store.save(saved, revision === 0 ? null : revision)).toEqual({
+				ok: true,
+				value: { revision: revision + 1 },
+			})
+			expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...saved, revision: revision + 1 } })
+		}
+		await roundTrip(serverOnly, 0)
 
 		// One withdraws, one changes their ballot, a third votes; an answer and an intent go.
 		const changed = structuredClone(serverOnly)
 		delete changed.ballots.avoter000002
 		changed.ballots.zvoter000001 = { allocation: { p1111111: 1 }, proxy: false, at }
-		changed.ballots.mvoter000003 = {
-			allocation: { p2222222: 2, p1111111: 1 },
-			proxy: false,
-			at,
-		}
+		changed.ballots.mvoter000003 = { allocation: { p2222222: 2, p1111111: 1 }, proxy: false, at }
 		changed.answers = {}
 		delete changed.intents['avoter000002:key-0000000a']
-		const second = createRecord({
-			id: 'abcdefghijkl',
-			linkGeneration: 0,
-			board: new Uint8Array([0, 0]),
-			control: new Uint8Array([0, 0]),
-			serverOnly: changed,
-			revision: 1,
-		})
-		expect(await store.save(second, 1)).toEqual({ ok: true, value: { revision: 2 } })
-		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...second, revision: 2 } })
+		await roundTrip(changed, 1)
 
 		// A new vote: new poll id and limits, the previous ballots gone.
-		const renewed = {
-			...changed,
-			votePoll: { id: 'vote0000bbbb', budget: 5, maxPerProposal: 5 },
-			ballots: { avoter000002: { allocation: { p1111111: 5 }, proxy: false, at } },
-		}
-		const third = createRecord({
-			id: 'abcdefghijkl',
-			linkGeneration: 0,
-			board: new Uint8Array([0, 0]),
-			control: new Uint8Array([0, 0]),
-			serverOnly: renewed,
-			revision: 2,
-		})
-		expect(await store.save(third, 2)).toEqual({ ok: true, value: { revision: 3 } })
-		expect(await store.load('abcdefghijkl')).toEqual({ ok: true, value: { ...third, revision: 3 } })
+		await roundTrip(
+			{
+				...changed,
+				votePoll: { id: 'vote0000bbbb', budget: 5, maxPerProposal: 5 },
+				ballots: { avoter000002: { allocation: { p1111111: 5 }, proxy: false, at } },
+			},
+			2,
+		)
 	})
 
 	test('a loaded record is a copy: changing it changes nothing stored', async () => {
