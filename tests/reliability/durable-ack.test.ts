@@ -57,4 +57,72 @@ describe.each(storesUnderTest)('[S14] on $name', (store) => {
 		await waitFor(() => reader.doc.getMap('records').size >= expected, 'every acknowledged note is back', 10_000)
 		expect(reader.doc.getMap('records').size).toBe(expected)
 	}, 60_000)
+
+	test('[P11][K11][V2] ballots acknowledged right before a kill -9 are all counted once after the restart, and their keys replay', async () => {
+		const location = await store.fresh()
+		const port = await freePort()
+		const env = {
+			PORT: String(port),
+			TABLEE_SECRET: TEST_SECRET,
+			PUBLIC_URL: 'http://tablee.test',
+			SAVE_DEBOUNCE_MS: '5000',
+			SAVE_MAX_WAIT_MS: '20000',
+			...location.env,
+		}
+		let running: ServerProcess = await spawnServer(env)
+		cleanups.push(() => running.stop())
+		const server = { api: apiAt(`http://127.0.0.1:${port}`) }
+		const workshop = await createWorkshop(server)
+		const call = async (pathname: string, token: string, body?: unknown, key?: string) => {
+			const response = await server.api(`/api/workshops/${workshop.id}${pathname}`, {
+				token,
+				body,
+				...(key ? { headers: { 'idempotency-key': key } } : {}),
+			})
+			return {
+				status: response.status,
+				replayed: response.headers.get('idempotent-replayed'),
+				body: await response.json(),
+			}
+		}
+		const facilitator = workshop.tokens.facilitator
+		const voters = []
+		for (const name of ['Anaïs', 'Bruno', 'Chloé', 'Djamel'])
+			voters.push(await joinWorkshop(server, workshop, name, 'etat'))
+		await call('/phase', facilitator, { index: 5 })
+		const proposal = (
+			(
+				await call('/contributions', voters[0]?.token ?? '', {
+					type: 'proposition',
+					zone: 'propositions',
+					column: 'financeurs',
+					text: 'Conventions de 3 ans',
+				})
+			).body as { contribution: { id: string } }
+		).contribution.id
+		await call('/vote/open', facilitator, { budget: 3, maxPerProposal: 2, banOwn: false, anonymous: true })
+		await call('/phase', facilitator, { index: 6 })
+		// Everyone votes at once; the server dies as soon as the last answer is in.
+		const cast = await Promise.all(
+			voters.map((voter, i) =>
+				call('/vote/ballot', voter.token, { allocation: { [proposal]: 1 + (i % 2) } }, `ballot-${i}-key`),
+			),
+		)
+		expect(cast.map((answer) => answer.status)).toEqual([200, 200, 200, 200])
+		await running.kill9()
+		running = await spawnServer(env)
+
+		const tally = async () => ((await call('/vote/tally', facilitator)).body as { voters: number }).voters
+		expect(await tally()).toBe(voters.length)
+		for (const [i, voter] of voters.entries()) {
+			const again = await call(
+				'/vote/ballot',
+				voter.token,
+				{ allocation: { [proposal]: 1 + (i % 2) } },
+				`ballot-${i}-key`,
+			)
+			expect(again).toEqual({ ...cast[i], replayed: 'true' })
+		}
+		expect(await tally()).toBe(voters.length)
+	}, 60_000)
 })
