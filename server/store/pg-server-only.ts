@@ -145,62 +145,43 @@ export function contentsOf(rows: ServerOnlyRows): RowContents {
 	}
 }
 
-/** A workshop's rows as stored, in the order they were first written. */
+/**
+ * A workshop's rows as stored, in the order they were first written: one round trip, each table
+ * as a JSON array of rows (`json` columns as their text, so they come back as written).
+ */
 export async function readServerOnlyRows(client: pg.ClientBase, workshop: string): Promise<ServerOnlyRows> {
-	// One after the other: a client runs one query at a time.
-	const polls = await client.query<{
-		poll: string
-		kind: 'vote' | 'consensus'
-		budget: number | null
-		max_per_proposal: number | null
-	}>('SELECT poll, kind, budget, max_per_proposal FROM workshop_polls WHERE workshop = $1 ORDER BY kind', [workshop])
-	const ballots = await client.query<{
-		poll: string
-		voter: string
-		allocation: string
-		proxy: boolean
-		cast_at: string
+	const { rows } = await client.query<{
+		polls: [string, 'vote' | 'consensus', number | null, number | null][]
+		ballots: [string, string, string, boolean, string][]
+		answers: [string, string, string][]
+		intents: [string, string, number, string, string][]
 	}>(
-		`SELECT poll, voter, allocation::text AS allocation, proxy, cast_at FROM workshop_ballots
-		 WHERE workshop = $1 ORDER BY position`,
+		`SELECT
+			(SELECT coalesce(json_agg(json_build_array(poll, kind, budget, max_per_proposal)), '[]')
+			 FROM workshop_polls WHERE workshop = $1) AS polls,
+			(SELECT coalesce(json_agg(json_build_array(poll, voter, allocation::text, proxy, cast_at) ORDER BY position), '[]')
+			 FROM workshop_ballots WHERE workshop = $1) AS ballots,
+			(SELECT coalesce(json_agg(json_build_array(poll, voter, answers::text) ORDER BY position), '[]')
+			 FROM workshop_answers WHERE workshop = $1) AS answers,
+			(SELECT coalesce(json_agg(json_build_array(scope, fingerprint, status, body::text, answered_at) ORDER BY position), '[]')
+			 FROM workshop_intents WHERE workshop = $1) AS intents`,
 		[workshop],
 	)
-	const answers = await client.query<{ poll: string; voter: string; answers: string }>(
-		'SELECT poll, voter, answers::text AS answers FROM workshop_answers WHERE workshop = $1 ORDER BY position',
-		[workshop],
-	)
-	const intents = await client.query<{
-		scope: string
-		fingerprint: string
-		status: number
-		body: string
-		answered_at: string
-	}>(
-		`SELECT scope, fingerprint, status, body::text AS body, answered_at FROM workshop_intents
-		 WHERE workshop = $1 ORDER BY position`,
-		[workshop],
-	)
+	const row = rows[0]
+	if (!row) throw new Error('the server-only rows query answered nothing')
 	return {
 		polls: new Map(
-			polls.rows.map((row) => [
-				row.poll,
-				{ poll: row.poll, kind: row.kind, budget: row.budget, maxPerProposal: row.max_per_proposal },
-			]),
+			row.polls.map(([poll, kind, budget, maxPerProposal]) => [poll, { poll, kind, budget, maxPerProposal }]),
 		),
 		ballots: new Map(
-			ballots.rows.map((row) => [
-				key(row.poll, row.voter),
-				{ poll: row.poll, voter: row.voter, allocation: row.allocation, proxy: row.proxy, at: row.cast_at },
+			row.ballots.map(([poll, voter, allocation, proxy, at]) => [
+				key(poll, voter),
+				{ poll, voter, allocation, proxy, at },
 			]),
 		),
-		answers: new Map(
-			answers.rows.map((row) => [key(row.poll, row.voter), { poll: row.poll, voter: row.voter, answers: row.answers }]),
-		),
+		answers: new Map(row.answers.map(([poll, voter, answers]) => [key(poll, voter), { poll, voter, answers }])),
 		intents: new Map(
-			intents.rows.map((row) => [
-				row.scope,
-				{ scope: row.scope, fingerprint: row.fingerprint, status: row.status, body: row.body, at: row.answered_at },
-			]),
+			row.intents.map(([scope, fingerprint, status, body, at]) => [scope, { scope, fingerprint, status, body, at }]),
 		),
 	}
 }
