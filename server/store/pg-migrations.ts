@@ -157,7 +157,9 @@ export const migrations: readonly MigrationStep[] = [
 			);
 		`,
 		// Moves what server_only held into the tables. A row whose checksum does not match is left
-		// as it was: it loads as corrupt, as it did before.
+		// as it was: it loads as corrupt, as it did before. Hazard: this uses the adapter's row
+		// code (pg-server-only.ts) as it is at step 3; a later step that changes these tables must
+		// give this one a frozen copy of what it calls.
 		data: async (client) => {
 			const { rows } = await client.query<{ id: string; server_only: string; checksum: string }>(
 				'SELECT id, server_only::text AS server_only, checksum FROM workshops ORDER BY id FOR UPDATE',
