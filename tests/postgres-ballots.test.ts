@@ -191,7 +191,7 @@ describe('[S13] ballots and answers in tables PostgreSQL protects', () => {
 		}
 	})
 
-	test('a direct SQL insert or update that would count a voter twice or pass the budget is rejected by PostgreSQL', async () => {
+	test('[D1][D3] a direct SQL insert or update that would count a voter twice or pass the budget is rejected by PostgreSQL; anonymising and deleting leave no ballot row', async () => {
 		const databaseUrl = await createTestDatabase()
 		const server = await startTestServer({ databaseUrl })
 		try {
@@ -248,6 +248,20 @@ describe('[S13] ballots and answers in tables PostgreSQL protects', () => {
 			).toBe('23503')
 			// The legitimate row is untouched.
 			expect(await sql(databaseUrl, 'SELECT count(*)::int AS n FROM workshop_ballots')).toEqual([{ n: 1 }])
+			// [D1] Anonymised, the workshop keeps no ballot; deleted, none of its rows remain.
+			expect((await call('/anonymise', workshop.tokens.facilitator, {})).status).toBe(200)
+			expect(await sql(databaseUrl, 'SELECT count(*)::int AS n FROM workshop_ballots')).toEqual([{ n: 0 }])
+			const deleted = await server.api(`/api/workshops/${workshop.id}`, {
+				method: 'DELETE',
+				token: workshop.tokens.facilitator,
+			})
+			expect(deleted.status).toBe(200)
+			const left = await sql(
+				databaseUrl,
+				`SELECT (SELECT count(*) FROM workshop_polls) + (SELECT count(*) FROM workshop_ballots)
+				 + (SELECT count(*) FROM workshop_answers) + (SELECT count(*) FROM workshop_intents) AS n`,
+			)
+			expect(left).toEqual([{ n: '0' }])
 		} finally {
 			await server.dispose()
 		}
