@@ -21,6 +21,8 @@ const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => (
 // The privacy notice (SPEC D6): its text loads with it, not with every page.
 const PrivacyPage = lazy(() => import('./privacy/privacy-page.tsx').then((module) => ({ default: module.PrivacyPage })))
 const LightPage = lazy(() => import('./pages/light-page.tsx').then((module) => ({ default: module.LightPage })))
+// What became of one's contributions (SPEC M): as light as the light view, opened from a phone.
+const TrailPage = lazy(() => import('./trail/trail-page.tsx').then((module) => ({ default: module.TrailPage })))
 
 export function App() {
 	const route = createMemo(() => matchRoute(pathname()))
@@ -32,6 +34,9 @@ export function App() {
 			</Match>
 			<Match when={route().page === 'light' && route()} keyed>
 				{(current) => current.page === 'light' && <LightPage workshopId={current.workshopId} />}
+			</Match>
+			<Match when={route().page === 'trail' && route()} keyed>
+				{(current) => current.page === 'trail' && <TrailPage workshopId={current.workshopId} />}
 			</Match>
 			<Match when={route()} keyed>
 				{(current) => (

@@ -163,10 +163,7 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
 	app.route('/api/workshops', exportRoutes({ registry, secret, publicUrl: config.publicUrl }))
-	app.route(
-		'/api/workshops',
-		trailRoutes({ registry, secret, syntheses: synthesisIndex, publicUrl: config.publicUrl }),
-	)
+	app.route('/api/workshops', trailRoutes({ registry, secret, syntheses: synthesisIndex, publicUrl: config.publicUrl }))
 	app.route(
 		'/api/workshops',
 		privacyRoutes({

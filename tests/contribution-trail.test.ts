@@ -31,9 +31,11 @@ describe('what became of my contributions', () => {
 		return json
 	}
 	const write = async (token: string, text: string, column = 'financeurs') =>
-		((await call('/contributions', token, { type: 'proposition', zone: 'propositions', column, text })) as {
-			contribution: { id: string }
-		}).contribution.id
+		(
+			(await call('/contributions', token, { type: 'proposition', zone: 'propositions', column, text })) as {
+				contribution: { id: string }
+			}
+		).contribution.id
 	const trailOf = (participantId: string, token: string) =>
 		server.api(`/api/workshops/${workshop.id}/participants/${participantId}/trail`, { token })
 	const trail = async (who: string): Promise<Trail> => {
@@ -105,9 +107,7 @@ describe('what became of my contributions', () => {
 		expect(merged?.mergedInto[0]?.author).toBeNull()
 		// Désiré's page shows the note that absorbed Aurélie's, grouped; none of Aurélie's.
 		const theirs = await trail('Désiré')
-		expect(theirs.contributions.map((fate) => [fate.contribution.id, fate.fate])).toEqual([
-			[ids.target, 'grouped'],
-		])
+		expect(theirs.contributions.map((fate) => [fate.contribution.id, fate.fate])).toEqual([[ids.target, 'grouped']])
 	})
 
 	test('[M2] the recommendation’s support and consensus are those of the documents, with the same anonymity rule', async () => {
@@ -132,9 +132,20 @@ describe('what became of my contributions', () => {
 			server.api(`/api/workshops/${other.id}${path}`, { token, body })
 		await run('/phase', other.tokens.facilitator, { index: 5 })
 		const made = (await (
-			await run('/contributions', alice.token, { type: 'proposition', zone: 'propositions', column: 'financeurs', text: 'Une idée' })
+			await run('/contributions', alice.token, {
+				type: 'proposition',
+				zone: 'propositions',
+				column: 'financeurs',
+				text: 'Une idée',
+			})
 		).json()) as { contribution: { id: string } }
-		await run('/vote/open', other.tokens.facilitator, { budget: 3, maxPerProposal: 2, banOwn: false, anonymous: true, minutes: 10 })
+		await run('/vote/open', other.tokens.facilitator, {
+			budget: 3,
+			maxPerProposal: 2,
+			banOwn: false,
+			anonymous: true,
+			minutes: 10,
+		})
 		await run('/phase', other.tokens.facilitator, { index: 6 })
 		expect((await run('/vote/ballot', alice.token, { allocation: { [made.contribution.id]: 2 } })).status).toBe(200)
 		const before = (await (
@@ -291,9 +302,9 @@ describe('what became of my contributions', () => {
 			'Inviter la Région',
 			'Revoir la date du prochain atelier',
 		])
-		expect((await server.api(`/api/workshops/${workshop.id}/paper-trail`, { token: people.Bastien?.token })).status).toBe(
-			403,
-		)
+		expect(
+			(await server.api(`/api/workshops/${workshop.id}/paper-trail`, { token: people.Bastien?.token })).status,
+		).toBe(403)
 	})
 
 	test('[M1] a draft of private writing is on its author’s page only, as not revealed yet', async () => {

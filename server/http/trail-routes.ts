@@ -16,8 +16,7 @@ export interface TrailRoutesOptions {
 	publicUrl: string
 }
 
-const notYours = () =>
-	new ApiError(403, 'not_your_trail', 'only its owner can see what became of these contributions')
+const notYours = () => new ApiError(403, 'not_your_trail', 'only its owner can see what became of these contributions')
 
 /**
  * What became of one's contributions (SPEC M1–M6, docs/api.md §What became of my contributions):

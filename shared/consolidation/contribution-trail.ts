@@ -173,12 +173,10 @@ export function contributionTrail(input: {
 		const standing = current
 		const linkedTo =
 			standing.type === 'engagement'
-				? model.recommendations.find((item) =>
-						item.commitments.some((commitment) => commitment.id === standing.id),
-					)?.recommendation.id
+				? model.recommendations.find((item) => item.commitments.some((commitment) => commitment.id === standing.id))
+						?.recommendation.id
 				: undefined
-		const recommendationId =
-			standing.type === 'recommandation' ? standing.id : (standing.groupedIn ?? linkedTo ?? null)
+		const recommendationId = standing.type === 'recommandation' ? standing.id : (standing.groupedIn ?? linkedTo ?? null)
 		const recommendation = recommendationId ? recommendationFate(recommendationId) : null
 		const ranked = standing.type === 'proposition' ? proposals.get(standing.id) : undefined
 		const fate: FateKind =
