@@ -409,6 +409,13 @@ export const en: Record<MessageKey, string> = {
 	'trail.fate.recommendation': 'Recommendation',
 	'trail.fate.linked': 'Commitment linked to a recommendation',
 	'trail.fate.draft': 'Written in private, not revealed yet',
+	'trail.fate.mergedGrouped': 'Merged with a similar contribution, then grouped into a recommendation',
+	'trail.intro':
+		'Each of your contributions, with what the facilitators made of it: kept as it is, merged with a similar one or grouped into a recommendation — and how far that recommendation went.',
+	'trail.introPaper':
+		'Each contribution written on paper, with what the facilitators made of it: kept as it is, merged with a similar one or grouped into a recommendation — and how far that recommendation went.',
+	'trail.printed':
+		'Tablée — sheet made on {date}. Results follow the documents’ anonymity rules: no figure is about fewer than 3 people.',
 	'trail.mergedInto': 'Merged into {note}',
 	'trail.groupedInto': 'Recommendation {title}',
 	'trail.recommendation': 'Recommendation',
@@ -418,7 +425,7 @@ export const en: Record<MessageKey, string> = {
 	'trail.side.associations': 'Associations: {supporters} of {voters}',
 	'trail.side.funders': 'Funders: {supporters} of {voters}',
 	'trail.answers': 'agree: {agree}, don’t know: {unsure}, disagree: {disagree}',
-	'trail.notPublished': 'The vote’s results have not been shown yet.',
+	'trail.notPublished': 'No vote result has been shown for it.',
 	'trail.national': 'National synthesis — {synthesis}',
 	'trail.retainedIn': 'Retained in {count} of {of} {of|territory|territories}',
 	'trail.meanShare': 'supported on average by {share} of voters',

@@ -415,6 +415,13 @@ export const fr = {
 	'trail.fate.recommendation': 'Recommandation',
 	'trail.fate.linked': 'Engagement rattaché à une recommandation',
 	'trail.fate.draft': 'Écrite en privé, pas encore dévoilée',
+	'trail.fate.mergedGrouped': 'Fusionnée avec une contribution semblable, puis regroupée dans une recommandation',
+	'trail.intro':
+		'Chacune de vos contributions, avec ce que l’animation en a fait : gardée telle quelle, fusionnée avec une contribution semblable ou regroupée dans une recommandation — et jusqu’où cette recommandation est allée.',
+	'trail.introPaper':
+		'Chaque contribution écrite sur papier, avec ce que l’animation en a fait : gardée telle quelle, fusionnée avec une contribution semblable ou regroupée dans une recommandation — et jusqu’où cette recommandation est allée.',
+	'trail.printed':
+		'Tablée — fiche établie le {date}. Les résultats suivent les règles d’anonymat des documents : aucun chiffre ne porte sur moins de 3 personnes.',
 	'trail.mergedInto': 'Fusionnée dans {note}',
 	'trail.groupedInto': 'Recommandation {title}',
 	'trail.recommendation': 'Recommandation',
@@ -425,7 +432,7 @@ export const fr = {
 	'trail.side.associations': 'Associations : {supporters} sur {voters}',
 	'trail.side.funders': 'Financeurs : {supporters} sur {voters}',
 	'trail.answers': 'd’accord : {agree}, ne sait pas : {unsure}, pas d’accord : {disagree}',
-	'trail.notPublished': 'Les résultats du vote n’ont pas encore été montrés.',
+	'trail.notPublished': 'Aucun résultat de vote n’a été montré pour elle.',
 	'trail.national': 'Remontée nationale — {synthesis}',
 	'trail.retainedIn': 'Retenue dans {count} {of|territoire|territoires} sur {of}',
 	'trail.meanShare': 'soutenue en moyenne par {share} des votant·es',

@@ -152,7 +152,10 @@ function TrailSheet(props: { shown: Shown }) {
 		return [
 			{ count: by(['kept']), key: 'trail.count.kept' as const },
 			{ count: by(['merged']), key: 'trail.count.merged' as const },
-			{ count: by(['grouped', 'recommendation', 'linked']), key: 'trail.count.grouped' as const },
+			{
+				count: view().contributions.filter((fate) => fate.recommendation !== null).length,
+				key: 'trail.count.grouped' as const,
+			},
 			{ count: by(['draft']), key: 'trail.count.draft' as const },
 		].filter((item) => item.count > 0)
 	}
@@ -160,6 +163,7 @@ function TrailSheet(props: { shown: Shown }) {
 		<article class="trail-sheet" aria-labelledby="trail-title">
 			<h1 id="trail-title">{heading()}</h1>
 			<p class="trail-workshop">{[view().workshop.title, ...place()].join(' · ')}</p>
+			<p class="trail-intro">{props.shown.kind === 'own' ? t('trail.intro') : t('trail.introPaper')}</p>
 			<Show when={props.shown.kind === 'table' && (props.shown.view as PaperTrailView)}>
 				{(table) => (
 					<p class="help">
@@ -185,6 +189,15 @@ function TrailSheet(props: { shown: Shown }) {
 					<For each={view().contributions}>{(fate) => <FateItem fate={fate} />}</For>
 				</ol>
 			</Show>
+			<p class="trail-printed">
+				{t('trail.printed', {
+					date: new Date().toLocaleDateString(language() === 'fr' ? 'fr-FR' : 'en-GB', {
+						day: 'numeric',
+						month: 'long',
+						year: 'numeric',
+					}),
+				})}
+			</p>
 		</article>
 	)
 }
@@ -206,19 +219,25 @@ function FateItem(props: { fate: ContributionFate }) {
 			contribution().column && label(contribution().column?.label ?? { fr: '', en: '' }),
 		]
 			.filter(Boolean)
-			.join(' · ')
+			.join(', ')
 	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
 		<li class="trail-item" data-fate={props.fate.fate}>
 			<p class="trail-place">
-				{t(`contribution.type.${contribution().type}` as MessageKey)} · {where()}
+				{t(`contribution.type.${contribution().type}` as MessageKey)} — {where()}
 			</p>
 			<h2 class="trail-text">{quote(contribution().title ?? contribution().text)}</h2>
 			<Show when={contribution().title}>
 				<p class="trail-detail">{contribution().text}</p>
 			</Show>
 			<p class={`fate fate-${props.fate.fate}`}>
-				<strong>{t(fateKeys[props.fate.fate])}</strong>
+				<strong>
+					{t(
+						props.fate.fate === 'merged' && props.fate.recommendation
+							? 'trail.fate.mergedGrouped'
+							: fateKeys[props.fate.fate],
+					)}
+				</strong>
 			</p>
 			<Show when={props.fate.mergedInto.length > 0}>
 				<ul class="trail-merges">

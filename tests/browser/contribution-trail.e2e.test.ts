@@ -30,6 +30,8 @@ let browser: Browser
 let server: TestServer
 let base: string
 let workshop: CreatedWorkshop
+/** Bastien's note, which absorbs Aurélie's and is grouped into the recommendation. */
+let bobNote = ''
 const watch = new Watch()
 
 beforeAll(async () => {
@@ -57,7 +59,7 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 	const alice = await joinWorkshop(server, workshop, 'Aurélie', 'assos-benevoles')
 	const bob = await joinWorkshop(server, workshop, 'Bastien', 'etat')
 	await call('/phase', facilitator, { index: 5 })
-	const bobNote = (
+	bobNote = (
 		(await call('/contributions', bob.token, {
 			type: 'proposition',
 			zone: 'propositions',
@@ -84,6 +86,7 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 	await expect.poll(() => phone.locator('.trail-item').count()).toBe(2)
 	expect(await item('Un fonds de trésorerie mutualisé').locator('.fate').textContent()).toBe('Gardée telle quelle')
 	expect(await item('Des financements sur trois ans').locator('.fate').textContent()).toBe('Gardée telle quelle')
+	await screenshot(phone, 'trail-360-fr-before')
 
 	// M6: the facilitator merges her second note into Bastien's: her open page follows.
 	const mine = (await call('/contributions/mine', alice.token)) as { ids: string[] }
@@ -98,6 +101,33 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 	expect(await item('Des financements sur trois ans').locator('.trail-merges').textContent()).toContain(
 		'Fusionnée dans « Des conventions pluriannuelles pour toutes les associations »',
 	)
+	// The vote and the consensus check, revealed: the page shows the results as the documents do.
+	const voters = [
+		alice,
+		bob,
+		await joinWorkshop(server, workshop, 'Capucine', 'assos-salaries'),
+		await joinWorkshop(server, workshop, 'Hugo', 'tetes-de-reseau'),
+		await joinWorkshop(server, workshop, 'Désiré', 'etat'),
+		await joinWorkshop(server, workshop, 'Inès', 'collectivites'),
+	]
+	const first = await byText('Un fonds de trésorerie mutualisé')
+	await call('/vote/open', facilitator, { budget: 3, maxPerProposal: 2, banOwn: false, anonymous: true, minutes: 10 })
+	await call('/phase', facilitator, { index: 6 })
+	for (const [index, voter] of voters.entries()) {
+		await call('/vote/ballot', voter.token, { allocation: index < 5 ? { [bobNote]: 2, [first]: 1 } : { [first]: 2 } })
+	}
+	await call('/vote/close', facilitator, {})
+	await call('/vote/reveal', facilitator, {})
+	await item('Un fonds de trésorerie mutualisé').getByText('Au vote : 2e sur 2 propositions.').waitFor()
+	await call('/consensus/open', facilitator, { proposals: [bobNote], minutes: 10 })
+	await call('/phase', facilitator, { index: 7 })
+	for (const [index, voter] of voters.entries()) {
+		await call('/consensus/answer', voter.token, {
+			answers: { [bobNote]: { answer: index === 3 ? 'unsure' : 'agree', why: null } },
+		})
+	}
+	await call('/consensus/close', facilitator, {})
+	await call('/consensus/reveal', facilitator, {})
 	// … and groups that note into a recommendation.
 	await call('/phase', facilitator, { index: 8 })
 	const recommendation = (
@@ -113,6 +143,10 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 		.getByRole('heading', { name: 'Recommandation « Sécuriser les financements dans la durée »' })
 		.waitFor()
 	expect(await item('Un fonds de trésorerie mutualisé').locator('.fate').textContent()).toBe('Gardée telle quelle')
+	const grouped = item('Des financements sur trois ans').locator('.trail-recommendation')
+	expect(await grouped.textContent()).toContain('Soutenue par 5 personnes sur 6 votant·es (10 points).')
+	expect(await grouped.textContent()).toContain('Associations : 3 sur 3 · Financeurs : 2 sur 3')
+	expect(await grouped.textContent()).toContain('Consensuel — d’accord : 5, ne sait pas : 1, pas d’accord : 0')
 
 	// A national synthesis of this server retains the recommendation, with another territory.
 	const exported = (await call('/export?format=json', facilitator)) as unknown as ConsolidationModel
@@ -128,7 +162,7 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 		},
 	})
 	const synthesis = (await created.json()) as { id: string; editKey: string }
-	const grouped = await server.api(`/api/syntheses/${synthesis.id}/groups`, {
+	const confirmed = await server.api(`/api/syntheses/${synthesis.id}/groups`, {
 		method: 'PUT',
 		headers: { 'x-synthesis-key': synthesis.editKey },
 		body: {
@@ -144,7 +178,7 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 			],
 		},
 	})
-	expect(grouped.status).toBe(200)
+	expect(confirmed.status).toBe(200)
 	await phone.reload()
 	const national = item('Des financements sur trois ans').locator('.trail-national')
 	await national.waitFor()
@@ -196,19 +230,23 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	}
 	await call('/participants/paper', facilitator, { name: 'Gaspard', college: 'assos-salaries' })
 	await call('/phase', facilitator, { index: 5 })
+	const written: string[] = []
 	for (const text of [
 		'Un interlocuteur unique à la CAF pour les petites associations du territoire',
-		'Verser les subventions avant le début de l’action, pas six mois après',
+		'Des conventions de trois ans, signées avant l’été',
 		'Former les bénévoles trésoriers aux demandes de financement',
 	]) {
-		await call('/contributions', facilitator, {
+		const made = await call('/contributions', facilitator, {
 			type: 'proposition',
 			zone: 'propositions',
 			column: 'financeurs',
 			text,
 			onBehalfOf: edwige.participantId,
 		})
+		written.push((made.contribution as { id: string }).id)
 	}
+	// One of them joins Bastien's note, grouped into the recommendation the synthesis retained.
+	await call(`/contributions/${bobNote}/merge`, facilitator, { sources: [written[1]] })
 	const page = await watch.observe(await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage()
 	// The console lists the sheets; each opens in a page of its own.
 	await page.goto(workshop.links.facilitator)
@@ -219,6 +257,7 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	await page.goto(`${base}${await sheets.getByRole('link', { name: 'Fiche de Edwige' }).getAttribute('href')}`)
 	await page.getByRole('heading', { name: 'Ce que sont devenues les contributions de Edwige' }).waitFor()
 	await expect.poll(() => page.locator('.trail-item').count()).toBe(3)
+	await page.locator('.trail-national').waitFor()
 	expect(await seriousViolations(page)).toEqual([])
 	await screenshot(page, 'trail-paper-1366-fr')
 	await mkdir(artifactsDir, { recursive: true })
