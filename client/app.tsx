@@ -5,6 +5,9 @@ import { language, t } from './i18n/i18n.ts'
 import { JoinPage } from './pages/join-page.tsx'
 import { NotFoundPage } from './pages/not-found-page.tsx'
 import { matchRoute, navigate, pathname } from './router.ts'
+// The personal session of the participant's pages (board, light view, what became of my
+// contributions) is opened in the shell: those pages share it without a chunk of its own.
+import { SessionGate } from './session/session-gate.tsx'
 
 // The facilitator's pages load when opened: a participant's phone never downloads them.
 const LobbyPage = lazy(() => import('./pages/lobby-page.tsx').then((module) => ({ default: module.LobbyPage })))
@@ -36,7 +39,13 @@ export function App() {
 				{(current) => current.page === 'light' && <LightPage workshopId={current.workshopId} />}
 			</Match>
 			<Match when={route().page === 'trail' && route()} keyed>
-				{(current) => current.page === 'trail' && <TrailPage workshopId={current.workshopId} />}
+				{(current) =>
+					current.page === 'trail' && (
+						<SessionGate workshopId={current.workshopId}>
+							{(session, workshop) => <TrailPage session={session} workshop={workshop} />}
+						</SessionGate>
+					)
+				}
 			</Match>
 			<Match when={route()} keyed>
 				{(current) => (

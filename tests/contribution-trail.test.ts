@@ -307,6 +307,33 @@ describe('what became of my contributions', () => {
 		).toBe(403)
 	})
 
+	test('[M6] pages asking again get 304 while nothing changed, and the new trail once something did', async () => {
+		const aurelie = people.Aurélie?.participantId ?? ''
+		const token = people.Aurélie?.token ?? ''
+		const first = await trailOf(aurelie, token)
+		const etag = first.headers.get('etag') ?? ''
+		expect(etag).toMatch(/^"[\w-]+"$/)
+		expect(first.headers.get('cache-control')).toBe('private, no-cache')
+		const again = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token,
+			headers: { 'if-none-match': etag },
+		})
+		expect(again.status).toBe(304)
+		// The facilitator unmerges Aurélie's note: the next answer is new.
+		await call(`/contributions/${ids.merged}/unmerge`, facilitator, {})
+		const changed = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token,
+			headers: { 'if-none-match': etag },
+		})
+		expect(changed.status).toBe(200)
+		const fresh = (await changed.json()) as Trail
+		expect(fresh.contributions.find((fate) => fate.contribution.id === ids.merged)?.fate).toBe('kept')
+		await call(`/contributions/${ids.target}/merge`, facilitator, { sources: [ids.merged] })
+		expect((await trail('Aurélie')).contributions.find((fate) => fate.contribution.id === ids.merged)?.fate).toBe(
+			'merged',
+		)
+	})
+
 	test('[M1] a draft of private writing is on its author’s page only, as not revealed yet', async () => {
 		await call('/phase', facilitator, { index: 2 })
 		const draft = (await call('/contributions', people.Capucine?.token ?? '', {

@@ -73,18 +73,6 @@ export function ContributionForm(props: ContributionFormProps) {
 
 	return (
 		<form class="contribution-form stack" onSubmit={submit}>
-			<Show when={(props.paperPeople?.length ?? 0) > 0}>
-				<label>
-					{t('trail.writeFor')}
-					<select
-						value={draft().onBehalfOf ?? ''}
-						onChange={(event) => update({ onBehalfOf: event.currentTarget.value || null })}
-					>
-						<option value="">{t('trail.writeForNobody')}</option>
-						<For each={props.paperPeople}>{(person) => <option value={person.id}>{person.name}</option>}</For>
-					</select>
-				</label>
-			</Show>
 			<Show when={props.allowPlaceChange}>
 				<label>
 					{t('contribution.field.zone')}
@@ -208,6 +196,20 @@ export function ContributionForm(props: ContributionFormProps) {
 						)}
 					</For>
 				</details>
+			</Show>
+			<Show when={(props.paperPeople?.length ?? 0) > 0}>
+				<label>
+					{t('trail.writeFor')}
+					<select
+						value={draft().onBehalfOf ?? ''}
+						onChange={(event) => update({ onBehalfOf: event.currentTarget.value || null })}
+					>
+						<option value="">{t('trail.writeForNobody')}</option>
+						<For each={props.paperPeople}>
+							{(person) => <option value={person.id}>{t('trail.writeForPaper', { name: person.name })}</option>}
+						</For>
+					</select>
+				</label>
 			</Show>
 			<Show when={error()}>
 				<p class="error" role="alert">

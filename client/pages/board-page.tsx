@@ -42,6 +42,7 @@ import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
 import { EraseName } from '../privacy/erase-name.tsx'
+import { tt } from '../trail/trail-messages.ts'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -290,7 +291,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 						zone,
 						url: `${location.origin}/suivi/${props.workshop.id}`,
 						title: t('trail.closingTitle'),
-						help: t('trail.closingHelp'),
+						help: tt('closingHelp'),
 					}
 				: null,
 		)
@@ -611,7 +612,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
 						<h3>{t('trail.link')}</h3>
-						<p class="help">{t('trail.linkHelp')}</p>
+						<p class="help">{tt('linkHelp')}</p>
 						<p>
 							<TrailLink workshopId={props.workshop.id} class="button" />
 						</p>

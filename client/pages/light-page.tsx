@@ -197,7 +197,6 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				<Show when={phase()?.kind === 'closing' && session.role !== 'observer'}>
 					<section class="trail-callout" aria-labelledby="trail-callout">
 						<h2 id="trail-callout">{t('trail.closingTitle')}</h2>
-						<p class="help">{t('trail.linkHelp')}</p>
 						<TrailLink workshopId={workshop.id} class="button primary" />
 					</section>
 				</Show>

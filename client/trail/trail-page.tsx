@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createSignal, For, onCleanup, Show } from 'solid-js'
 import type {
 	ContributionFate,
 	NationalFate,
@@ -6,7 +6,6 @@ import type {
 } from '../../shared/consolidation/contribution-trail.ts'
 import type { Support } from '../../shared/consolidation/model.ts'
 import { ApiFailure, api, type PaperTrailView, type TrailView, type WorkshopView } from '../api.ts'
-import { ConnectionIndicator } from '../components/connection-indicator.tsx'
 import { CopyField } from '../components/copy-field.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
 import { QrCode } from '../components/qr-code.tsx'
@@ -14,63 +13,67 @@ import { SiteFooter } from '../components/site-footer.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
-import { reactiveCells } from '../reactive-cells.ts'
 import { navigate } from '../router.ts'
-import { SessionGate } from '../session/session-gate.tsx'
 import type { WorkshopSession } from '../session/sessions.ts'
-import { ControlSync } from '../sync/control-sync.ts'
+import { type TrailMessageKey, tt } from './trail-messages.ts'
+
+/** How often the page asks again while it is shown (M6). */
+const REFRESH_MS = 4000
+
+type Shown = { kind: 'own' | 'paper'; view: TrailView } | { kind: 'table'; view: PaperTrailView }
 
 /**
  * `/suivi/<id>`: what became of one's contributions (SPEC M1–M6) — each with its fate, the
  * recommendation it fed with that recommendation's support and consensus, and the national
  * recommendation a synthesis of this server made of it. Built by the server for its owner alone;
- * refreshed whenever the control document changes (a merge, a grouping, results revealed). The
+ * asked again every few seconds while shown (a merge, a grouping, a reveal, a synthesis). The
  * facilitator opens it with `?papier=<participant id>` (or `?papier=table`) to print the sheet of
- * people taking part on paper. Solid and Yjs only, like the light view: no canvas code.
+ * people taking part on paper. Solid only, lighter than the light view: no Yjs, no canvas code.
+ * The app's shell opens the personal session (`SessionGate`) before this chunk loads.
  */
-export function TrailPage(props: { workshopId: string }) {
-	return (
-		<SessionGate workshopId={props.workshopId}>
-			{(session, workshop) => <TrailView session={session} workshop={workshop} />}
-		</SessionGate>
-	)
-}
-
-type Shown = { kind: 'own' | 'paper'; view: TrailView } | { kind: 'table'; view: PaperTrailView }
-
-function TrailView(props: { session: WorkshopSession; workshop: WorkshopView }) {
+export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopView }) {
 	const { session, workshop } = props
 	const paper = new URLSearchParams(location.search).get('papier')
-	const control = new ControlSync(workshop.id, session.token, reactiveCells)
-	onCleanup(() => control.destroy())
 	const load = async (): Promise<Shown> => {
 		if (paper === 'table') return { kind: 'table', view: await api.paperTrail(workshop.id, session.token) }
 		if (paper) return { kind: 'paper', view: await api.trail(workshop.id, session.token, paper) }
 		return { kind: 'own', view: await api.trail(workshop.id, session.token, session.participantId) }
 	}
-	const [trail, { refetch }] = createResource(load)
+	const [shown, setShown] = createSignal<Shown | null>(null)
+	const [failure, setFailure] = createSignal<unknown>(null)
 	const [announce, setAnnounce] = createSignal('')
 
-	// M6: a merge, a grouping or results revealed change the control document: ask again, once
-	// the burst of changes is over, and say so to screen readers when something changed.
+	// M6: asked again every few seconds while the page is shown (an unchanged answer is a 304
+	// from the browser's cache), so a merge, a grouping, a reveal or a national synthesis shows
+	// without a reload and without loading Yjs on the phone. A changed fate is announced.
 	let timer: ReturnType<typeof setTimeout> | undefined
-	createEffect(
-		on(
-			() => [control.contributions(), control.results()],
-			() => {
-				clearTimeout(timer)
-				timer = setTimeout(async () => {
-					const before = JSON.stringify(trail.latest?.view.contributions ?? null)
-					await refetch()
-					if (JSON.stringify(trail.latest?.view.contributions ?? null) !== before) setAnnounce(t('trail.updated'))
-				}, 400)
-			},
-			{ defer: true },
-		),
-	)
-	const onVisible = () => document.visibilityState === 'visible' && refetch()
+	let stopped = false
+	let asking = false
+	const refresh = async () => {
+		clearTimeout(timer)
+		if (asking) return
+		asking = true
+		try {
+			const next = await load()
+			const before = shown()
+			if (before && JSON.stringify(before.view.contributions) !== JSON.stringify(next.view.contributions))
+				setAnnounce(tt('updated'))
+			setShown(next)
+			setFailure(null)
+		} catch (error) {
+			// Refused for good (not theirs, unknown workshop): said once, not asked again.
+			setFailure(error)
+			if (error instanceof ApiFailure && error.status >= 400 && error.status < 500) return
+		} finally {
+			asking = false
+		}
+		if (!stopped && document.visibilityState === 'visible') timer = setTimeout(refresh, REFRESH_MS)
+	}
+	void refresh()
+	const onVisible = () => document.visibilityState === 'visible' && void refresh()
 	document.addEventListener('visibilitychange', onVisible)
 	onCleanup(() => {
+		stopped = true
 		clearTimeout(timer)
 		document.removeEventListener('visibilitychange', onVisible)
 	})
@@ -82,8 +85,7 @@ function TrailView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 		<div class="trail-page">
 			<header class="board-bar">
 				<p class="board-title">{workshop.title}</p>
-				<ConnectionIndicator link={control.link} />
-				<nav class="board-actions" aria-label={t('trail.navigation')}>
+				<nav class="board-actions" aria-label={tt('navigation')}>
 					<a
 						href={back}
 						onClick={(event) => {
@@ -91,7 +93,7 @@ function TrailView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 							navigate(back)
 						}}
 					>
-						{session.role === 'facilitator' ? t('trail.backConsole') : t('trail.backWorkshop')}
+						{session.role === 'facilitator' ? tt('backConsole') : tt('backWorkshop')}
 					</a>
 					<LanguageSwitch />
 				</nav>
@@ -100,32 +102,31 @@ function TrailView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 				<p class="visually-hidden" role="status" aria-live="polite">
 					{announce()}
 				</p>
-				<Show when={trail.error}>
-					<p class="error" role="alert">
-						{trail.error instanceof ApiFailure && trail.error.code === 'not_your_trail'
-							? t('trail.notYours')
-							: explainFailure(trail.error)}
-					</p>
+				<Show when={failure()}>
+					{(error) => (
+						<p class={shown() ? 'help' : 'error'} role={shown() ? undefined : 'alert'}>
+							{error() instanceof ApiFailure && (error() as ApiFailure).code === 'not_your_trail'
+								? tt('notYours')
+								: explainFailure(error())}
+						</p>
+					)}
 				</Show>
-				<Show when={trail.state === 'ready' || trail.state === 'refreshing' ? trail.latest : undefined} keyed>
-					{(shown) => <TrailSheet shown={shown} />}
+				<Show when={shown()} keyed fallback={<Show when={!failure()}>{<p>{t('common.loading')}</p>}</Show>}>
+					{(current) => <TrailSheet shown={current} />}
 				</Show>
-				<Show when={trail.loading && !trail.latest}>
-					<p>{t('common.loading')}</p>
-				</Show>
-				<Show when={trail.latest?.kind === 'own'}>
-					<p class="help trail-private">{t('trail.privateNote')}</p>
+				<Show when={shown()?.kind === 'own'}>
+					<p class="help trail-private">{tt('privateNote')}</p>
 					<details class="trail-link">
-						<summary>{t('trail.otherDevice')}</summary>
-						<p class="help">{t('trail.otherDeviceHelp')}</p>
-						<QrCode value={personalLink()} label={t('trail.otherDevice')} size={160} />
-						<CopyField label={t('trail.personalLink')} value={personalLink()} />
+						<summary>{tt('otherDevice')}</summary>
+						<p class="help">{tt('otherDeviceHelp')}</p>
+						<QrCode value={personalLink()} label={tt('otherDevice')} size={160} />
+						<CopyField label={tt('personalLink')} value={personalLink()} />
 					</details>
 				</Show>
-				<Show when={trail.latest && trail.latest.kind !== 'own'}>
+				<Show when={shown() && shown()?.kind !== 'own'}>
 					<p class="trail-print-actions">
 						<button type="button" class="primary" onClick={() => window.print()}>
-							{t('trail.print')}
+							{tt('print')}
 						</button>
 					</p>
 				</Show>
@@ -140,9 +141,9 @@ function TrailSheet(props: { shown: Shown }) {
 	const view = () => props.shown.view
 	const heading = () => {
 		const shown = props.shown
-		if (shown.kind === 'own') return t('trail.title')
-		if (shown.kind === 'paper') return t('trail.paperTitle', { name: shown.view.person.name })
-		return t('trail.tableTitle')
+		if (shown.kind === 'own') return tt('title')
+		if (shown.kind === 'paper') return tt('paperTitle', { name: shown.view.person.name })
+		return tt('tableTitle')
 	}
 	const place = () =>
 		[view().workshop.territory, formatDate(view().workshop.date)].filter((part): part is string => Boolean(part))
@@ -150,24 +151,24 @@ function TrailSheet(props: { shown: Shown }) {
 		const by = (kinds: ContributionFate['fate'][]) =>
 			view().contributions.filter((fate) => kinds.includes(fate.fate)).length
 		return [
-			{ count: by(['kept']), key: 'trail.count.kept' as const },
-			{ count: by(['merged']), key: 'trail.count.merged' as const },
+			{ count: by(['kept']), key: 'count.kept' as const },
+			{ count: by(['merged']), key: 'count.merged' as const },
 			{
 				count: view().contributions.filter((fate) => fate.recommendation !== null).length,
-				key: 'trail.count.grouped' as const,
+				key: 'count.grouped' as const,
 			},
-			{ count: by(['draft']), key: 'trail.count.draft' as const },
+			{ count: by(['draft']), key: 'count.draft' as const },
 		].filter((item) => item.count > 0)
 	}
 	return (
 		<article class="trail-sheet" aria-labelledby="trail-title">
 			<h1 id="trail-title">{heading()}</h1>
 			<p class="trail-workshop">{[view().workshop.title, ...place()].join(' · ')}</p>
-			<p class="trail-intro">{props.shown.kind === 'own' ? t('trail.intro') : t('trail.introPaper')}</p>
+			<p class="trail-intro">{props.shown.kind === 'own' ? tt('intro') : tt('introPaper')}</p>
 			<Show when={props.shown.kind === 'table' && (props.shown.view as PaperTrailView)}>
 				{(table) => (
 					<p class="help">
-						{t('trail.tablePeople', {
+						{tt('tablePeople', {
 							names: table()
 								.people.map((person) => person.name)
 								.join(', '),
@@ -177,12 +178,12 @@ function TrailSheet(props: { shown: Shown }) {
 			</Show>
 			<Show
 				when={view().contributions.length > 0}
-				fallback={<p class="trail-empty">{props.shown.kind === 'own' ? t('trail.empty') : t('trail.emptyPaper')}</p>}
+				fallback={<p class="trail-empty">{props.shown.kind === 'own' ? tt('empty') : tt('emptyPaper')}</p>}
 			>
 				<p class="trail-summary">
-					{t('trail.summary', { count: view().contributions.length })}{' '}
+					{tt('summary', { count: view().contributions.length })}{' '}
 					{counts()
-						.map((item) => t(item.key, { count: item.count }))
+						.map((item) => tt(item.key, { count: item.count }))
 						.join(' · ')}
 				</p>
 				<ol class="trail-list">
@@ -190,7 +191,7 @@ function TrailSheet(props: { shown: Shown }) {
 				</ol>
 			</Show>
 			<p class="trail-printed">
-				{t('trail.printed', {
+				{tt('printed', {
 					date: new Date().toLocaleDateString(language() === 'fr' ? 'fr-FR' : 'en-GB', {
 						day: 'numeric',
 						month: 'long',
@@ -202,13 +203,13 @@ function TrailSheet(props: { shown: Shown }) {
 	)
 }
 
-const fateKeys: Record<ContributionFate['fate'], MessageKey> = {
-	draft: 'trail.fate.draft',
-	kept: 'trail.fate.kept',
-	merged: 'trail.fate.merged',
-	grouped: 'trail.fate.grouped',
-	recommendation: 'trail.fate.recommendation',
-	linked: 'trail.fate.linked',
+const fateKeys: Record<ContributionFate['fate'], TrailMessageKey> = {
+	draft: 'fate.draft',
+	kept: 'fate.kept',
+	merged: 'fate.merged',
+	grouped: 'fate.grouped',
+	recommendation: 'fate.recommendation',
+	linked: 'fate.linked',
 }
 
 function FateItem(props: { fate: ContributionFate }) {
@@ -232,9 +233,9 @@ function FateItem(props: { fate: ContributionFate }) {
 			</Show>
 			<p class={`fate fate-${props.fate.fate}`}>
 				<strong>
-					{t(
+					{tt(
 						props.fate.fate === 'merged' && props.fate.recommendation
-							? 'trail.fate.mergedGrouped'
+							? 'fate.mergedGrouped'
 							: fateKeys[props.fate.fate],
 					)}
 				</strong>
@@ -244,7 +245,7 @@ function FateItem(props: { fate: ContributionFate }) {
 					<For each={props.fate.mergedInto}>
 						{(note) => (
 							<li>
-								{t('trail.mergedInto', { note: quote(note.title ?? note.text) })}
+								{tt('mergedInto', { note: quote(note.title ?? note.text) })}
 								<Show when={note.author ?? (note.college && label(note.college.label))}>
 									{(who) => <span class="trail-who"> — {who()}</span>}
 								</Show>
@@ -256,7 +257,7 @@ function FateItem(props: { fate: ContributionFate }) {
 			<Show when={props.fate.proposal}>
 				{(proposal) => (
 					<p class="trail-support">
-						{t('trail.proposalRank', { rank: proposal().rank, of: proposal().of })}{' '}
+						{tt('proposalRank', { rank: proposal().rank, of: proposal().of })}{' '}
 						<Show when={proposal().support}>{(support) => supportText(support())}</Show>
 					</p>
 				)}
@@ -274,12 +275,12 @@ function Recommendation(props: { recommendation: RecommendationFate; own: boolea
 	const r = () => props.recommendation
 	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
-		<section class="trail-recommendation" aria-label={t('trail.recommendation')}>
+		<section class="trail-recommendation" aria-label={tt('recommendation')}>
 			<Show when={!props.own}>
-				<h3>{t('trail.groupedInto', { title: quote(r().title ?? r().text) })}</h3>
+				<h3>{tt('groupedInto', { title: quote(r().title ?? r().text) })}</h3>
 			</Show>
-			<p>{t('trail.recommendationRank', { rank: r().rank, of: r().of })}</p>
-			<Show when={r().support} fallback={<p class="help">{t('trail.notPublished')}</p>}>
+			<p>{tt('recommendationRank', { rank: r().rank, of: r().of })}</p>
+			<Show when={r().support} fallback={<p class="help">{tt('notPublished')}</p>}>
 				{(support) => (
 					<>
 						<p class="trail-support">{supportText(support())}</p>
@@ -304,7 +305,7 @@ function National(props: { national: NationalFate }) {
 			)
 	return (
 		<div class="trail-national">
-			<h3>{t('trail.national', { synthesis: quote(n().synthesis) })}</h3>
+			<h3>{tt('national', { synthesis: quote(n().synthesis) })}</h3>
 			<p>
 				<strong>{quote(n().label)}</strong>
 			</p>
@@ -312,8 +313,8 @@ function National(props: { national: NationalFate }) {
 				<p class="trail-detail">{n().text}</p>
 			</Show>
 			<p>
-				{t('trail.retainedIn', { count: n().supportedIn, of: n().territories })}
-				<Show when={n().share !== null}> · {t('trail.meanShare', { share: percent(n().share ?? 0) })}</Show>
+				{tt('retainedIn', { count: n().supportedIn, of: n().territories })}
+				<Show when={n().share !== null}> · {tt('meanShare', { share: percent(n().share ?? 0) })}</Show>
 			</p>
 			<Show when={measuredFlags().length > 0}>
 				<p>{measuredFlags().join(', ')}</p>
@@ -328,14 +329,14 @@ const percent = (share: number) =>
 	)
 
 function supportText(support: Support): string {
-	return t('trail.support', { supporters: support.supporters, voters: support.voters, dots: support.dots })
+	return tt('support', { supporters: support.supporters, voters: support.voters, dots: support.dots })
 }
 
 /** Per side only where the documents show it (V8: a side of fewer than 3 people is not shown alone). */
 function sidesText(support: Support): string | null {
 	const parts = (['associations', 'funders'] as const).flatMap((side) => {
 		const shown = support.bySide[side]
-		return shown ? [t(`trail.side.${side}` as MessageKey, { supporters: shown.supporters, voters: shown.voters })] : []
+		return shown ? [tt(`side.${side}`, { supporters: shown.supporters, voters: shown.voters })] : []
 	})
 	return parts.length > 0 ? parts.join(' · ') : null
 }
@@ -345,5 +346,5 @@ function consensusText(support: Support): string {
 	const flag = t(`results.flag.${consensus.flag}` as MessageKey)
 	if (consensus.flag === 'non-mesure') return flag
 	const { agree, unsure, disagree } = consensus.answers
-	return `${flag} — ${t('trail.answers', { agree, unsure, disagree })}`
+	return `${flag} — ${tt('answers', { agree, unsure, disagree })}`
 }

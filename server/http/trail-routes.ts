@@ -1,4 +1,5 @@
-import { Hono } from 'hono'
+import { createHash } from 'node:crypto'
+import { type Context, Hono } from 'hono'
 import { readMeta, readParticipants } from '../../shared/workshop/control-document.ts'
 import { isId } from '../../shared/workshop/ids.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
@@ -14,6 +15,19 @@ export interface TrailRoutesOptions {
 	syntheses: SynthesisIndex
 	/** This server's identity in exports (its public URL), to recognise its workshops in syntheses. */
 	publicUrl: string
+}
+
+/**
+ * M6: pages ask again every few seconds; an unchanged trail is answered 304 from its ETag (a hash
+ * of the answer), so a phone downloads it only when something changed. `private, no-cache`: the
+ * browser keeps it and revalidates; no shared cache ever stores it.
+ */
+function answer(c: Context, body: unknown): Response {
+	const json = JSON.stringify(body)
+	const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`
+	const headers = { etag, 'cache-control': 'private, no-cache' }
+	if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers)
+	return c.body(json, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
 }
 
 const notYours = () => new ApiError(403, 'not_your_trail', 'only its owner can see what became of these contributions')
@@ -38,7 +52,7 @@ export function trailRoutes({ registry, secret, syntheses, publicUrl }: TrailRou
 				const paperForFacilitator = claims.role === 'facilitator' && entry?.paper === true
 				if (!entry || !(own || paperForFacilitator)) throw notYours()
 				const trail = await participantTrail(room, new Set([participant]), syntheses, publicUrl)
-				return c.json({
+				return answer(c, {
 					...trail,
 					person: { participantId: participant, name: entry.name, college: entry.college, paper: entry.paper === true },
 				})
@@ -57,7 +71,7 @@ export function trailRoutes({ registry, secret, syntheses, publicUrl }: TrailRou
 					publicUrl,
 				)
 				const colleges = readMeta(room.controlDraft)?.colleges ?? []
-				return c.json({
+				return answer(c, {
 					...trail,
 					// Who sits at the table, not who wrote what (M5): the sheet is for all of them.
 					people: people.map((person) => ({

@@ -1,3 +1,4 @@
+import * as Y from 'yjs'
 import type { Contribution } from '../../shared/concertation/contribution.ts'
 import { type ContributionTrail, contributionTrail } from '../../shared/consolidation/contribution-trail.ts'
 import { readContributions, readParticipants } from '../../shared/workshop/control-document.ts'
@@ -27,8 +28,24 @@ export async function participantTrail(
 	const drafts = Object.values(room.serverOnly.drafts as Record<string, Contribution>).filter(
 		(draft) => ownSet.has(draft.id) && !published.has(draft.id),
 	)
-	const model = consolidationOf(room, server, { revealedOnly: true, drafts })
+	const model = drafts.length > 0 ? consolidationOf(room, server, { revealedOnly: true, drafts }) : sharedModel(room, server)
 	return contributionTrail({ model, own, drafts: new Set(drafts.map((draft) => draft.id)), syntheses: including })
+}
+
+/**
+ * The consolidation everyone's page reads (no private draft in it), computed once per state of the
+ * control document: pages that refresh together cost one consolidation, not one each. The
+ * revealed results are part of the control document, so its state vector changes with them.
+ */
+const models = new WeakMap<WorkshopRoom, { key: string; model: ReturnType<typeof consolidationOf> }>()
+
+function sharedModel(room: WorkshopRoom, server: string) {
+	const key = Buffer.from(Y.encodeStateVector(room.controlDraft)).toString('base64')
+	const cached = models.get(room)
+	if (cached?.key === key) return cached.model
+	const model = consolidationOf(room, server, { revealedOnly: true })
+	models.set(room, { key, model })
+	return model
 }
 
 /** The people on paper of a workshop (M5), in the order they were added. */

@@ -251,11 +251,13 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	// The console lists the sheets; each opens in a page of its own.
 	await page.goto(workshop.links.facilitator)
 	const sheets = page.getByRole('region', { name: 'Ce que deviennent les contributions' })
-	await sheets.getByRole('link', { name: 'Fiche de Edwige' }).waitFor()
+	await sheets.getByRole('link', { name: 'Fiche à imprimer : Edwige' }).waitFor()
 	expect(await sheets.locator('svg.qr').getAttribute('data-qr-value')).toBe(`${base}/suivi/${workshop.id}`)
 	await screenshot(page, 'trail-console-1366-fr')
-	await page.goto(`${base}${await sheets.getByRole('link', { name: 'Fiche de Edwige' }).getAttribute('href')}`)
-	await page.getByRole('heading', { name: 'Ce que sont devenues les contributions de Edwige' }).waitFor()
+	await page.goto(
+		`${base}${await sheets.getByRole('link', { name: 'Fiche à imprimer : Edwige' }).getAttribute('href')}`,
+	)
+	await page.getByRole('heading', { name: 'Edwige : ce que sont devenues vos contributions' }).waitFor()
 	await expect.poll(() => page.locator('.trail-item').count()).toBe(3)
 	await page.locator('.trail-national').waitFor()
 	expect(await seriousViolations(page)).toEqual([])
@@ -268,7 +270,7 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	expect(pages.stdout).toMatch(/Pages:\s+1\n/)
 
 	await page.goto(`${base}/suivi/${workshop.id}?papier=table`)
-	await page.getByRole('heading', { name: 'Ce que sont devenues les contributions de la table papier' }).waitFor()
+	await page.getByRole('heading', { name: 'Table papier : ce que sont devenues vos contributions' }).waitFor()
 	expect(await page.locator('.trail-sheet').textContent()).toContain('Edwige, Gaspard')
 	const table = path.join(artifactsDir, 'trail-table-sheet.pdf')
 	await writeFile(table, await page.pdf({ format: 'A4', printBackground: true }))
