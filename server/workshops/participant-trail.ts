@@ -28,7 +28,8 @@ export async function participantTrail(
 	const drafts = Object.values(room.serverOnly.drafts as Record<string, Contribution>).filter(
 		(draft) => ownSet.has(draft.id) && !published.has(draft.id),
 	)
-	const model = drafts.length > 0 ? consolidationOf(room, server, { revealedOnly: true, drafts }) : sharedModel(room, server)
+	const model =
+		drafts.length > 0 ? consolidationOf(room, server, { revealedOnly: true, drafts }) : sharedModel(room, server)
 	return contributionTrail({ model, own, drafts: new Set(drafts.map((draft) => draft.id)), syntheses: including })
 }
 
