@@ -611,11 +611,10 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<Show when={panel() === 'menu'}>
 					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
-						<h3>{t('trail.link')}</h3>
-						<p class="help">{tt('linkHelp')}</p>
-						<p>
+						<p class="trail-menu">
 							<TrailLink workshopId={props.workshop.id} class="button" />
 						</p>
+						<p class="help">{tt('linkHelp')}</p>
 						<h3>{t('board.personalLink')}</h3>
 						<p class="help">{t('board.personalLinkHelp')}</p>
 						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />
