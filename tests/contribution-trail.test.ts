@@ -350,4 +350,16 @@ describe('what became of my contributions', () => {
 		])
 		await waitFor(async () => (await trail('Bastien')).contributions.length === 0, 'nothing on Bastien’s page')
 	})
+	test('[M4] once names are removed (D3), nothing ties anyone to a contribution any more: no page lists one', async () => {
+		expect((await server.api(`/api/workshops/${workshop.id}/anonymise`, { token: facilitator, body: {} })).status).toBe(
+			200,
+		)
+		for (const name of ['Aurélie', 'Désiré', 'Capucine']) {
+			const person = people[name]
+			const response = await trailOf(person?.participantId ?? '', person?.token ?? '')
+			expect(response.status).toBe(403)
+		}
+		const facilitatorId = ((await call('', facilitator)) as { you: { participantId: string } }).you.participantId
+		expect(((await (await trailOf(facilitatorId, facilitator)).json()) as Trail).contributions).toEqual([])
+	})
 })
