@@ -17,8 +17,13 @@ import { navigate } from '../router.ts'
 import type { WorkshopSession } from '../session/sessions.ts'
 import { type TrailMessageKey, tt } from './trail-messages.ts'
 
-/** How often the page asks again while it is shown (M6). */
+/**
+ * How often the page asks again while it is shown (M6): every 4 s, then less often while nothing
+ * changes (×1.5 each time, at most every 15 s) — a workshop that ended is not reloaded from storage
+ * every few seconds for a page left open — and at once when the page is shown again.
+ */
 const REFRESH_MS = 4000
+const REFRESH_MAX_MS = 15_000
 
 type Shown = { kind: 'own' | 'paper'; view: TrailView } | { kind: 'table'; view: PaperTrailView }
 
@@ -43,10 +48,11 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 	const [failure, setFailure] = createSignal<unknown>(null)
 	const [announce, setAnnounce] = createSignal('')
 
-	// M6: asked again every few seconds while the page is shown (an unchanged answer is a 304
-	// from the browser's cache), so a merge, a grouping, a reveal or a national synthesis shows
-	// without a reload and without loading Yjs on the phone. A changed fate is announced.
+	// M6: asked again while the page is shown (an unchanged answer is a 304 from the browser's
+	// cache), so a merge, a grouping, a reveal or a national synthesis shows without a reload and
+	// without loading Yjs on the phone. A changed fate is announced.
 	let timer: ReturnType<typeof setTimeout> | undefined
+	let interval = REFRESH_MS
 	let stopped = false
 	let asking = false
 	const refresh = async () => {
@@ -56,9 +62,12 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 		try {
 			const next = await load()
 			const before = shown()
-			if (before && JSON.stringify(before.view.contributions) !== JSON.stringify(next.view.contributions))
+			const changed = before !== null && JSON.stringify(before.view) !== JSON.stringify(next.view)
+			interval = changed ? REFRESH_MS : Math.min(REFRESH_MAX_MS, interval * 1.5)
+			if (changed && JSON.stringify(before.view.contributions) !== JSON.stringify(next.view.contributions))
 				setAnnounce(tt('updated'))
-			setShown(next)
+			// Drawn again only when it changed: nothing moves under a reader's eyes every few seconds.
+			if (before === null || changed) setShown(next)
 			setFailure(null)
 		} catch (error) {
 			// Refused for good (not theirs, unknown workshop): said once, not asked again.
@@ -67,10 +76,14 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 		} finally {
 			asking = false
 		}
-		if (!stopped && document.visibilityState === 'visible') timer = setTimeout(refresh, REFRESH_MS)
+		if (!stopped && document.visibilityState === 'visible') timer = setTimeout(refresh, interval)
 	}
 	void refresh()
-	const onVisible = () => document.visibilityState === 'visible' && void refresh()
+	const onVisible = () => {
+		if (document.visibilityState !== 'visible') return
+		interval = REFRESH_MS
+		void refresh()
+	}
 	document.addEventListener('visibilitychange', onVisible)
 	onCleanup(() => {
 		stopped = true
