@@ -216,6 +216,19 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 	expect(shown).not.toContain('Un fonds de trésorerie mutualisé')
 	expect(shown).not.toContain('Des financements sur trois ans')
 
+	// The board shows the code in its closing zone (no token in it: the scanning device's own
+	// session opens the page), and its menu links the page.
+	const board = await watch.observe(await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage()
+	await board.goto(`${base}/b/${workshop.id}#token=${bob.token}`)
+	const code = board.locator('.tablee-zone[data-zone="meteo"] [data-trail-qr]')
+	await code.waitFor({ state: 'attached', timeout: 30_000 })
+	expect(await code.getAttribute('data-trail-qr')).toBe(`${base}/suivi/${workshop.id}`)
+	await board.locator('.board-actions').getByRole('button', { name: 'Menu' }).click()
+	const menuLink = board.getByRole('link', { name: 'Ce que deviennent mes contributions' })
+	expect(await menuLink.getAttribute('href')).toBe(`/suivi/${workshop.id}`)
+	await menuLink.click()
+	await board.getByRole('heading', { name: 'Ce que sont devenues mes contributions' }).waitFor()
+
 	expect(watch.externalRequests).toEqual([])
 	expect(watch.pageErrors).toEqual([])
 }, 120_000)
