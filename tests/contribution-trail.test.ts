@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import type { ContributionTrail } from '../shared/consolidation/contribution-trail.ts'
 import type { ConsolidationModel } from '../shared/consolidation/model.ts'
 import { readContributions } from '../shared/workshop/control-document.ts'
+import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import type { CreatedWorkshop, TestServer } from './helpers/test-server.ts'
 import { connect, createWorkshop, joinWorkshop, startTestServer, synced, waitFor } from './helpers/test-server.ts'
 
@@ -14,9 +15,9 @@ const NATIONAL_TEXT = 'Un texte national écrit par les auteurs de la synthèse'
 /**
  * What became of my contribution (SPEC M1–M6), through the real server: a pseudonymous workshop
  * where a participant's notes are merged, grouped into a recommendation that was voted on, and
- * retained by a national synthesis of the same server.
+ * retained by a national synthesis of the same server — on the embedded files and on PostgreSQL.
  */
-describe('what became of my contributions', () => {
+describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions (%s)', (store) => {
 	let server: TestServer
 	let workshop: CreatedWorkshop
 	let facilitator: string
@@ -47,7 +48,8 @@ describe('what became of my contributions', () => {
 	}
 
 	beforeAll(async () => {
-		server = await startTestServer()
+		// The same on the embedded files and on PostgreSQL: syntheses are read through either store.
+		server = await startTestServer(store === 'PostgreSQL' ? { databaseUrl: await createTestDatabase() } : {})
 		workshop = await createWorkshop(server, { facilitatorName: 'Fulbert Animakis' })
 		facilitator = workshop.tokens.facilitator
 		// Three associations and three funders: each side is shown on its own (V8).
@@ -88,7 +90,10 @@ describe('what became of my contributions', () => {
 			})) as { contribution: { id: string } }
 		).contribution.id
 	})
-	afterAll(() => server.dispose())
+	afterAll(async () => {
+		await server.dispose()
+		await dropTestDatabases()
+	})
 
 	test('[M1] each own contribution with its fate: kept as is, merged into which note, grouped into which recommendation', async () => {
 		const mine = await trail('Aurélie')
