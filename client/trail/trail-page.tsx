@@ -199,7 +199,7 @@ function TrailSheet(props: { shown: Shown }) {
 						.map((item) => tt(item.key, { count: item.count }))
 						.join(' · ')}
 				</p>
-				<ol class="trail-list">
+				<ol class="trail-list" classList={{ 'trail-list--many': view().contributions.length > 4 }}>
 					<For each={view().contributions}>{(fate) => <FateItem fate={fate} />}</For>
 				</ol>
 			</Show>

@@ -241,7 +241,9 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	})) as {
 		participantId: string
 	}
-	await call('/participants/paper', facilitator, { name: 'Gaspard', college: 'assos-salaries' })
+	const gaspard = (await call('/participants/paper', facilitator, { name: 'Gaspard', college: 'assos-salaries' })) as {
+		participantId: string
+	}
 	await call('/phase', facilitator, { index: 5 })
 	const written: string[] = []
 	for (const text of [
@@ -257,6 +259,16 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 			onBehalfOf: edwige.participantId,
 		})
 		written.push((made.contribution as { id: string }).id)
+	}
+	// Gaspard wrote a lot: the whole table's sheet must still be one page.
+	for (let index = 1; index <= 10; index++) {
+		await call('/contributions', facilitator, {
+			type: 'proposition',
+			zone: 'propositions',
+			column: 'associations',
+			text: `Idée ${index} de Gaspard : mutualiser un poste de gestionnaire administratif entre plusieurs petites associations du même canton, financé à parts égales par les financeurs publics du territoire pendant trois ans au moins`,
+			onBehalfOf: gaspard.participantId,
+		})
 	}
 	// One of them joins Bastien's note, grouped into the recommendation the synthesis retained.
 	await call(`/contributions/${bobNote}/merge`, facilitator, { sources: [written[1]] })
@@ -285,6 +297,7 @@ test('[M5] the facilitator prints a one-page sheet for a participant on paper, a
 	await page.goto(`${base}/suivi/${workshop.id}?papier=table`)
 	await page.getByRole('heading', { name: 'Table papier : ce que sont devenues vos contributions' }).waitFor()
 	expect(await page.locator('.trail-sheet').textContent()).toContain('Edwige, Gaspard')
+	await expect.poll(() => page.locator('.trail-item').count()).toBe(13)
 	const table = path.join(artifactsDir, 'trail-table-sheet.pdf')
 	await writeFile(table, await page.pdf({ format: 'A4', printBackground: true }))
 	expect((await run('pdfinfo', [table])).stdout).toMatch(/Pages:\s+1\n/)
