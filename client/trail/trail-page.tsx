@@ -330,11 +330,13 @@ function National(props: { national: NationalFate }) {
 				<Show when={n().share !== null}> · {tt('meanShare', { share: percent(n().share ?? 0) })}</Show>
 			</p>
 			<Show when={measuredFlags().length > 0}>
-				<p>{measuredFlags().join(', ')}</p>
+				<p>{capitalised(measuredFlags().join(', '))}</p>
 			</Show>
 		</div>
 	)
 }
+
+const capitalised = (text: string) => text.charAt(0).toLocaleUpperCase(language()) + text.slice(1)
 
 const percent = (share: number) =>
 	new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(
