@@ -611,10 +611,12 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<Show when={panel() === 'menu'}>
 					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
-						<p class="trail-menu">
-							<TrailLink workshopId={props.workshop.id} class="button" />
-						</p>
-						<p class="help">{tt('linkHelp')}</p>
+						<Show when={!readonly}>
+							<p class="trail-menu">
+								<TrailLink workshopId={props.workshop.id} class="button" />
+							</p>
+							<p class="help">{tt('linkHelp')}</p>
+						</Show>
 						<h3>{t('board.personalLink')}</h3>
 						<p class="help">{t('board.personalLinkHelp')}</p>
 						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />

@@ -176,7 +176,9 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					>
 						{t('light.openBoard')}
 					</a>
-					<TrailLink workshopId={workshop.id} />
+					<Show when={writer}>
+						<TrailLink workshopId={workshop.id} />
+					</Show>
 					<LanguageSwitch />
 				</nav>
 			</header>

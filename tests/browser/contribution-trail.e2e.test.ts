@@ -54,7 +54,7 @@ const call = async (path: string, token: string, body?: unknown, method?: string
 	return json
 }
 
-test('[M1][M2][M3][M6] a participant follows two notes to a national recommendation; another participant sees neither', async () => {
+test('[M1][M2][M3][M6][Y1] a participant follows two notes to a national recommendation; another participant sees neither', async () => {
 	const facilitator = workshop.tokens.facilitator
 	const alice = await joinWorkshop(server, workshop, 'Aurélie', 'assos-benevoles')
 	const bob = await joinWorkshop(server, workshop, 'Bastien', 'etat')
@@ -233,7 +233,7 @@ test('[M1][M2][M3][M6] a participant follows two notes to a national recommendat
 	expect(watch.pageErrors).toEqual([])
 }, 120_000)
 
-test('[M5] the facilitator prints a one-page sheet for a participant on paper, and one for the whole table', async () => {
+test('[M5][Y1] the facilitator prints a one-page sheet for a participant on paper, and one for the whole table', async () => {
 	const facilitator = workshop.tokens.facilitator
 	const edwige = (await call('/participants/paper', facilitator, {
 		name: 'Edwige',
