@@ -271,7 +271,7 @@ function FateItem(props: { fate: ContributionFate }) {
 				{(proposal) => (
 					<p class="trail-support">
 						{tt('proposalRank', { rank: proposal().rank, of: proposal().of })}{' '}
-						<Show when={proposal().support}>{(support) => supportText(support())}</Show>
+						<Show when={proposal().support}>{(support) => <span>{supportText(support())}</span>}</Show>
 					</p>
 				)}
 			</Show>
