@@ -105,7 +105,7 @@ const messages = {
 		groupedInto: 'Recommendation {title}',
 		recommendation: 'Recommendation',
 		recommendationRank: 'Ranked {rank} of {of} {of|recommendation|recommendations}.',
-		proposalRank: 'In the vote: {rank} of {of} {of|proposal|proposals}.',
+		proposalRank: 'In the vote: ranked {rank} of {of} {of|proposal|proposals}.',
 		support: 'Supported by {supporters} of {voters} {voters|voter|voters} ({dots} {dots|dot|dots}).',
 		'side.associations': 'Associations: {supporters} of {voters}',
 		'side.funders': 'Funders: {supporters} of {voters}',

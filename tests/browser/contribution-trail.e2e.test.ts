@@ -206,7 +206,7 @@ test('[M1][M2][M3][M6][Y1] a participant follows two notes to a national recomme
 	expect(await laptop.locator('.trail-national').textContent()).toContain('Retained in 2 of 2 territories')
 	// Every sentence follows the language, figures included.
 	expect(await laptop.locator('.trail-item').first().textContent()).toContain(
-		'In the vote: 2 of 2 proposals. Supported by 6 of 6 voters (7 dots).',
+		'In the vote: ranked 2 of 2 proposals. Supported by 6 of 6 voters (7 dots).',
 	)
 	expect(await laptop.locator('.trail-main').textContent()).not.toMatch(/Soutenue|Retenue|Fusionnée|Gardée/)
 	await screenshot(laptop, 'trail-1366-en')
