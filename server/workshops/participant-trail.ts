@@ -36,12 +36,13 @@ export async function participantTrail(
 /**
  * The consolidation everyone's page reads (no private draft in it), computed once per state of the
  * control document: pages that refresh together cost one consolidation, not one each. The
- * revealed results are part of the control document, so its state vector changes with them.
+ * revealed results are part of the control document, so its state changes with them.
  */
 const models = new WeakMap<WorkshopRoom, { key: string; model: ReturnType<typeof consolidationOf> }>()
 
 function sharedModel(room: WorkshopRoom, server: string) {
-	const key = Buffer.from(Y.encodeStateVector(room.controlDraft)).toString('base64')
+	// The state vector and the deletions: a key removed from a map adds no struct, only a deletion.
+	const key = Buffer.from(Y.encodeSnapshot(Y.snapshot(room.controlDraft))).toString('base64')
 	const cached = models.get(room)
 	if (cached?.key === key) return cached.model
 	const model = consolidationOf(room, server, { revealedOnly: true })
