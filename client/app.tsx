@@ -5,6 +5,9 @@ import { language, t } from './i18n/i18n.ts'
 import { JoinPage } from './pages/join-page.tsx'
 import { NotFoundPage } from './pages/not-found-page.tsx'
 import { matchRoute, navigate, pathname } from './router.ts'
+// The personal session of the participant's pages (board, light view, what became of my
+// contributions) is opened in the shell: those pages share it without a chunk of its own.
+import { SessionGate } from './session/session-gate.tsx'
 
 // The facilitator's pages load when opened: a participant's phone never downloads them.
 const LobbyPage = lazy(() => import('./pages/lobby-page.tsx').then((module) => ({ default: module.LobbyPage })))
@@ -21,6 +24,8 @@ const BoardPage = lazy(() => import('./pages/board-page.tsx').then((module) => (
 // The privacy notice (SPEC D6): its text loads with it, not with every page.
 const PrivacyPage = lazy(() => import('./privacy/privacy-page.tsx').then((module) => ({ default: module.PrivacyPage })))
 const LightPage = lazy(() => import('./pages/light-page.tsx').then((module) => ({ default: module.LightPage })))
+// What became of one's contributions (SPEC M): as light as the light view, opened from a phone.
+const TrailPage = lazy(() => import('./trail/trail-page.tsx').then((module) => ({ default: module.TrailPage })))
 
 export function App() {
 	const route = createMemo(() => matchRoute(pathname()))
@@ -32,6 +37,15 @@ export function App() {
 			</Match>
 			<Match when={route().page === 'light' && route()} keyed>
 				{(current) => current.page === 'light' && <LightPage workshopId={current.workshopId} />}
+			</Match>
+			<Match when={route().page === 'trail' && route()} keyed>
+				{(current) =>
+					current.page === 'trail' && (
+						<SessionGate workshopId={current.workshopId}>
+							{(session, workshop) => <TrailPage session={session} workshop={workshop} />}
+						</SessionGate>
+					)
+				}
 			</Match>
 			<Match when={route()} keyed>
 				{(current) => (

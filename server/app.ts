@@ -15,6 +15,8 @@ import type { Storage } from './store/storage.ts'
 import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { privacyRoutes } from './http/privacy-routes.ts'
+import { trailRoutes } from './http/trail-routes.ts'
+import { SynthesisIndex } from './workshops/synthesis-index.ts'
 import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
 import { bearerToken } from './auth/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
@@ -43,6 +45,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
 	const { config, logger, registry, relay, templates, secret, metrics, storage } = deps
 	const assets = storage.assets
+	// M3: which syntheses include a workshop; every synthesis saved through the routes refreshes it.
+	const synthesisIndex = new SynthesisIndex(storage.syntheses, config.publicUrl, logger)
 	const app = new Hono()
 
 	app.onError(apiErrorHandler(logger))
@@ -159,6 +163,7 @@ export function createApp(deps: AppDeps) {
 	app.route('/api/workshops', sessionRoutes({ registry, secret }))
 	app.route('/api/workshops', voteRoutes({ registry, secret }))
 	app.route('/api/workshops', exportRoutes({ registry, secret, publicUrl: config.publicUrl }))
+	app.route('/api/workshops', trailRoutes({ registry, secret, syntheses: synthesisIndex, publicUrl: config.publicUrl }))
 	app.route(
 		'/api/workshops',
 		privacyRoutes({
@@ -173,7 +178,7 @@ export function createApp(deps: AppDeps) {
 		'/api/syntheses',
 		synthesisRoutes({
 			registry,
-			files: storage.syntheses,
+			files: synthesisIndex.tracking(),
 			secret,
 			organizerKey: config.organizerKey,
 			publicUrl: config.publicUrl,

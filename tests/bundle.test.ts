@@ -61,6 +61,21 @@ describe('bundle sizes (production build)', () => {
 			expect(found, chunk.file).toEqual([])
 		}
 	})
+
+	test('[M6] the page of one’s contributions loads under 60 kB, and neither Yjs nor any canvas code', () => {
+		const trail = closure(manifest, ['index.html', 'trail/trail-page.tsx'])
+		const bytes = gzipBytes(trail)
+		process.stdout.write(`what became of my contributions: ${(bytes / 1000).toFixed(1)} kB gzip\n`)
+		expect(bytes).toBeLessThan(60_000)
+		for (const chunk of trail) {
+			const code = readFileSync(path.join(dist, chunk.file), 'utf8')
+			// Yjs's own error text, React's element symbol, tldraw's names, IndexedDB.
+			const found = ['Unexpected content type', 'react.transitional.element', '@tldraw', 'indexedDB'].filter((marker) =>
+				code.includes(marker),
+			)
+			expect(found, chunk.file).toEqual([])
+		}
+	})
 })
 
 test('the production build exists (npm test builds before running the tests; without it the sizes above fail)', () => {

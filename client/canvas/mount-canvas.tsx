@@ -35,7 +35,7 @@ import {
 	createCardShapeUtil,
 	createComposeTool,
 } from './contribution-cards.tsx'
-import { createZonesLayer, type ZonesState } from './zones-layer.tsx'
+import { type ClosingCode, createZonesLayer, type ZonesState } from './zones-layer.tsx'
 
 /**
  * The only React code of the app: tldraw mounted as an island inside the Solid page.
@@ -60,6 +60,8 @@ export interface CanvasOptions {
 
 export interface CanvasHandle {
 	setLocale(locale: 'fr' | 'en'): void
+	/** The code people scan at the end (SPEC M1), drawn in the closing zone; null: none. */
+	setClosingCode(code: ClosingCode | null): void
 	setOnline(online: boolean): void
 	setIdentity(me: PresenceIdentity): void
 	setCards(cards: Omit<CardsState, 'zones' | 'themes' | 'locale'>): void
@@ -169,6 +171,7 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 			zonesState.update((current) => ({ ...current, locale }))
 			cardsState.update((current) => ({ ...current, locale }))
 		},
+		setClosingCode: (closing) => zonesState.update((current) => ({ ...current, closing })),
 		setOnline: (online) => status.set(online ? 'online' : 'offline'),
 		setIdentity: (next) => {
 			me.set(next)

@@ -1,5 +1,6 @@
 /** @jsxImportSource react */
 import { type Atom, useValue } from '@tldraw/tldraw'
+import { encode } from 'uqr'
 import type { Label } from '../../shared/concertation/labels.ts'
 import type { Template } from '../../shared/template/template-schema.ts'
 import { CELL_GAP, COLUMN_HEAD, type PlacedZone, ROW_HEAD, zoneRegions } from '../../shared/template/zone-layout.ts'
@@ -8,6 +9,38 @@ export interface ZonesState {
 	zones: PlacedZone[]
 	themes: Template['themes']
 	locale: 'fr' | 'en'
+	closing?: ClosingCode | null
+}
+
+/** The code of the closing zone (SPEC M1): a link to one's own contributions, with its words. */
+export interface ClosingCode {
+	zone: string
+	url: string
+	title: string
+	help: string
+}
+
+/** A QR code as one SVG path (the same drawing as the Solid component's, in React). */
+function ClosingQr(props: { code: ClosingCode }) {
+	const qr = encode(props.code.url, { ecc: 'M', border: 2 })
+	let d = ''
+	qr.data.forEach((row, y) =>
+		row.forEach((dark, x) => {
+			if (dark) d += `M${x} ${y}h1v1h-1z`
+		}),
+	)
+	return (
+		<div className="tablee-zone__closing" data-trail-qr={props.code.url}>
+			<svg viewBox={`0 0 ${qr.size} ${qr.size}`} width={240} height={240} shapeRendering="crispEdges">
+				<rect width="100%" height="100%" fill="#fff" />
+				<path d={d} fill="#000" />
+			</svg>
+			<div>
+				<h3>{props.code.title}</h3>
+				<p>{props.code.help}</p>
+			</div>
+		</div>
+	)
 }
 
 /**
@@ -17,7 +50,7 @@ export interface ZonesState {
  */
 export function createZonesLayer(state: Atom<ZonesState>) {
 	return function ZonesLayer() {
-		const { zones, themes, locale } = useValue('tablee zones', () => state.get(), [])
+		const { zones, themes, locale, closing } = useValue('tablee zones', () => state.get(), [])
 		const text = (label: Label) => label[locale]
 		return (
 			<div className="tablee-zones" aria-hidden="true">
@@ -32,6 +65,7 @@ export function createZonesLayer(state: Atom<ZonesState>) {
 							<h2>{text(zone.label)}</h2>
 							<p>{text(zone.instructions)}</p>
 						</header>
+						{closing?.zone === zone.id && <ClosingQr code={closing} />}
 						{zoneRegions(zone).map((region) => {
 							const box = {
 								left: region.x - zone.x,

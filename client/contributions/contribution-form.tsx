@@ -16,6 +16,8 @@ export interface ContributionFormProps {
 	submitLabel: string
 	onSubmit: (draft: ContributionDraft) => void
 	onCancel: () => void
+	/** For the facilitator writing a new contribution: the people on paper it may be written for (M5). */
+	paperPeople?: readonly { id: string; name: string }[]
 }
 
 const longFields: DetailField[] = ['effect', 'caution']
@@ -194,6 +196,20 @@ export function ContributionForm(props: ContributionFormProps) {
 						)}
 					</For>
 				</details>
+			</Show>
+			<Show when={(props.paperPeople?.length ?? 0) > 0}>
+				<label>
+					{t('trail.writeFor')}
+					<select
+						value={draft().onBehalfOf ?? ''}
+						onChange={(event) => update({ onBehalfOf: event.currentTarget.value || null })}
+					>
+						<option value="">{t('trail.writeForNobody')}</option>
+						<For each={props.paperPeople}>
+							{(person) => <option value={person.id}>{t('trail.writeForPaper', { name: person.name })}</option>}
+						</For>
+					</select>
+				</label>
 			</Show>
 			<Show when={error()}>
 				<p class="error" role="alert">

@@ -12,6 +12,8 @@ export interface ContributionDraft {
 	column: string | null
 	text: string
 	details: Partial<Record<DetailField, string>>
+	/** The participant on paper the facilitator writes for (M5), if any. */
+	onBehalfOf?: string | null
 }
 
 export type Place = Pick<ContributionDraft, 'zone' | 'row' | 'column'>
@@ -30,6 +32,7 @@ export function queueCreate(outbox: Outbox, draft: ContributionDraft, at?: { x: 
 	const body: Record<string, unknown> = { type: draft.type, zone: draft.zone, text: draft.text.trim() }
 	if (draft.row !== null) body.row = draft.row
 	if (draft.column !== null) body.column = draft.column
+	if (draft.onBehalfOf) body.onBehalfOf = draft.onBehalfOf
 	for (const field of detailsOf(draft.type)) {
 		const value = draft.details[field]?.trim()
 		if (value) body[field] = value

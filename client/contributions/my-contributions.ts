@@ -30,7 +30,9 @@ export class MyContributions {
 		this.stopListening = outbox.onAccepted(({ intent, body }) => {
 			const answer = body as { contribution?: Contribution; private?: boolean; deleted?: string } | null
 			const created = answer?.contribution?.id
-			if (intent.method === 'POST' && intent.path === '/contributions' && created) this.add(created)
+			// Written for someone on paper (M5): theirs, not this device's.
+			const forSomeoneElse = (intent.body as { onBehalfOf?: string } | null)?.onBehalfOf !== undefined
+			if (intent.method === 'POST' && intent.path === '/contributions' && created && !forSomeoneElse) this.add(created)
 			const next = new Map(this.drafts())
 			if (answer?.private && answer.contribution) next.set(answer.contribution.id, answer.contribution)
 			if (answer?.deleted) next.delete(answer.deleted)

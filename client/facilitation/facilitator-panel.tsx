@@ -12,6 +12,7 @@ import { TimerSection } from './console/timer-section.tsx'
 import { VoteSection } from './console/vote-section.tsx'
 import { ZonesSection } from './console/zones-section.tsx'
 import { ResultsChart } from './results-chart.tsx'
+import { TrailSection } from '../trail/trail-section.tsx'
 
 /**
  * The facilitator's live controls, in the console: one section per concern (agenda, timer,
@@ -61,6 +62,7 @@ export function FacilitatorPanel(props: { workshopId: string; token: string }) {
 				)}
 			</Show>
 			<PaperSection api={api} control={control} />
+			<TrailSection workshopId={props.workshopId} control={control} />
 		</section>
 	)
 }

@@ -384,4 +384,10 @@ export const en: Record<MessageKey, string> = {
 	'announce.contributionSaved': 'Change saved',
 	'announce.contributionDeleted': 'Contribution deleted',
 	'timer.spoken': '{count} min or less',
+	// --- What became of my contributions (SPEC M; the page's own words: client/trail/trail-messages.ts) ---
+	'trail.link': 'What became of my contributions',
+	'trail.closingTitle': 'What next?',
+	'trail.writeFor': 'On behalf of',
+	'trail.writeForPaper': '{name} (on paper)',
+	'trail.writeForNobody': 'myself (facilitator)',
 }

@@ -390,6 +390,12 @@ export const fr = {
 	'announce.contributionSaved': 'Modification enregistrée',
 	'announce.contributionDeleted': 'Contribution supprimée',
 	'timer.spoken': '{count} min ou moins',
+	// --- What became of my contributions (SPEC M; the page's own words: client/trail/trail-messages.ts) ---
+	'trail.link': 'Ce que deviennent mes contributions',
+	'trail.closingTitle': 'Et ensuite ?',
+	'trail.writeFor': 'Au nom de',
+	'trail.writeForPaper': '{name} (sur papier)',
+	'trail.writeForNobody': 'moi-même (animation)',
 } as const
 
 export type MessageKey = keyof typeof fr

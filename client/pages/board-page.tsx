@@ -8,6 +8,7 @@ import { ParticipantList } from '../components/participant-list.tsx'
 import { QrCode } from '../components/qr-code.tsx'
 import { label, language, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
+import { TrailLink } from '../trail/trail-link.tsx'
 import { SessionGate } from '../session/session-gate.tsx'
 import { saveSession, type WorkshopSession } from '../session/sessions.ts'
 import { type PresenceUser, presenceColor } from '../../shared/workshop/presence.ts'
@@ -41,6 +42,7 @@ import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PollsPanel, pollsActive } from '../facilitation/polls-panel.tsx'
 import { EraseName } from '../privacy/erase-name.tsx'
+import { tt } from '../trail/trail-messages.ts'
 
 /**
  * `/b/<id>`: the board. A personal link (`#token=…`, "continue on another device") is accepted
@@ -277,6 +279,23 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		}
 	})
 	createEffect(() => canvasReady() && canvas?.setLocale(language()))
+	// M1: the closing zone carries the code people scan at the end to see their own contributions
+	// (the closing phase's last zone, else the board's last zone).
+	createEffect(() => {
+		if (!canvasReady()) return
+		const closingPhase = (control.meta()?.agenda ?? props.workshop.agenda ?? []).find((p) => p.kind === 'closing')
+		const zone = closingPhase?.zones?.at(-1) ?? zones().at(-1)?.id
+		canvas?.setClosingCode(
+			zone
+				? {
+						zone,
+						url: `${location.origin}/suivi/${props.workshop.id}`,
+						title: t('trail.closingTitle'),
+						help: tt('closingHelp'),
+					}
+				: null,
+		)
+	})
 	// The board opens where the group is — the facilitator's "suivez-moi", else the current phase's
 	// zone — once the control document has arrived (a late joiner, a reload, an observer).
 	let placed = false
@@ -325,6 +344,11 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 		return cid ? (mine.withDrafts(control.contributions()).get(cid) ?? null) : null
 	}
 
+	// M5: the facilitator may write a new contribution for someone taking part on paper.
+	const paperPeople = () =>
+		[...control.participants().entries()]
+			.filter(([, entry]) => entry.paper === true)
+			.map(([id, entry]) => ({ id, name: entry.name }))
 	const personalLink = () => `${location.origin}/b/${props.workshop.id}#token=${props.session.token}`
 	const toggle = (which: 'people' | 'menu') => setPanel(panel() === which ? 'none' : which)
 
@@ -502,6 +526,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 								themes={themes()}
 								initial={current.kind === 'new' ? current.draft : draftOf(current.contribution)}
 								allowPlaceChange
+								paperPeople={current.kind === 'new' && props.session.role === 'facilitator' ? paperPeople() : undefined}
 								submitLabel={t('contribution.save')}
 								onSubmit={submitComposer}
 								onCancel={() => {
@@ -586,6 +611,12 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<Show when={panel() === 'menu'}>
 					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
+						<Show when={!readonly}>
+							<p class="trail-menu">
+								<TrailLink workshopId={props.workshop.id} class="button" />
+							</p>
+							<p class="help">{tt('linkHelp')}</p>
+						</Show>
 						<h3>{t('board.personalLink')}</h3>
 						<p class="help">{t('board.personalLinkHelp')}</p>
 						<QrCode value={personalLink()} label={t('board.personalLink')} size={180} />

@@ -32,6 +32,7 @@ import { ServerClock } from '../sync/server-clock.ts'
 import { PhaseBar } from '../facilitation/phase-bar.tsx'
 import { PrivacyLink } from '../privacy/privacy-link.tsx'
 import { pollsActive } from '../facilitation/polls-active.ts'
+import { TrailLink } from '../trail/trail-link.tsx'
 
 // The vote, the consensus check and the results chart load when a poll opens or results are
 // published: most of a workshop is spent writing, and the phone should not wait for them.
@@ -78,6 +79,11 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 		)
 	})
 	const writer = session.role !== 'observer'
+	// M5: the facilitator may write a new contribution for someone taking part on paper.
+	const paperPeople = () =>
+		[...control.participants().entries()]
+			.filter(([, entry]) => entry.paper === true)
+			.map(([id, entry]) => ({ id, name: entry.name }))
 	const [editing, setEditing] = createSignal<Editing>(null)
 
 	// Presence on the control channel: this is how the others see that we are here.
@@ -170,6 +176,9 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					>
 						{t('light.openBoard')}
 					</a>
+					<Show when={writer}>
+						<TrailLink workshopId={workshop.id} />
+					</Show>
 					<LanguageSwitch />
 				</nav>
 			</header>
@@ -187,6 +196,12 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					participantId={session.participantId}
 					outbox={outbox}
 				/>
+				<Show when={phase()?.kind === 'closing' && session.role !== 'observer'}>
+					<section class="trail-callout" aria-labelledby="trail-callout">
+						<h2 id="trail-callout">{t('trail.closingTitle')}</h2>
+						<TrailLink workshopId={workshop.id} class="button primary" />
+					</section>
+				</Show>
 				<StatusAnnouncer outbox={outbox} />
 				<OutboxList outbox={outbox} />
 				<Show when={pollsActive(control)}>
@@ -226,6 +241,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 								themes={themes()}
 								initial={current.kind === 'new' ? current.draft : draftOf(current.contribution)}
 								allowPlaceChange
+								paperPeople={current.kind === 'new' && session.role === 'facilitator' ? paperPeople() : undefined}
 								submitLabel={t('contribution.save')}
 								onSubmit={submit}
 								onCancel={closeForm}

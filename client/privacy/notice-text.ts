@@ -85,6 +85,7 @@ function french({ organisation, contact, retentionDays }: NoticeFacts) {
 					'Atelier nominatif (choisi à la création et annoncé) : vos contributions montrent votre nom, et les documents produits aussi.',
 					'Dans les deux cas, la liste des présent·es montre les noms aux membres de l’atelier (participant·es, observateur·rices, animation).',
 					'Votes : dans un vote anonyme, personne ne voit qui a voté quoi, pas même l’animation — seulement des totaux, où un collège de moins de trois votant·es est regroupé avec d’autres. Un vote nominatif, annoncé comme tel, publie les bulletins avec les noms une fois les résultats révélés. Les réponses au test de consensus sont toujours anonymes.',
+					'« Ce que deviennent mes contributions » : une page que vous seul·e pouvez ouvrir, avec l’appareil qui vous a servi ou votre lien personnel, montre ce que sont devenues vos contributions. Ni les autres participant·es ni l’animation ne peuvent la voir ; l’animation imprime la fiche des seules personnes qui participent sur papier, pour qui elle écrit. Une fois les noms retirés (durée de conservation ou anonymisation), le lien entre vous et vos contributions disparaît et la page n’en montre plus.',
 				],
 			},
 			{
@@ -159,6 +160,7 @@ function english({ organisation, contact, retentionDays }: NoticeFacts) {
 					'Named workshop (chosen when it is created, and announced): your contributions show your name, and so do the documents produced.',
 					'Either way, the list of who is here shows names to the workshop’s members (participants, observers, facilitator).',
 					'Votes: in an anonymous vote nobody sees who voted for what, not even the facilitator — only totals, where a college with fewer than three voters is pooled with others. A named vote, announced as such, publishes the ballots with names once the results are revealed. Consensus-check answers are always anonymous.',
+					'“What became of my contributions”: a page only you can open, with the device you used or your personal link, shows what became of your contributions. Neither the other participants nor the facilitator can see it; the facilitator prints the sheet of the people taking part on paper only, for whom they write. Once names are removed (retention period or anonymisation), the link between you and your contributions is gone and the page shows none.',
 				],
 			},
 			{

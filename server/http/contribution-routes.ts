@@ -11,6 +11,7 @@ import type {
 	Actor,
 	ContributionChange,
 	ContributionState,
+	PaperAuthor,
 	Refusal,
 } from '../../shared/concertation/contribution-rules.ts'
 import {
@@ -23,9 +24,10 @@ import {
 	unmergeContribution,
 } from '../../shared/concertation/contribution-rules.ts'
 import type { Result } from '../../shared/result.ts'
-import { controlStructures, writeContributions } from '../../shared/workshop/control-document.ts'
+import { controlStructures, readParticipants, writeContributions } from '../../shared/workshop/control-document.ts'
 import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
+import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { ApiError } from './api-error.ts'
 import { contributionStateOf, draftsOf, personalClaims } from './intent-context.ts'
@@ -45,7 +47,7 @@ interface Decision {
 	body: unknown
 }
 
-type Decide = (state: ContributionState, actor: Actor, now: string) => Result<Decision, Refusal>
+type Decide = (state: ContributionState, actor: Actor, now: string, room: WorkshopRoom) => Result<Decision, Refusal>
 
 /**
  * The contribution intents (SPEC K1–K11, docs/api.md §Contributions). Each runs the pure rules of
@@ -60,7 +62,7 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 		runIntent(c, input, {}, ({ room, actor, now }) => {
 			const at = now.toISOString()
 			const state = contributionStateOf(room, actor)
-			const decided = refuseUnless(decide(state, actor, at))
+			const decided = refuseUnless(decide(state, actor, at, room))
 			const { change, status } = decided
 			// F1: during private writing a participant's new contributions, and its drafts, stay
 			// on the server until the facilitator reveals them.
@@ -114,9 +116,11 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 		})
 		.post('/:workshop/contributions', async (c) => {
 			const input = await parseBody(c, createContributionSchema)
-			return intent(c, input, (state, actor, now) => {
+			const { onBehalfOf, ...fields } = input
+			return intent(c, input, (state, actor, now, room) => {
 				const id = randomId()
-				const result = createContribution(state, actor, input, id, now)
+				const behalf = onBehalfOf === undefined ? null : paperAuthor(room, onBehalfOf)
+				const result = createContribution(state, actor, fields, id, now, behalf)
 				return result.ok ? decision(result.value, 201, id) : result
 			})
 		})
@@ -172,6 +176,13 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 				}
 			})
 		})
+}
+
+/** M5: the participant on paper a facilitator writes for; 404 for anyone else (an online participant writes for themselves). */
+function paperAuthor(room: WorkshopRoom, participantId: string): PaperAuthor {
+	const entry = readParticipants(room.controlDraft).get(participantId)
+	if (!entry?.paper) throw new ApiError(404, 'paper_participant_not_found', 'no participant on paper with this id')
+	return { participantId, college: entry.college, name: entry.name }
 }
 
 const settingsSchema = v.strictObject({ authorMode: v.picklist(authorModes) })

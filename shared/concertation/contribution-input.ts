@@ -43,6 +43,8 @@ export const createContributionSchema = v.strictObject({
 	column: v.optional(v.nullable(idSchema)),
 	text: textOf(TEXT_MAX),
 	...details,
+	/** The facilitator writes for a participant taking part on paper (M5): that participant's id. */
+	onBehalfOf: v.optional(contributionIdSchema),
 })
 
 /** Body of the edit intent: the fields to change (at least one). */

@@ -223,16 +223,32 @@ export function groupedIn(contributions: ReadonlyMap<string, Contribution>, id: 
 	return null
 }
 
-/** K3: creating a contribution. `id` and `now` come from the server. */
+/** A person taking part on paper, for whom the facilitator writes (M5). */
+export interface PaperAuthor {
+	participantId: string
+	college: string | null
+	name: string
+}
+
+/**
+ * K3: creating a contribution. `id` and `now` come from the server. With `behalf` (M5) the
+ * facilitator writes a paper participant's contribution: it carries that person's college and
+ * name and is theirs, as if they had written it themselves.
+ */
 export function createContribution(
 	state: ContributionState,
 	actor: Actor,
-	input: CreateContributionInput,
+	input: Omit<CreateContributionInput, 'onBehalfOf'>,
 	id: string,
 	now: string,
+	behalf: PaperAuthor | null = null,
 ): Result<ContributionChange, Refusal> {
 	const writer = checkWriter(actor)
 	if (!writer.ok) return writer
+	if (behalf) {
+		const facilitator = facilitatorOnly(actor, 'write for a participant on paper')
+		if (!facilitator.ok) return facilitator
+	}
 	const place = checkPlace(state, input.type, input)
 	if (!place.ok) return place
 	const unlocked = checkUnlocked(state, actor, place.value.zone)
@@ -244,7 +260,8 @@ export function createContribution(
 		const grouped = checkSources(state, actor, { id: null, type: input.type }, sources)
 		if (!grouped.ok) return grouped
 	}
-	const facilitator = actor.role === 'facilitator'
+	const facilitator = actor.role === 'facilitator' && behalf === null
+	const author = behalf ?? actor
 	const contribution: Contribution = {
 		id,
 		type: input.type,
@@ -258,15 +275,15 @@ export function createContribution(
 		caution: input.caution ?? null,
 		who: input.who ?? null,
 		due: input.due ?? null,
-		college: facilitator ? null : actor.college,
+		college: facilitator ? null : author.college,
 		authorRole: facilitator ? 'facilitator' : 'participant',
-		authorName: state.authorMode === 'named' ? actor.name : null,
+		authorName: state.authorMode === 'named' ? author.name : null,
 		createdAt: now,
 		updatedAt: now,
 		mergedInto: null,
 		sources,
 	}
-	return ok(change([contribution], { authors: { set: [[id, actor.participantId]], remove: [] } }))
+	return ok(change([contribution], { authors: { set: [[id, author.participantId]], remove: [] } }))
 }
 
 /** A grid contribution's theme is its row (the grid's rows are themes); elsewhere, the one given. */

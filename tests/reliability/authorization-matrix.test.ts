@@ -77,6 +77,7 @@ const matrix: [string, string, unknown, string[]][] = [
 	['GET', '/export?format=json', undefined, facilitatorOnly('200')],
 	['GET', '/archive', undefined, facilitatorOnly('200')],
 	['POST', '/participants/paper', { name: 'Papier', college: 'etat' }, facilitatorOnly('200')],
+	['GET', '/paper-trail', undefined, facilitatorOnly('200')],
 	// Last: it makes the link tokens of this workshop stale.
 	[
 		'POST',
