@@ -109,7 +109,8 @@ async function startOpen(
 	})
 	// Personal data (SPEC D1–D2): interrupted deletions finish before anything is served.
 	const deletion = new WorkshopDeletion({
-		dataDir: config.dataDir,
+		journal: storage.deletions,
+		publicUrl: config.publicUrl,
 		store,
 		registry,
 		assets: storage.assets,

@@ -69,6 +69,18 @@ export const migrations: readonly { version: number; sql: string }[] = [
 			);
 		`,
 	},
+	{
+		version: 3,
+		sql: `
+			-- Workshop deletions under way (SPEC D1, D5): a row is committed before the workshop's
+			-- rows are deleted and removed once its files and synthesis links are done, so a server
+			-- that crashed in between finishes the deletion at its next start.
+			CREATE TABLE workshop_deletions (
+				workshop text PRIMARY KEY,
+				requested_at text NOT NULL
+			);
+		`,
+	},
 ]
 
 export const SCHEMA_VERSION = Math.max(...migrations.map((step) => step.version))
