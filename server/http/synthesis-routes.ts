@@ -30,6 +30,7 @@ import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
 import { withoutAuthorNames } from '../../shared/privacy/anonymise.ts'
+import { sourceWorkshops } from '../privacy/deleted-sources.ts'
 
 // Loaded at the first Word or PDF synthesis, not at start (see export-routes.ts).
 const synthesisRenderers = () => import('../exports/render-synthesis-files.ts')
@@ -127,7 +128,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			createdAt: record.createdAt,
 			updatedAt: record.updatedAt,
 			revision: record.revision,
-			synthesis: synthesize(record.title, record.sources, record.groups),
+			synthesis: synthesize(record.title, record.sources, record.groups, sourceWorkshops(record, publicUrl)),
 			groups: record.groups,
 			suggestions: suggestGroups(record.sources),
 			link: `${publicUrl}/s/${record.id}`,
@@ -291,7 +292,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			const record = await load(c.req.param('id'))
 			const format = c.req.query('format') ?? 'json'
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
-			const model = synthesize(record.title, record.sources, record.groups)
+			const model = synthesize(record.title, record.sources, record.groups, sourceWorkshops(record, publicUrl))
 			c.header('cache-control', 'no-store')
 			// Named after its title, transliterated (E14), never after its capability id.
 			const name = fileSlug(record.title, 'tablee-synthese')

@@ -2,8 +2,8 @@ import type { Logger } from '../logger.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { AssetStore, DeletionJournal, SynthesisStore } from '../store/storage.ts'
-import type { SynthesisRecord } from '../store/synthesis-files.ts'
 import type { WorkshopStore } from '../store/workshop-store.ts'
+import { markDeleted } from './deleted-sources.ts'
 import { closeConnections } from './room-connections.ts'
 
 export interface WorkshopDeletionOptions {
@@ -134,21 +134,4 @@ export class WorkshopDeletion {
 	private now(): number {
 		return this.options.now?.() ?? Date.now()
 	}
-}
-
-/**
- * The synthesis with every source taken from workshop `id` of `server` marked deleted at
- * `deletedAt`; the same record when none is left unmarked (a second pass changes nothing).
- */
-export function markDeleted(record: SynthesisRecord, id: string, server: string, deletedAt: string): SynthesisRecord {
-	const origins = record.sources.map((_, index) => record.origins?.[index] ?? null)
-	let changed = false
-	const next = origins.map((origin, index) => {
-		const exported = record.sources[index]?.context.workshop
-		const fromIt = origin?.workshop === id || (exported?.id === id && exported.server === server)
-		if (!fromIt || origin?.deletedAt) return origin
-		changed = true
-		return { workshop: id, deletedAt }
-	})
-	return changed ? { ...record, origins: next } : record
 }
