@@ -138,9 +138,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			...(editable && record.editKey !== null && (fresh || key !== undefined)
 				? { editKey: record.editKey, editLink: `${publicUrl}/s/${record.id}#edit=${record.editKey}` }
 				: {}),
-			/** N10: the workshops of this server this synthesis includes. */
+			/** N10: the workshops of this server this synthesis includes (D1: not those deleted since). */
 			workshops: record.sources.flatMap((source, index) =>
-				source.context.workshop && source.context.workshop.server === publicUrl
+				source.context.workshop && source.context.workshop.server === publicUrl && !record.origins?.[index]?.deletedAt
 					? [{ source: index, id: source.context.workshop.id }]
 					: [],
 			),

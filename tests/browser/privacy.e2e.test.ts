@@ -35,7 +35,7 @@ const viewports = [
 	{ name: 'phone', width: 360, height: 780 },
 ] as const
 
-async function pageAt(viewport: (typeof viewports)[number]): Promise<Page> {
+async function pageAt(viewport: { width: number; height: number }): Promise<Page> {
 	const context = watch.observe(await browser.newContext({ viewport: viewport }))
 	return context.newPage()
 }
@@ -150,3 +150,52 @@ async function waitForEmpty(read: () => Promise<string[]>): Promise<void> {
 		await new Promise((resolve) => setTimeout(resolve, 20))
 	}
 }
+
+test('[D1] a synthesis page says which source workshop was deleted, and which cannot be known', async () => {
+	const workshop = await createWorkshop(server, { title: 'Atelier Creuse', territory: 'Creuse' })
+	const exported = (await (
+		await server.api(`/api/workshops/${workshop.id}/export?format=json`, { token: workshop.tokens.facilitator })
+	).json()) as { context: Record<string, unknown> }
+	const elsewhere = structuredClone(exported)
+	elsewhere.context.territory = 'Corrèze'
+	elsewhere.context.workshop = { id: 'abcdefghijkl', server: 'https://tablee.autre.example' }
+	const created = (await (
+		await server.api('/api/syntheses', {
+			body: {
+				title: 'Synthèse Limousin',
+				exports: [elsewhere],
+				workshops: [{ id: workshop.id, token: workshop.tokens.facilitator }],
+			},
+		})
+	).json()) as { id: string }
+	const deleted = await server.api(`/api/workshops/${workshop.id}`, {
+		method: 'DELETE',
+		token: workshop.tokens.facilitator,
+	})
+	expect(deleted.status).toBe(200)
+	for (const viewport of [
+		{ name: 'desktop', width: 1366, height: 900 },
+		{ name: 'phone', width: 360, height: 780 },
+	]) {
+		const page = await pageAt(viewport)
+		await page.goto(`${base}/s/${created.id}`)
+		const note = page.locator('[data-deleted-source="1"]')
+		await note.waitFor()
+		expect(await note.innerText()).toMatch(
+			/^Creuse : l’atelier source a été supprimé de ce serveur le \d+ \S+ \d{4} ; cette synthèse garde sa propre copie/,
+		)
+		expect(await page.locator('[data-unknown-sources]').innerText()).toContain(
+			'Corrèze : atelier d’un autre serveur, ou que son export ne nomme pas — ce serveur ne peut pas savoir s’il a été supprimé depuis.',
+		)
+		// A deleted workshop is no longer one "of this server included".
+		await expect.poll(() => page.getByText('Ateliers de ce serveur inclus').count()).toBe(0)
+		await screenshot(page, `privacy-synthesis-deleted-source-${viewport.name}`)
+		if (viewport.name === 'desktop') {
+			await page.getByRole('combobox').first().selectOption('en')
+			await page.getByText('Creuse: the source workshop was deleted from this server on').waitFor()
+			await page.getByRole('combobox').first().selectOption('fr')
+		}
+		await page.context().close()
+	}
+	expect(watch.pageErrors).toEqual([])
+})
