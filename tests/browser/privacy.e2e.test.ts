@@ -100,12 +100,27 @@ test('[D4] from the light view, a participant opens the notice and removes their
 	expect(file).not.toContain('Alice Martin')
 })
 
-test('[D1] the facilitator deletes from the console after being offered the archive; the participant is told', async () => {
+test('[D1] the facilitator deletes from the console after being offered the archive and documents; each participant is told in their language, on the light view and the board; [D4] a paper participant’s name removed from the console', async () => {
 	const workshop = await createWorkshop(server, { title: 'Atelier à supprimer', date: '2026-12-03' })
 	const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+	const carol = await joinWorkshop(server, workshop, 'Carol', 'etat')
+	const paper = await server.api(`/api/workshops/${workshop.id}/participants/paper`, {
+		token: workshop.tokens.facilitator,
+		body: { name: 'Denise Papier', college: 'etat' },
+	})
+	const { participantId: paperId } = (await paper.json()) as { participantId: string }
 	const participant = await pageAt(viewports[0])
 	await participant.goto(`${base}/p/${workshop.id}#token=${bob.token}`)
 	await participant.locator('.connection[data-state="connected"]').waitFor()
+	// On the board too (the canvas underneath is covered).
+	const board = await pageAt(viewports[0])
+	await board.goto(`${base}/b/${workshop.id}#token=${bob.token}`)
+	await board.locator('.tl-container').waitFor({ timeout: 30_000 })
+	// A participant who reads the interface in English is told in English.
+	const english = await pageAt(viewports[1])
+	await english.addInitScript(() => localStorage.setItem('tablee:language', 'en'))
+	await english.goto(`${base}/p/${workshop.id}#token=${carol.token}`)
+	await english.locator('.connection[data-state="connected"]').waitFor()
 	const storedKeys = () =>
 		participant.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), workshop.id)
 	expect(await storedKeys()).toContain(`tablee:session:${workshop.id}`)
@@ -115,9 +130,23 @@ test('[D1] the facilitator deletes from the console after being offered the arch
 		await page.goto(workshop.links.facilitator)
 		await page.getByRole('heading', { name: 'Données personnelles' }).waitFor()
 		await page.getByText('Les noms seront retirés automatiquement le').waitFor()
+		if (viewport.name === 'desktop') {
+			// D4: the facilitator removes the name of someone who asked on paper.
+			await page.getByLabel('Retirer le nom d’une personne qui le demande').selectOption({ label: 'Denise Papier' })
+			page.once('dialog', (confirm) => void confirm.accept())
+			await page.getByRole('button', { name: 'Retirer ce nom' }).click()
+			await page.getByText('Le nom a été retiré.').waitFor()
+			const status = (await (
+				await server.api(`/api/workshops/${workshop.id}/privacy`, { token: workshop.tokens.facilitator })
+			).json()) as { named: { id: string }[] }
+			expect(status.named.map((person) => person.id)).not.toContain(paperId)
+		}
 		await page.getByRole('button', { name: 'Supprimer l’atelier' }).click()
 		const dialog = page.getByRole('dialog', { name: 'Supprimer définitivement cet atelier ?' })
 		await dialog.waitFor()
+		// The documents are offered too, before anything is deleted.
+		await dialog.getByRole('button', { name: 'PDF' }).waitFor()
+		await dialog.getByRole('button', { name: /Word/ }).waitFor()
 		await screenshot(page, `privacy-delete-confirm-${viewport.name}`)
 		// The archive comes first: it downloads from the dialog.
 		const download = page.waitForEvent('download')
@@ -135,6 +164,15 @@ test('[D1] the facilitator deletes from the console after being offered the arch
 		await page.context().close()
 	}
 	await participant.getByText('cet atelier a été supprimé par son animation').waitFor()
+	await participant.getByRole('heading', { name: 'Cet atelier a été supprimé' }).waitFor()
+	await english.getByText('this workshop was deleted by its facilitator').waitFor()
+	await english.getByRole('heading', { name: 'This workshop was deleted' }).waitFor()
+	await board.getByRole('heading', { name: 'Cet atelier a été supprimé' }).waitFor()
+	await board.getByRole('link', { name: 'Retour à l’accueil' }).click({ trial: true })
+	await screenshot(board, 'privacy-deleted-board-desktop')
+	await board.context().close()
+	await screenshot(english, 'privacy-deleted-participant-en-phone')
+	await english.context().close()
 	// Nothing of it stays on the participant's device.
 	await waitForEmpty(storedKeys)
 	await screenshot(participant, 'privacy-deleted-participant-desktop')
