@@ -16,6 +16,7 @@ import { createDiskProbe } from './store/disk-probe.ts'
 import { workshopRoutes } from './http/workshop-routes.ts'
 import { privacyRoutes } from './http/privacy-routes.ts'
 import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
+import type { KeyedLock } from './store/keyed-lock.ts'
 import { bearerToken } from './auth/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -37,6 +38,8 @@ export interface AppDeps {
 	storage: Pick<Storage, 'assets' | 'syntheses' | 'probe'>
 	/** Personal data (SPEC D): deleting workshops. */
 	deletion: WorkshopDeletion
+	/** One change to a synthesis at a time — edits and a deletion's mark alike (N13, D1). */
+	synthesisEdits: KeyedLock
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -179,6 +182,7 @@ export function createApp(deps: AppDeps) {
 			publicUrl: config.publicUrl,
 			maxUploadBytes: config.maxUploadBytes,
 			logger,
+			edits: deps.synthesisEdits,
 		}),
 	)
 

@@ -16,6 +16,7 @@ import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { Logger } from '../logger.ts'
+import type { KeyedLock } from '../store/keyed-lock.ts'
 import type { SynthesisStore as SynthesisFiles } from '../store/storage.ts'
 import { CorruptSynthesisError, type SynthesisRecord } from '../store/synthesis-files.ts'
 import {
@@ -43,6 +44,8 @@ export interface SynthesisRoutesOptions {
 	publicUrl: string
 	maxUploadBytes: number
 	logger: Logger
+	/** One change to a synthesis at a time (shared with workshop deletions). */
+	edits: KeyedLock
 }
 
 const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
@@ -94,7 +97,7 @@ const groupsSchema = v.strictObject({
  * to one synthesis run one at a time, each checked against the revision its writer saw (N13).
  */
 export function synthesisRoutes(options: SynthesisRoutesOptions) {
-	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger } = options
+	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger, edits } = options
 
 	const load = async (id: string): Promise<SynthesisRecord> => {
 		let record: SynthesisRecord | null
@@ -150,18 +153,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			),
 		}
 	}
-	// N13: edits to one synthesis run one after the other, so none is lost between a read and a write.
-	const queues = new Map<string, Promise<unknown>>()
-	const exclusive = <T>(id: string, work: () => Promise<T>): Promise<T> => {
-		const previous = queues.get(id) ?? Promise.resolve()
-		const next = previous.then(work, work)
-		const settled = next.catch(() => undefined)
-		queues.set(id, settled)
-		void settled.then(() => {
-			if (queues.get(id) === settled) queues.delete(id)
-		})
-		return next
-	}
+	// N13: edits to one synthesis run one after the other, so none is lost between a read and a
+	// write; a workshop deletion marking the synthesis (D1) takes the same lock.
+	const exclusive = <T>(id: string, work: () => Promise<T>): Promise<T> => edits.run(id, work)
 	const save = async (record: SynthesisRecord) => {
 		try {
 			await files.save(record)

@@ -1,12 +1,15 @@
 import type { Logger } from '../logger.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
+import type { KeyedLock } from '../store/keyed-lock.ts'
 import type { AssetStore, DeletionJournal, SynthesisStore } from '../store/storage.ts'
 import type { WorkshopStore } from '../store/workshop-store.ts'
 import { markDeleted } from './deleted-sources.ts'
 import { closeConnections } from './room-connections.ts'
 
 export interface WorkshopDeletionOptions {
+	/** The lock synthesis edits take: a mark never overwrites an edit made meanwhile, nor the reverse. */
+	synthesisEdits: KeyedLock
 	/** Where deletions under way are written down: the data directory's, or the database's. */
 	journal: DeletionJournal
 	/** This server's public URL: a synthesis's source exported from here names it (`context.workshop`). */
@@ -122,12 +125,14 @@ export class WorkshopDeletion {
 	 * uploaded export of it (its `context.workshop` names this server and this id).
 	 */
 	private async markSyntheses(id: string): Promise<void> {
-		const { syntheses } = this.options
+		const { syntheses, synthesisEdits, publicUrl } = this.options
 		for (const synthesisId of await syntheses.ids()) {
-			const record = await syntheses.load(synthesisId)
-			if (!record) continue
-			const marked = markDeleted(record, id, this.options.publicUrl, new Date(this.now()).toISOString())
-			if (marked !== record) await syntheses.save(marked)
+			await synthesisEdits.run(synthesisId, async () => {
+				const record = await syntheses.load(synthesisId)
+				if (!record) return
+				const marked = markDeleted(record, id, publicUrl, new Date(this.now()).toISOString())
+				if (marked !== record) await syntheses.save(marked)
+			})
 		}
 	}
 
