@@ -39,16 +39,20 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 	return (
 		<>
 			<Show when={deleted()}>
-				{/* SPEC D1: said over the whole page, not only in the status line — nothing here works any more. */}
-				<section class="workshop-deleted" role="alert" aria-labelledby="workshop-deleted-title">
-					<div>
-						<h2 id="workshop-deleted-title" tabIndex={-1} ref={(heading) => queueMicrotask(() => heading.focus())}>
-							{t('privacy.deletedTitle')}
-						</h2>
-						<p>{t('privacy.deletedBody')}</p>
-						<a href="/">{t('privacy.deletedHome')}</a>
-					</div>
-				</section>
+				{/* SPEC D1: said over the whole page, not only in the status line — nothing here works any
+				more. A modal dialog: the page underneath is inert, focus stays in it, Escape does not close it. */}
+				<dialog
+					class="workshop-deleted"
+					role="alertdialog"
+					aria-labelledby="workshop-deleted-title"
+					aria-describedby="workshop-deleted-text"
+					ref={(dialog) => queueMicrotask(() => dialog.isConnected && !dialog.open && dialog.showModal())}
+					onCancel={(event) => event.preventDefault()}
+				>
+					<h2 id="workshop-deleted-title">{t('privacy.deletedTitle')}</h2>
+					<p id="workshop-deleted-text">{t('privacy.deletedBody')}</p>
+					<a href="/">{t('privacy.deletedHome')}</a>
+				</dialog>
 			</Show>
 			<div
 				class="connection"

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { freePort } from '../helpers/server-process.ts'
 import type { TestServer } from '../helpers/test-server.ts'
 import { createWorkshop, joinWorkshop, startTestServer } from '../helpers/test-server.ts'
+import { seriousViolations } from './axe.ts'
 import { launchBrowser, screenshot, Watch } from './browser.ts'
 
 /** Personal data as people meet it (SPEC D1, D4, D6): the notice, deleting, removing one's name. */
@@ -165,6 +166,13 @@ test('[D1] the facilitator deletes from the console after being offered the arch
 	}
 	await participant.getByText('cet atelier a été supprimé par son animation').waitFor()
 	await participant.getByRole('heading', { name: 'Cet atelier a été supprimé' }).waitFor()
+	// A modal notice: the page underneath is inert and Escape does not take it away.
+	const notice = participant.locator('dialog.workshop-deleted')
+	expect(await notice.evaluate((dialog) => dialog.matches(':modal'))).toBe(true)
+	await participant.keyboard.press('Escape')
+	expect(await notice.evaluate((dialog) => (dialog as HTMLDialogElement).open)).toBe(true)
+	// It reads as the rest does (WCAG 2.1 AA, RGAA 4.1).
+	expect(await seriousViolations(participant)).toEqual([])
 	await english.getByText('this workshop was deleted by its facilitator').waitFor()
 	await english.getByRole('heading', { name: 'This workshop was deleted' }).waitFor()
 	await board.getByRole('heading', { name: 'Cet atelier a été supprimé' }).waitFor()
