@@ -3,13 +3,14 @@ import { exportedSource } from '../../shared/consolidation/synthesis.ts'
 import { withoutAuthorNames } from '../../shared/privacy/anonymise.ts'
 import type { SynthesisRecord } from '../store/synthesis-files.ts'
 
-/**
+/*
  * How a synthesis knows that a source's workshop was deleted (SPEC D1): the deletion writes it on
  * the synthesis (`origins[i].deletedAt`) — for a source taken from this server, and for an uploaded
  * export whose `context.workshop` names this server — so the synthesis says it in every view and
  * export without asking the workshop store, and keeps saying it after a move to another store.
  * A workshop of another server cannot be known deleted: its sources read `elsewhere`.
  */
+
 /**
  * The synthesis with every source taken from workshop `id` of `server` marked deleted at
  * `deletedAt`, and without its authors' names: a source taken from here never had them, and an
