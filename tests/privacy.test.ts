@@ -211,6 +211,13 @@ describe('[D1] deleting a workshop', () => {
 			JSON.stringify(model.groups.flatMap((group) => group.members.filter((member) => member.ref.source === source)))
 		for (const source of [0, 3]) for (const name of allNames) expect(membersOf(source)).not.toContain(name)
 		expect(membersOf(1)).toContain(PEOPLE[0].name)
+		// Nor does the synthesis keep any of their names on disk (authors, facilitators).
+		const stored = JSON.parse(
+			await readFile(path.join(server.config.dataDir, 'syntheses', `${created.id}.json`), 'utf8'),
+		) as { sources: unknown[] }
+		for (const source of [0, 3]) {
+			for (const name of allNames) expect(JSON.stringify(stored.sources[source])).not.toContain(name)
+		}
 	})
 
 	test('[D1] the organiser key deletes too; a failing store deletes nothing and the workshop carries on', async () => {
