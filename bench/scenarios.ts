@@ -184,6 +184,26 @@ async function seedBoard(peer: Peer, room: { name: string; tokens: string[] }, n
 		if (attempt > 100) throw new Error(`${peer.kind}: the board has ${count} of ${notes} notes`)
 		await sleep(200)
 	}
+	// Then one change, as on a live board, seen by a client already connected: the fresh clients
+	// measured next find the board changed since anyone last synced it, so a server that keeps the
+	// encoding of a state (Tablée, SPEC R15) pays it once inside the measured window, not before.
+	const watchDoc = new Y.Doc()
+	const watcher = new LightClient({
+		dialect: peer.dialect,
+		base: peer.base,
+		room: room.name,
+		token: room.tokens[1] ?? '',
+		doc: watchDoc,
+		apply: true,
+	})
+	await watcher.synced
+	records.set('shape:n0', note('n0', 0, 'changed'))
+	const watched = () => (watchDoc.getMap('records').get('shape:n0') as { meta?: { sentAt?: string } } | undefined)?.meta
+	for (let waited = 0; watched()?.sentAt !== 'changed'; waited += 20) {
+		if (waited > 60_000) throw new Error(`${peer.kind}: the last change never reached a connected client`)
+		await sleep(20)
+	}
+	await watcher.close()
 	// The seeder stays connected: a server without storage (Hocuspocus by default) would
 	// otherwise unload, and lose, the board.
 	return seeder

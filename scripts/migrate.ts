@@ -25,6 +25,9 @@ try {
 	line('workshops', report.workshops)
 	line('syntheses', report.syntheses)
 	line('board files', report.assets)
+	if (report.deletions > 0) {
+		say(`interrupted deletions: ${report.deletions}, finished by the first server on the database before it serves`)
+	}
 	say(`signing secret: ${report.secret === 'stored' ? 'in the database' : 'none in the data directory'}`)
 	for (const problem of report.problems) console.error(`not moved: ${problem}`)
 	process.exit(report.problems.length > 0 ? 1 : 0)

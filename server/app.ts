@@ -18,6 +18,7 @@ import { privacyRoutes } from './http/privacy-routes.ts'
 import { trailRoutes } from './http/trail-routes.ts'
 import { SynthesisIndex } from './workshops/synthesis-index.ts'
 import type { WorkshopDeletion } from './privacy/workshop-deletion.ts'
+import type { KeyedLock } from './store/keyed-lock.ts'
 import { bearerToken } from './auth/bearer-token.ts'
 import { rateLimit } from './http/rate-limit.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -39,6 +40,8 @@ export interface AppDeps {
 	storage: Pick<Storage, 'assets' | 'syntheses' | 'probe'>
 	/** Personal data (SPEC D): deleting workshops. */
 	deletion: WorkshopDeletion
+	/** One change to a synthesis at a time — edits and a deletion's mark alike (N13, D1). */
+	synthesisEdits: KeyedLock
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -184,6 +187,7 @@ export function createApp(deps: AppDeps) {
 			publicUrl: config.publicUrl,
 			maxUploadBytes: config.maxUploadBytes,
 			logger,
+			edits: deps.synthesisEdits,
 		}),
 	)
 

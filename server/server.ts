@@ -12,6 +12,7 @@ import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
+import { KeyedLock } from './store/keyed-lock.ts'
 import { openStorage, type Storage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
@@ -108,8 +109,12 @@ async function startOpen(
 		trustProxy: config.trustProxy,
 	})
 	// Personal data (SPEC D1–D2): interrupted deletions finish before anything is served.
+	// Edits to a synthesis and a deletion's mark on it run one at a time: neither is lost.
+	const synthesisEdits = new KeyedLock()
 	const deletion = new WorkshopDeletion({
-		dataDir: config.dataDir,
+		synthesisEdits,
+		journal: storage.deletions,
+		publicUrl: config.publicUrl,
 		store,
 		registry,
 		assets: storage.assets,
@@ -125,7 +130,18 @@ async function startOpen(
 		retentionDays: config.retentionDays,
 		clock: options.clock,
 	})
-	const app = createApp({ config, logger, registry, relay, templates, secret, metrics, storage, deletion })
+	const app = createApp({
+		config,
+		logger,
+		registry,
+		relay,
+		templates,
+		secret,
+		metrics,
+		storage,
+		deletion,
+		synthesisEdits,
+	})
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })

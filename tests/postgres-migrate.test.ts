@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
 import { openPgStorage } from '../server/store/pg-store.ts'
 import { checksumOf, type ServerOnlyState, type WorkshopRecord } from '../server/store/workshop-store.ts'
+import { DeletionFiles } from '../server/store/deletion-files.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { createWorkshop, joinWorkshop, startTestServer } from './helpers/test-server.ts'
 
@@ -152,6 +153,33 @@ describe('[S11] npm run migrate moves an embedded installation into PostgreSQL',
 				expect(await storage.workshops.load(made[1]?.id as string)).toEqual({ ok: true, value: null })
 			} finally {
 				await storage.close()
+			}
+		} finally {
+			await rm(dataDir, { recursive: true, force: true })
+		}
+	})
+
+	test('[D5] a deletion the files could not finish is finished by the first server on the database', async () => {
+		const embedded = await startTestServer({ secret: null })
+		const dataDir = embedded.config.dataDir
+		try {
+			const kept = await createWorkshop(embedded)
+			const deleted = await createWorkshop(embedded)
+			await embedded.close()
+			// What a crash in the middle of a deletion leaves on the files: the entry, the record still there.
+			await new DeletionFiles(dataDir).begin(deleted.id, '2026-11-30T00:00:00.000Z')
+			const databaseUrl = await createTestDatabase()
+			const moved = await migrate(dataDir, databaseUrl)
+			expect(moved).toMatchObject({ code: 0, stderr: '' })
+			expect(moved.stdout).toContain('interrupted deletions: 1')
+			const server = await startTestServer({ databaseUrl, secret: null })
+			try {
+				expect((await server.api(`/api/workshops/${deleted.id}`, { token: deleted.tokens.facilitator })).status).toBe(
+					404,
+				)
+				expect((await server.api(`/api/workshops/${kept.id}`, { token: kept.tokens.facilitator })).status).toBe(200)
+			} finally {
+				await server.dispose()
 			}
 		} finally {
 			await rm(dataDir, { recursive: true, force: true })

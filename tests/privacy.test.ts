@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, describe, expect, test } from 'vitest'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
 import { readContributions, readMeta, readParticipants, readResults } from '../shared/workshop/control-document.ts'
@@ -53,7 +54,7 @@ describe('[D1] deleting a workshop', () => {
 			await server.api('/api/syntheses', {
 				body: { title: 'Synthèse', workshops: [{ id: workshop.id, token: workshop.tokens.facilitator }] },
 			})
-		).json()) as { id: string; synthesis: { territories: unknown[] } }
+		).json()) as { id: string; synthesis: { territories: unknown[]; groups: unknown[] } }
 		expect(JSON.stringify(synthesis)).not.toContain(PEOPLE[0].name)
 
 		const board = connect(server.wsUrl, workshop.id, alice.token)
@@ -97,11 +98,126 @@ describe('[D1] deleting a workshop', () => {
 
 		// The synthesis keeps its figures and says the source was deleted.
 		const kept = (await (await server.api(`/api/syntheses/${synthesis.id}`)).json()) as {
-			synthesis: unknown
+			synthesis: { territories: { source: unknown }[]; groups: unknown[] }
 			deletedSources: { source: number; deletedAt: string }[]
 		}
-		expect(kept.synthesis).toEqual(synthesis.synthesis)
+		expect(kept.synthesis.groups).toEqual(synthesis.synthesis.groups)
+		expect(synthesis.synthesis.territories[0]).toMatchObject({ source: { status: 'here' } })
+		expect(kept.synthesis.territories[0]).toMatchObject({
+			source: { status: 'deleted', deletedAt: expect.any(String) },
+		})
 		expect(kept.deletedSources).toEqual([{ source: 0, deletedAt: expect.any(String) }])
+	})
+
+	test('[D1] every synthesis export says which source workshop was deleted, and that another server’s cannot be known', async () => {
+		const server = await start()
+		const run = await runWorkshop(server.api, { territory: 'Creuse' })
+		const { workshop } = run
+		const exported = (await (
+			await server.api(`/api/workshops/${workshop.id}/export?format=json`, { token: workshop.tokens.facilitator })
+		).json()) as { context: Record<string, unknown> & { workshop: { id: string; server: string } } }
+		expect(exported.context.workshop).toEqual({ id: workshop.id, server: server.config.publicUrl })
+		const variant = (territory: string, workshopRef: unknown) => {
+			const copy = structuredClone(exported)
+			copy.context.territory = territory
+			if (workshopRef === undefined) delete (copy.context as Record<string, unknown>).workshop
+			else copy.context.workshop = workshopRef as { id: string; server: string }
+			return copy
+		}
+		const created = (await (
+			await server.api('/api/syntheses', {
+				body: {
+					title: 'Synthèse nationale',
+					// Uploaded: the same workshop's own export, another server's, and one that names no workshop.
+					exports: [
+						variant('Creuse (fichier)', exported.context.workshop),
+						variant('Corrèze', { id: 'abcdefghijkl', server: 'https://tablee.autre.example' }),
+						variant('Haute-Vienne', undefined),
+					],
+					workshops: [{ id: workshop.id, token: workshop.tokens.facilitator }],
+				},
+			})
+		).json()) as { id: string }
+		expect(
+			(await server.api(`/api/workshops/${workshop.id}`, { method: 'DELETE', token: workshop.tokens.facilitator }))
+				.status,
+		).toBe(200)
+
+		const view = (await (await server.api(`/api/syntheses/${created.id}`)).json()) as {
+			synthesis: { territories: { territory: string; source: { status: string } }[] }
+		}
+		expect(view.synthesis.territories.map((territory) => [territory.territory, territory.source.status])).toEqual([
+			['Creuse (fichier)', 'deleted'],
+			['Corrèze', 'elsewhere'],
+			['Haute-Vienne', 'unknown'],
+			['Creuse', 'deleted'],
+		])
+		const exportOf = (query: string) => server.api(`/api/syntheses/${created.id}/export?${query}`)
+		const french = [
+			'Creuse : l’atelier source a été supprimé de ce serveur le',
+			'Cette synthèse garde sa propre copie de ses résultats consolidés',
+			'Provenance des territoires',
+			'export d’un atelier d’un autre serveur (https://tablee.autre.example) : s’il y a été supprimé depuis, ce serveur ne peut pas le savoir',
+			'export qui ne nomme pas son atelier : ce serveur ne peut pas savoir s’il existe encore',
+			'Creuse (atelier supprimé)',
+		]
+		const english = [
+			'Creuse: the source workshop was deleted from this server on',
+			'This synthesis keeps its own copy of its consolidated results',
+			'Where the territories come from',
+			'export of a workshop of another server (https://tablee.autre.example): whether it was deleted there since cannot be known here',
+			'export that names no workshop: whether it still exists cannot be known here',
+			'Creuse (workshop deleted)',
+		]
+		const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ')
+		const markdown = plain(await (await exportOf('format=md')).text())
+		const html = plain(await (await exportOf('format=html')).text())
+		const markdownEn = plain(await (await exportOf('format=md&lang=en')).text())
+		const htmlEn = plain(await (await exportOf('format=html&lang=en')).text())
+		const docxText = async (query: string) => {
+			const files = unzipSync(new Uint8Array(await (await exportOf(query)).arrayBuffer()))
+			const xml = strFromU8(files['word/document.xml'] as Uint8Array)
+			// Paragraph by paragraph, the text of its runs.
+			return plain(xml.replace(/<\/w:p>/g, ' ').replace(/<[^>]+>/g, ''))
+		}
+		const pdfText = async (query: string) => {
+			const { extractText, getDocumentProxy } = await import('unpdf')
+			const pdf = await getDocumentProxy(new Uint8Array(await (await exportOf(query)).arrayBuffer()))
+			// Lines are broken where the page breaks them: read them back as one text.
+			return plain((await extractText(pdf, { mergePages: true })).text.replace(/-\n/g, '-'))
+		}
+		const documents: [string, string, string[]][] = [
+			['Markdown', markdown, french],
+			['HTML', html, french],
+			['Word', await docxText('format=docx'), french],
+			['PDF', await pdfText('format=pdf'), french],
+			['Markdown (en)', markdownEn, english],
+			['HTML (en)', htmlEn, english],
+			['Word (en)', await docxText('format=docx&lang=en'), english],
+			['PDF (en)', await pdfText('format=pdf&lang=en'), english],
+		]
+		for (const [format, text, sentences] of documents) {
+			for (const sentence of sentences) expect(text, `${format}: ${sentence}`).toContain(sentence)
+			// The notice comes first: before the summary of recommendations.
+			expect(text.indexOf(sentences[0] ?? ''), format).toBeLessThan(
+				text.indexOf(format.endsWith('(en)') ? 'Where the territories come from' : 'Provenance des territoires'),
+			)
+		}
+		// The uploaded copy of the deleted workshop loses its authors' names with it; the others keep theirs.
+		const model = (await (await exportOf('format=json')).json()) as {
+			groups: { members: { ref: { source: number } }[] }[]
+		}
+		const membersOf = (source: number) =>
+			JSON.stringify(model.groups.flatMap((group) => group.members.filter((member) => member.ref.source === source)))
+		for (const source of [0, 3]) for (const name of allNames) expect(membersOf(source)).not.toContain(name)
+		expect(membersOf(1)).toContain(PEOPLE[0].name)
+		// Nor does the synthesis keep any of their names on disk (authors, facilitators).
+		const stored = JSON.parse(
+			await readFile(path.join(server.config.dataDir, 'syntheses', `${created.id}.json`), 'utf8'),
+		) as { sources: unknown[] }
+		for (const source of [0, 3]) {
+			for (const name of allNames) expect(JSON.stringify(stored.sources[source])).not.toContain(name)
+		}
 	})
 
 	test('[D1] the organiser key deletes too; a failing store deletes nothing and the workshop carries on', async () => {

@@ -1,9 +1,11 @@
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
 import type { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { signToken } from '../server/auth/tokens.ts'
+import { Channel } from '../server/rooms/channel.ts'
 import { CloseCode } from '../shared/protocol/close-codes.ts'
 import { MessageType } from '../shared/protocol/messages.ts'
 import { readParticipants } from '../shared/workshop/control-document.ts'
@@ -67,6 +69,32 @@ describe('board document', () => {
 		const late = open(workshop.id, workshop.tokens.facilitator)
 		await synced(late)
 		await waitFor(() => late.doc.getText('notes').toString() === text.toString(), 'late joiner has every line')
+	})
+
+	test('[R15] fresh clients get the board as it is now, before and after each change (the kept encoding follows it)', async () => {
+		const alice = await joinWorkshop(server, workshop, 'Alice')
+		const bob = await joinWorkshop(server, workshop, 'Bob', 'etat')
+		const a = open(workshop.id, alice.token)
+		const b = open(workshop.id, bob.token)
+		await Promise.all([synced(a), synced(b)])
+		const records = a.doc.getMap('records')
+		const fresh = async () => {
+			const late = open(workshop.id, workshop.tokens.facilitator)
+			await synced(late)
+			return late
+		}
+		for (let round = 0; round < 3; round++) {
+			a.doc.transact(() => {
+				for (let i = 0; i < 20; i++) records.set(`shape:${round}-${i}`, { text: `note ${round}-${i}` })
+			})
+			if (round === 2) records.delete('shape:0-0')
+			// Once Bob has the change, the server has applied it (it shares only what it stored).
+			await waitFor(() => b.doc.getMap('records').size === records.size, 'change relayed')
+			// Each joiner's first sync alone must bring everything: a stale kept encoding would miss
+			// the change for good (it was broadcast before they came). Several at once share one.
+			const joiners = await Promise.all([fresh(), fresh(), fresh()])
+			for (const late of joiners) expect(late.doc.getMap('records').toJSON()).toEqual(records.toJSON())
+		}
 	})
 
 	test('[R3] an observer receives everything and writes nothing', async () => {
@@ -437,4 +465,40 @@ test('[R9] a client echoing a large room’s presence (as y-websocket clients do
 	} finally {
 		await server.dispose()
 	}
+})
+
+describe('[R15] the kept encoding for fresh clients', () => {
+	const emptyVector = Y.encodeStateVector(new Y.Doc())
+	const contentOf = (message: Uint8Array) => {
+		const decoder = decoding.createDecoder(message)
+		expect(decoding.readVarUint(decoder)).toBe(MessageType.sync)
+		expect(decoding.readVarUint(decoder)).toBe(syncProtocol.messageYjsSyncStep2)
+		const doc = new Y.Doc()
+		Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
+		return doc.getMap('records').toJSON()
+	}
+
+	test('[R15] one encoding per state of the document; a change or a rebuilt document drops it', () => {
+		const doc = new Y.Doc()
+		doc.getMap('records').set('a', 1)
+		const channel = new Channel('board', doc, { presenceFlushMs: 0 })
+		const first = channel.syncStep2(emptyVector)
+		expect(channel.syncStep2(emptyVector)).toBe(first)
+		expect(contentOf(first)).toEqual({ a: 1 })
+		// A client that has something gets what it lacks, never the kept full state.
+		const partial = new Y.Doc()
+		Y.applyUpdate(partial, Y.encodeStateAsUpdate(doc))
+		expect(channel.syncStep2(Y.encodeStateVector(partial))).not.toBe(first)
+
+		doc.getMap('records').set('b', 2)
+		const second = channel.syncStep2(emptyVector)
+		expect(second).not.toBe(first)
+		expect(contentOf(second)).toEqual({ a: 1, b: 2 })
+
+		const rebuilt = new Y.Doc()
+		rebuilt.getMap('records').set('c', 3)
+		channel.replaceDoc(rebuilt)
+		expect(contentOf(channel.syncStep2(emptyVector))).toEqual({ c: 3 })
+		channel.destroy()
+	})
 })

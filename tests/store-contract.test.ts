@@ -7,7 +7,9 @@ import * as Y from 'yjs'
 import { LowdbStore } from '../server/store/lowdb-store.ts'
 import { MemoryStore } from '../server/store/memory-store.ts'
 import { openPgStorage } from '../server/store/pg-store.ts'
-import type { Storage } from '../server/store/storage.ts'
+import { DeletionFiles } from '../server/store/deletion-files.ts'
+import { MemoryDeletions } from '../server/store/memory-files.ts'
+import type { DeletionJournal, Storage } from '../server/store/storage.ts'
 import type { ServerOnlyState, WorkshopRecord, WorkshopStore } from '../server/store/workshop-store.ts'
 import { encodeFrames } from '../server/store/update-log.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
@@ -282,6 +284,39 @@ describe.each(adapters)('[S1] store contract: %s', (_name, makeStore) => {
 		await Promise.all([...saves, store.delete('aaaaaaaaaaaa')])
 		expect(await store.load('aaaaaaaaaaaa')).toEqual({ ok: true, value: null })
 	})
+})
+
+const journals: [string, () => Promise<DeletionJournal>][] = [
+	['memory', async () => new MemoryDeletions()],
+	['files', async () => new DeletionFiles(await tempDir())],
+	['postgresql', async () => (await pgStorage()).deletions],
+]
+
+describe.each(journals)('[D5] deletion journal contract: %s', (_name, makeJournal) => {
+	test('[D5] an entry stays until ended, a second begin keeps one entry, ending twice is fine', async () => {
+		const journal = await makeJournal()
+		expect(await journal.pending()).toEqual([])
+		await journal.begin('aaaaaaaaaaaa', '2026-11-30T00:00:00.000Z')
+		await journal.begin('bbbbbbbbbbbb', '2026-11-30T00:00:01.000Z')
+		await journal.begin('aaaaaaaaaaaa', '2026-11-30T00:00:02.000Z')
+		expect((await journal.pending()).sort()).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb'])
+		await journal.end('aaaaaaaaaaaa')
+		await journal.end('aaaaaaaaaaaa')
+		await journal.end('cccccccccccc')
+		expect(await journal.pending()).toEqual(['bbbbbbbbbbbb'])
+	})
+})
+
+test('[D5] the database journal outlives its connection pool, as the files journal outlives its process', async () => {
+	const url = await createTestDatabase()
+	const first = await openPgStorage(url, { exclusive: false, secret: null })
+	await first.deletions.begin('aaaaaaaaaaaa', '2026-11-30T00:00:00.000Z')
+	await first.close()
+	const second = await pgStorage(url)
+	expect(await second.deletions.pending()).toEqual(['aaaaaaaaaaaa'])
+	const dir = await tempDir()
+	await new DeletionFiles(dir).begin('aaaaaaaaaaaa', '2026-11-30T00:00:00.000Z')
+	expect(await new DeletionFiles(dir).pending()).toEqual(['aaaaaaaaaaaa'])
 })
 
 describe('[P5] lowdb adapter on disk', () => {

@@ -35,28 +35,47 @@ export function ConnectionIndicator(props: { link: RelayLink }) {
 		if (state() === 'connecting') return t('connection.connecting')
 		return t('connection.offline')
 	}
+	const deleted = () => state() === 'refused' && props.link.refusal()?.code === CloseCode.workshopDeleted
 	return (
-		<div
-			class="connection"
-			data-state={state()}
-			data-unsent={lagging() ? 'yes' : 'no'}
-			data-pending={props.link.unsent() ? 'yes' : 'no'}
-			role="status"
-			aria-live="polite"
-		>
-			<span class="dot" aria-hidden="true" />
-			<span class="connection-text">{text()}</span>
-			<Show when={props.link.refusal()?.code === CloseCode.clientOutdated}>
-				<button type="button" onClick={() => location.reload()}>
-					{t('common.reload')}
-				</button>
+		<>
+			<Show when={deleted()}>
+				{/* SPEC D1: said over the whole page, not only in the status line — nothing here works any
+				more. A modal dialog: the page underneath is inert, focus stays in it, Escape does not close it. */}
+				<dialog
+					class="workshop-deleted"
+					role="alertdialog"
+					aria-labelledby="workshop-deleted-title"
+					aria-describedby="workshop-deleted-text"
+					ref={(dialog) => queueMicrotask(() => dialog.isConnected && !dialog.open && dialog.showModal())}
+					onCancel={(event) => event.preventDefault()}
+				>
+					<h2 id="workshop-deleted-title">{t('privacy.deletedTitle')}</h2>
+					<p id="workshop-deleted-text">{t('privacy.deletedBody')}</p>
+					<a href="/">{t('privacy.deletedHome')}</a>
+				</dialog>
 			</Show>
-			<Show when={lagging()}>
-				<span class="connection-warning">
-					{state() === 'connected' ? t('connection.pending') : t('connection.pendingOffline')}
-				</span>
-			</Show>
-		</div>
+			<div
+				class="connection"
+				data-state={state()}
+				data-unsent={lagging() ? 'yes' : 'no'}
+				data-pending={props.link.unsent() ? 'yes' : 'no'}
+				role="status"
+				aria-live="polite"
+			>
+				<span class="dot" aria-hidden="true" />
+				<span class="connection-text">{text()}</span>
+				<Show when={props.link.refusal()?.code === CloseCode.clientOutdated}>
+					<button type="button" onClick={() => location.reload()}>
+						{t('common.reload')}
+					</button>
+				</Show>
+				<Show when={lagging()}>
+					<span class="connection-warning">
+						{state() === 'connected' ? t('connection.pending') : t('connection.pendingOffline')}
+					</span>
+				</Show>
+			</div>
+		</>
 	)
 }
 

@@ -373,6 +373,10 @@ export const en: Record<MessageKey, string> = {
 	'privacy.nameWithdrawn': 'name removed',
 	'privacy.beforeJoining': 'Before joining:',
 	'refusal.4410': 'this workshop was deleted by its facilitator',
+	'privacy.deletedTitle': 'This workshop was deleted',
+	'privacy.deletedBody':
+		'Its facilitator deleted it: nothing of it is left on the server, nor on this device. What you had not sent yet cannot be sent any more.',
+	'privacy.deletedHome': 'Back to the home page',
 	'footer.accessibility': 'Accessibility: partially compliant',
 	'board.alternatives': 'Accessible alternatives',
 	'board.listAlternative':

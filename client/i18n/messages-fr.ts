@@ -379,6 +379,10 @@ export const fr = {
 	'privacy.nameWithdrawn': 'nom retiré',
 	'privacy.beforeJoining': 'Avant d’entrer :',
 	'refusal.4410': 'cet atelier a été supprimé par son animation',
+	'privacy.deletedTitle': 'Cet atelier a été supprimé',
+	'privacy.deletedBody':
+		'Son animation l’a supprimé : il n’en reste rien sur le serveur, ni sur cet appareil. Ce que vous n’aviez pas encore envoyé ne peut plus l’être.',
+	'privacy.deletedHome': 'Retour à l’accueil',
 	'footer.accessibility': 'Accessibilité : partiellement conforme',
 	'board.alternatives': 'Alternatives accessibles',
 	'board.listAlternative':

@@ -11,6 +11,7 @@ import { CopyField } from '../components/copy-field.tsx'
 import { Loading } from '../components/loading.tsx'
 import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
+import { readableDate } from '../privacy/privacy-api.ts'
 import { pt } from '../privacy/privacy-messages.ts'
 
 interface SynthesisView {
@@ -21,8 +22,6 @@ interface SynthesisView {
 	groups: ConfirmedGroup[]
 	suggestions: SuggestedGroup[]
 	link: string
-	/** Territories whose workshop was deleted from this server since (SPEC D1). */
-	deletedSources?: { source: number; deletedAt: string }[]
 	access: { edit: boolean; legacy: boolean }
 	editKey?: string
 	editLink?: string
@@ -211,13 +210,34 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								.synthesis.territories.map((territory) => territory.territory)
 								.join(', ')}
 						</p>
-						<For each={current().deletedSources ?? []}>
-							{(deleted) => (
-								<p class="help" data-deleted-source={deleted.source}>
-									{pt('sourceDeleted', { territory: territoryOf(deleted.source) })}
+						{/* SPEC D1: what is known of each territory's workshop (the exports say it too). */}
+						<For each={current().synthesis.territories}>
+							{(territory) => {
+								const source = territory.source
+								return source?.status === 'deleted' ? (
+									<p class="notice" data-deleted-source={territory.index}>
+										{pt('sourceDeleted', {
+											territory: territory.territory,
+											date: readableDate(source.deletedAt, language()),
+										})}
+									</p>
+								) : null
+							}}
+						</For>
+						<Show
+							when={current()
+								.synthesis.territories.filter(
+									(territory) => territory.source?.status === 'elsewhere' || territory.source?.status === 'unknown',
+								)
+								.map((territory) => territory.territory)
+								.join(', ')}
+						>
+							{(territories) => (
+								<p class="help" data-unknown-sources>
+									{pt('sourcesUnknown', { territories: territories() })}
 								</p>
 							)}
-						</For>
+						</Show>
 						<Show when={notice()}>
 							<p class="notice" role="status">
 								{notice()}

@@ -34,7 +34,9 @@ const messages = {
 		deleteSubmit: 'Supprimer définitivement',
 		cancel: 'Annuler',
 		sourceDeleted:
-			'{territory} : l’atelier source a été supprimé de ce serveur ; cette synthèse garde sa copie des résultats consolidés.',
+			'{territory} : l’atelier source a été supprimé de ce serveur le {date} ; cette synthèse garde sa propre copie de ses résultats consolidés, sans nom d’auteur·rice.',
+		sourcesUnknown:
+			'{territories} : atelier d’un autre serveur, ou que son export ne nomme pas — ce serveur ne peut pas savoir s’il a été supprimé depuis.',
 	},
 	en: {
 		eraseName: 'Remove my name',
@@ -64,7 +66,9 @@ const messages = {
 		deleteSubmit: 'Delete for good',
 		cancel: 'Cancel',
 		sourceDeleted:
-			'{territory}: the source workshop was deleted from this server; this synthesis keeps its copy of the consolidated results.',
+			'{territory}: the source workshop was deleted from this server on {date}; this synthesis keeps its own copy of its consolidated results, without author names.',
+		sourcesUnknown:
+			'{territories}: a workshop of another server, or one its export does not name — whether it was deleted since cannot be known here.',
 	},
 } as const
 

@@ -16,6 +16,7 @@ import { sameSecret } from '../auth/same-secret.ts'
 import { verifyToken } from '../auth/tokens.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import type { Logger } from '../logger.ts'
+import type { KeyedLock } from '../store/keyed-lock.ts'
 import type { SynthesisStore as SynthesisFiles } from '../store/storage.ts'
 import { CorruptSynthesisError, type SynthesisRecord } from '../store/synthesis-files.ts'
 import {
@@ -30,6 +31,7 @@ import { consolidationOf } from '../workshops/workshop-consolidation.ts'
 import { parseBody } from './parse-body.ts'
 import { withRoom } from './with-room.ts'
 import { withoutAuthorNames } from '../../shared/privacy/anonymise.ts'
+import { sourceWorkshops } from '../privacy/deleted-sources.ts'
 
 // Loaded at the first Word or PDF synthesis, not at start (see export-routes.ts).
 const synthesisRenderers = () => import('../exports/render-synthesis-files.ts')
@@ -42,6 +44,8 @@ export interface SynthesisRoutesOptions {
 	publicUrl: string
 	maxUploadBytes: number
 	logger: Logger
+	/** One change to a synthesis at a time (shared with workshop deletions). */
+	edits: KeyedLock
 }
 
 const idSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]{8,40}$/, 'not an id'))
@@ -93,7 +97,7 @@ const groupsSchema = v.strictObject({
  * to one synthesis run one at a time, each checked against the revision its writer saw (N13).
  */
 export function synthesisRoutes(options: SynthesisRoutesOptions) {
-	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger } = options
+	const { registry, files, secret, organizerKey, publicUrl, maxUploadBytes, logger, edits } = options
 
 	const load = async (id: string): Promise<SynthesisRecord> => {
 		let record: SynthesisRecord | null
@@ -127,7 +131,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			createdAt: record.createdAt,
 			updatedAt: record.updatedAt,
 			revision: record.revision,
-			synthesis: synthesize(record.title, record.sources, record.groups),
+			synthesis: synthesize(record.title, record.sources, record.groups, sourceWorkshops(record, publicUrl)),
 			groups: record.groups,
 			suggestions: suggestGroups(record.sources),
 			link: `${publicUrl}/s/${record.id}`,
@@ -137,9 +141,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			...(editable && record.editKey !== null && (fresh || key !== undefined)
 				? { editKey: record.editKey, editLink: `${publicUrl}/s/${record.id}#edit=${record.editKey}` }
 				: {}),
-			/** N10: the workshops of this server this synthesis includes. */
+			/** N10: the workshops of this server this synthesis includes (D1: not those deleted since). */
 			workshops: record.sources.flatMap((source, index) =>
-				source.context.workshop && source.context.workshop.server === publicUrl
+				source.context.workshop && source.context.workshop.server === publicUrl && !record.origins?.[index]?.deletedAt
 					? [{ source: index, id: source.context.workshop.id }]
 					: [],
 			),
@@ -149,18 +153,9 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			),
 		}
 	}
-	// N13: edits to one synthesis run one after the other, so none is lost between a read and a write.
-	const queues = new Map<string, Promise<unknown>>()
-	const exclusive = <T>(id: string, work: () => Promise<T>): Promise<T> => {
-		const previous = queues.get(id) ?? Promise.resolve()
-		const next = previous.then(work, work)
-		const settled = next.catch(() => undefined)
-		queues.set(id, settled)
-		void settled.then(() => {
-			if (queues.get(id) === settled) queues.delete(id)
-		})
-		return next
-	}
+	// N13: edits to one synthesis run one after the other, so none is lost between a read and a
+	// write; a workshop deletion marking the synthesis (D1) takes the same lock.
+	const exclusive = <T>(id: string, work: () => Promise<T>): Promise<T> => edits.run(id, work)
 	const save = async (record: SynthesisRecord) => {
 		try {
 			await files.save(record)
@@ -291,7 +286,7 @@ export function synthesisRoutes(options: SynthesisRoutesOptions) {
 			const record = await load(c.req.param('id'))
 			const format = c.req.query('format') ?? 'json'
 			const language: Language = c.req.query('lang') === 'en' ? 'en' : 'fr'
-			const model = synthesize(record.title, record.sources, record.groups)
+			const model = synthesize(record.title, record.sources, record.groups, sourceWorkshops(record, publicUrl))
 			c.header('cache-control', 'no-store')
 			// Named after its title, transliterated (E14), never after its capability id.
 			const name = fileSlug(record.title, 'tablee-synthese')

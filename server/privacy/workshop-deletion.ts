@@ -1,15 +1,19 @@
-import { mkdir, readdir } from 'node:fs/promises'
-import path from 'node:path'
 import type { Logger } from '../logger.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
-import { DurableJsonFile } from '../store/durable-json-file.ts'
-import type { AssetStore, SynthesisStore } from '../store/storage.ts'
+import type { KeyedLock } from '../store/keyed-lock.ts'
+import type { AssetStore, DeletionJournal, SynthesisStore } from '../store/storage.ts'
 import type { WorkshopStore } from '../store/workshop-store.ts'
+import { markDeleted } from './deleted-sources.ts'
 import { closeConnections } from './room-connections.ts'
 
 export interface WorkshopDeletionOptions {
-	dataDir: string
+	/** The lock synthesis edits take: a mark never overwrites an edit made meanwhile, nor the reverse. */
+	synthesisEdits: KeyedLock
+	/** Where deletions under way are written down: the data directory's, or the database's. */
+	journal: DeletionJournal
+	/** This server's public URL: a synthesis's source exported from here names it (`context.workshop`). */
+	publicUrl: string
 	store: WorkshopStore
 	registry: RoomRegistry
 	assets: AssetStore
@@ -35,8 +39,9 @@ class Refused extends Error {
 
 /**
  * Deleting a workshop (SPEC D1): its record, its uploaded files, and the link that syntheses
- * keep to it. Several stores are involved, so a deletion is written down first, in
- * `DATA_DIR/deletions/<id>.json`, and the record's removal is the commit point:
+ * keep to it. Several stores are involved, so a deletion is written down first in the storage's
+ * journal (`DATA_DIR/deletions/<id>.json`, or the database's `workshop_deletions` table), and the
+ * record's removal is the commit point:
  *
  * 1. the room stops saving (registry.delete), the journal entry is written durably;
  * 2. the store deletes the record — until then a failure undoes the entry and nothing changed;
@@ -50,37 +55,33 @@ class Refused extends Error {
  */
 export class WorkshopDeletion {
 	private readonly options: WorkshopDeletionOptions
-	private readonly dir: string
 
 	constructor(options: WorkshopDeletionOptions) {
 		this.options = options
-		this.dir = path.join(options.dataDir, 'deletions')
 	}
 
 	/** Deletes the workshop; resolves once everything is durably gone. */
 	async delete(id: string): Promise<DeletionResult> {
-		const { store, registry, logger } = this.options
+		const { store, registry, logger, journal } = this.options
 		try {
 			// The registry runs one deletion of a workshop at a time: a retry, a second click and the
 			// sweep's resumption never interleave their steps.
 			return await registry.delete(
 				id,
 				async (): Promise<DeletionResult> => {
-					const entry = this.entry(id)
 					// An interrupted deletion is rolled forward, whether or not its record is gone yet.
-					const resumed = (await this.pendingIds()).includes(id)
+					const resumed = (await journal.pending()).includes(id)
 					if (!resumed) {
 						const found = await store.load(id).catch(() => null)
 						if (found === null || (!found.ok && found.error.code === 'unavailable')) throw new Refused('unavailable')
 						// A damaged record can still be deleted: that is its owner's right too.
 						if (found.ok && found.value === null) throw new Refused('not-found')
-						await mkdir(this.dir, { recursive: true })
-						await entry.write({ id, requestedAt: new Date(this.now()).toISOString() })
+						await journal.begin(id, new Date(this.now()).toISOString())
 					}
 					try {
 						await store.delete(id)
 					} catch (error) {
-						if (!resumed) await entry.remove().catch(() => undefined)
+						if (!resumed) await journal.end(id).catch(() => undefined)
 						throw error
 					}
 					logger.info('privacy.workshop_deleted', { workshop: id })
@@ -104,7 +105,7 @@ export class WorkshopDeletion {
 
 	/** Finishes every deletion a crash or a failure interrupted; returns their ids. */
 	async resumePending(): Promise<string[]> {
-		const ids = await this.pendingIds()
+		const ids = await this.options.journal.pending()
 		for (const id of ids) {
 			const result = await this.delete(id)
 			this.options.logger.info('privacy.deletion_resumed', { workshop: id, result })
@@ -115,34 +116,24 @@ export class WorkshopDeletion {
 	private async finish(id: string): Promise<void> {
 		await this.markSyntheses(id)
 		await this.options.assets.deleteWorkshop(id)
-		await this.entry(id).remove()
+		await this.options.journal.end(id)
 	}
 
-	/** Syntheses that included the workshop say it was deleted; their copy of its figures stays. */
+	/**
+	 * Syntheses that included the workshop say it was deleted; their copy of its figures stays. A
+	 * source is this workshop when the synthesis took it from here (`origins`) or when it is an
+	 * uploaded export of it (its `context.workshop` names this server and this id).
+	 */
 	private async markSyntheses(id: string): Promise<void> {
-		const { syntheses } = this.options
+		const { syntheses, synthesisEdits, publicUrl } = this.options
 		for (const synthesisId of await syntheses.ids()) {
-			const record = await syntheses.load(synthesisId)
-			const origins = record?.origins
-			if (!record || !origins?.some((origin) => origin?.workshop === id && origin.deletedAt === null)) continue
-			const deletedAt = new Date(this.now()).toISOString()
-			await syntheses.save({
-				...record,
-				origins: origins.map((origin) => (origin?.workshop === id ? { ...origin, deletedAt } : origin)),
+			await synthesisEdits.run(synthesisId, async () => {
+				const record = await syntheses.load(synthesisId)
+				if (!record) return
+				const marked = markDeleted(record, id, publicUrl, new Date(this.now()).toISOString())
+				if (marked !== record) await syntheses.save(marked)
 			})
 		}
-	}
-
-	private async pendingIds(): Promise<string[]> {
-		const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
-			if (error.code === 'ENOENT') return []
-			throw error
-		})
-		return names.filter((name) => /^[a-z0-9]{8,40}\.json$/.test(name)).map((name) => name.slice(0, -5))
-	}
-
-	private entry(id: string) {
-		return new DurableJsonFile<{ id: string; requestedAt: string }>(path.join(this.dir, `${id}.json`))
 	}
 
 	private now(): number {

@@ -213,10 +213,7 @@ export class RelayConnection implements PresenceOwner {
 			case SyncMessageType.step1: {
 				const stateVector = decoding.readVarUint8Array(decoder)
 				if (decoding.hasContent(decoder)) return err('trailing bytes after message')
-				const encoder = encoding.createEncoder()
-				encoding.writeVarUint(encoder, MessageType.sync)
-				syncProtocol.writeSyncStep2(encoder, this.channel.doc, stateVector)
-				this.sendWhenStored(encoding.toUint8Array(encoder))
+				this.sendWhenStored(this.channel.syncStep2(stateVector))
 				return ok(undefined)
 			}
 			case SyncMessageType.step2:

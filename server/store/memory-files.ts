@@ -1,7 +1,7 @@
 import { isId } from '../../shared/workshop/ids.ts'
 import { randomId } from '../auth/random-id.ts'
 import { assetNamePattern, type MediaExtension, mediaTypes } from '../assets/asset-files.ts'
-import type { AssetStore, SynthesisStore } from './storage.ts'
+import type { AssetStore, DeletionJournal, SynthesisStore } from './storage.ts'
 import type { SynthesisRecord } from './synthesis-files.ts'
 
 /** Syntheses in memory, kept as JSON so that callers never share objects with the store. */
@@ -42,5 +42,22 @@ export class MemoryAssets implements AssetStore {
 
 	async deleteWorkshop(workshop: string): Promise<void> {
 		for (const key of [...this.files.keys()]) if (key.startsWith(`${workshop}/`)) this.files.delete(key)
+	}
+}
+
+/** Deletions under way, in memory (a memory server loses its workshops at exit anyway). */
+export class MemoryDeletions implements DeletionJournal {
+	private readonly entries = new Map<string, string>()
+
+	async begin(workshop: string, requestedAt: string): Promise<void> {
+		if (!this.entries.has(workshop)) this.entries.set(workshop, requestedAt)
+	}
+
+	async end(workshop: string): Promise<void> {
+		this.entries.delete(workshop)
+	}
+
+	async pending(): Promise<string[]> {
+		return [...this.entries.keys()]
 	}
 }

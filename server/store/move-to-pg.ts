@@ -3,6 +3,7 @@ import path from 'node:path'
 import { assetNamePattern } from '../assets/asset-files.ts'
 import { isId } from '../../shared/workshop/ids.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { DeletionFiles } from './deletion-files.ts'
 import { LowdbStore } from './lowdb-store.ts'
 import { openPgStorage } from './pg-store.ts'
 import { StorageRefusedError } from './storage.ts'
@@ -14,6 +15,8 @@ export interface MoveReport {
 	workshops: { copied: number; present: number }
 	syntheses: { copied: number; present: number }
 	assets: { copied: number; present: number }
+	/** Deletions interrupted on the files, handed to the database's journal to be finished there (SPEC D1). */
+	deletions: number
 	/** `stored`: the files' signing secret is the database's (copied now or before). */
 	secret: 'stored' | 'none'
 	/** Items left alone, with why (a damaged file, or different data already in the database). */
@@ -63,8 +66,15 @@ export async function moveToPostgres(from: string, to: string): Promise<MoveRepo
 				workshops: { copied: 0, present: 0 },
 				syntheses: { copied: 0, present: 0 },
 				assets: { copied: 0, present: 0 },
+				deletions: 0,
 				secret: 'none',
 				problems: [],
+			}
+			// A deletion the files' server could not finish goes first: the first server on the
+			// database finishes it (record, files, synthesis links) before it serves anything.
+			for (const id of await new DeletionFiles(from).pending()) {
+				await db.deletions.begin(id, new Date().toISOString())
+				report.deletions++
 			}
 			const files = new LowdbStore(from)
 			for (const file of await list(path.join(from, 'workshops'))) {

@@ -187,6 +187,18 @@ export const migrations: readonly MigrationStep[] = [
 			}
 		},
 	},
+	{
+		version: 4,
+		sql: `
+			-- Workshop deletions under way (SPEC D1, D5): a row is committed before the workshop's
+			-- rows are deleted and removed once its files and synthesis links are done, so a server
+			-- that crashed in between finishes the deletion at its next start.
+			CREATE TABLE workshop_deletions (
+				workshop text PRIMARY KEY,
+				requested_at text NOT NULL
+			);
+		`,
+	},
 ]
 
 /** One step of the schema: SQL, and what moves existing data into it (same transaction). */

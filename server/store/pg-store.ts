@@ -20,6 +20,7 @@ import {
 } from './pg-server-only.ts'
 import {
 	type AssetStore,
+	type DeletionJournal,
 	type SecretStore,
 	type Storage,
 	StorageRefusedError,
@@ -36,6 +37,7 @@ export interface PgStorage extends Storage {
 	workshops: PgWorkshopStore
 	syntheses: PgSyntheses
 	assets: PgAssets
+	deletions: PgDeletions
 	/** The stored secret (created when absent), even when TABLEE_SECRET is configured. */
 	storedSecret: PgSecret
 	close(): Promise<void>
@@ -117,6 +119,7 @@ export async function openPgStorage(
 		workshops: new PgWorkshopStore(pool, lockPool),
 		syntheses: new PgSyntheses(pool),
 		assets: new PgAssets(pool),
+		deletions: new PgDeletions(pool),
 		secret: configured ? { load: async () => configured } : new PgSecret(pool),
 		storedSecret: new PgSecret(pool),
 		close,
@@ -617,6 +620,37 @@ export class PgAssets implements AssetStore {
 		)
 		const row = rows[0]
 		return row ? { bytes: row.bytes, type: row.media_type } : null
+	}
+}
+
+/**
+ * Deletions under way in their table (migration step 3): a row commits before the workshop's
+ * rows go, in the same database, so a deletion is durable and finished by whichever start or
+ * sweep comes next — nothing of it is kept outside the database.
+ */
+export class PgDeletions implements DeletionJournal {
+	private readonly pool: pg.Pool
+
+	constructor(pool: pg.Pool) {
+		this.pool = pool
+	}
+
+	async begin(workshop: string, requestedAt: string): Promise<void> {
+		await this.pool.query(
+			'INSERT INTO workshop_deletions (workshop, requested_at) VALUES ($1, $2) ON CONFLICT (workshop) DO NOTHING',
+			[workshop, requestedAt],
+		)
+	}
+
+	async end(workshop: string): Promise<void> {
+		await this.pool.query('DELETE FROM workshop_deletions WHERE workshop = $1', [workshop])
+	}
+
+	async pending(): Promise<string[]> {
+		const { rows } = await this.pool.query<{ workshop: string }>(
+			'SELECT workshop FROM workshop_deletions ORDER BY requested_at, workshop',
+		)
+		return rows.map((row) => row.workshop)
 	}
 }
 

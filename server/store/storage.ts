@@ -3,7 +3,8 @@ import type { MediaExtension } from '../assets/asset-files.ts'
 import { AssetFiles } from '../assets/asset-files.ts'
 import { loadSecret } from '../auth/secret.ts'
 import { LowdbStore } from './lowdb-store.ts'
-import { MemoryAssets, MemorySyntheses } from './memory-files.ts'
+import { DeletionFiles } from './deletion-files.ts'
+import { MemoryAssets, MemoryDeletions, MemorySyntheses } from './memory-files.ts'
 import { MemoryStore } from './memory-store.ts'
 import { openPgStorage } from './pg-store.ts'
 import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
@@ -40,6 +41,20 @@ export interface SynthesisStore {
 	ids(): Promise<string[]>
 }
 
+/**
+ * Workshop deletions under way (SPEC D1, D5). An entry is durable before a workshop's record goes
+ * and is removed once everything of it is gone, so a deletion a crash interrupted is finished at
+ * the next start. It lives where the workshops live: the data directory, or the database.
+ */
+export interface DeletionJournal {
+	/** Records that `workshop` is being deleted; resolves once durable. An entry already there stays. */
+	begin(workshop: string, requestedAt: string): Promise<void>
+	/** Removes the entry, durably; nothing to remove is fine. */
+	end(workshop: string): Promise<void>
+	/** Ids of the deletions begun and not ended. */
+	pending(): Promise<string[]>
+}
+
 /** Images and videos pasted on boards, under a random name that acts as a capability. */
 export interface AssetStore {
 	/** Stores the bytes durably and returns the name to serve them under. */
@@ -61,6 +76,7 @@ export interface Storage {
 	workshops: WorkshopStore
 	syntheses: SynthesisStore
 	assets: AssetStore
+	deletions: DeletionJournal
 	secret: SecretStore
 	/** Releases connections and locks the adapter holds (the database adapter); absent: nothing to release. */
 	close?(): Promise<void>
@@ -96,6 +112,7 @@ export async function openStorage(config: {
 			workshops: new MemoryStore(),
 			syntheses: new MemorySyntheses(),
 			assets: new MemoryAssets(),
+			deletions: new MemoryDeletions(),
 			secret: { load: async () => configured ?? generated },
 		}
 	}
@@ -103,6 +120,7 @@ export async function openStorage(config: {
 		workshops: await new LowdbStore(config.dataDir).open(),
 		syntheses: new SynthesisFiles(config.dataDir),
 		assets: new AssetFiles(config.dataDir),
+		deletions: new DeletionFiles(config.dataDir),
 		secret: { load: () => loadSecret(configured, config.dataDir) },
 	}
 }

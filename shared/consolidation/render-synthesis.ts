@@ -53,6 +53,18 @@ const text = {
 			'Classement : les regroupements confirmés, puis par nombre de territoires qui retiennent la recommandation, puis par soutien moyen.',
 		none: 'Aucune.',
 		notDated: 'date non indiquée',
+		deletedNotice: (territory: string, date: string) =>
+			`${territory} : l’atelier source a été supprimé de ce serveur le ${date}. Cette synthèse garde sa propre copie de ses résultats consolidés (sans nom d’auteur·rice) ; ils ne peuvent plus être comparés à l’atelier.`,
+		deletedMark: 'atelier supprimé',
+		provenance: 'Provenance des territoires',
+		source: {
+			here: 'atelier de ce serveur',
+			deleted: (date: string) =>
+				`atelier de ce serveur, supprimé le ${date} : la synthèse garde sa copie des résultats consolidés`,
+			elsewhere: (server: string) =>
+				`export d’un atelier d’un autre serveur (${server}) : s’il y a été supprimé depuis, ce serveur ne peut pas le savoir`,
+			unknown: 'export qui ne nomme pas son atelier : ce serveur ne peut pas savoir s’il existe encore',
+		},
 	},
 	en: {
 		subject: 'National synthesis',
@@ -97,6 +109,18 @@ const text = {
 			'Ranking: confirmed groupings, then by the number of territories retaining the recommendation, then by mean support.',
 		none: 'None.',
 		notDated: 'no date given',
+		deletedNotice: (territory: string, date: string) =>
+			`${territory}: the source workshop was deleted from this server on ${date}. This synthesis keeps its own copy of its consolidated results (without author names); they can no longer be compared with the workshop.`,
+		deletedMark: 'workshop deleted',
+		provenance: 'Where the territories come from',
+		source: {
+			here: 'a workshop of this server',
+			deleted: (date: string) =>
+				`a workshop of this server, deleted on ${date}: the synthesis keeps its copy of the consolidated results`,
+			elsewhere: (server: string) =>
+				`export of a workshop of another server (${server}): whether it was deleted there since cannot be known here`,
+			unknown: 'export that names no workshop: whether it still exists cannot be known here',
+		},
 	},
 }
 
@@ -125,6 +149,25 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 	})
 	const field = (name: string, value: string, level = 0) => item(labelled(name, value, d.colon), level)
 	const heading = (level: 1 | 2 | 3, value: string): Block => ({ kind: 'heading', level, text: t(value) })
+	const deletedOn = (territory: SynthesisModel['territories'][number]) =>
+		territory.source.status === 'deleted' ? formatDate(territory.source.deletedAt, language, territory.timeZone) : null
+	const sourceText = (territory: SynthesisModel['territories'][number]): string => {
+		const source = territory.source
+		switch (source.status) {
+			case 'here':
+				return w.source.here
+			case 'deleted':
+				return w.source.deleted(deletedOn(territory) ?? '')
+			case 'elsewhere':
+				return w.source.elsewhere(source.server)
+			default:
+				return w.source.unknown
+		}
+	}
+	/** D1: a territory whose workshop was deleted says so wherever its figures are shown. */
+	const territoryCell = (source: number, name: string) =>
+		model.territories[source]?.source.status === 'deleted' ? `${name} (${w.deletedMark})` : name
+	const deleted = model.territories.filter((territory) => territory.source.status === 'deleted')
 	const flagWord = (flag: string | null) => d.flags[(flag ?? 'non-mesure') as keyof typeof d.flags] ?? String(flag)
 
 	const consensusText = (group: SynthesisGroup) =>
@@ -194,7 +237,7 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 					{ header: d.points, align: 'right', grow: 0 },
 				],
 				rows: group.members.map((member) => [
-					t(member.territory),
+					t(territoryCell(member.ref.source, member.territory)),
 					t(member.title),
 					percent(member.share),
 					percent(member.sides.associations),
@@ -258,6 +301,10 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 	const nationals = ranked.filter(({ group }) => group.supportedIn > 1 || group.confirmed)
 	const singles = ranked.filter(({ group }) => !(group.supportedIn > 1 || group.confirmed))
 	const blocks: Block[] = [
+		// D1: said before anything else, and again in the method and beside the territory's figures.
+		...deleted.map((territory) =>
+			para(t(w.deletedNotice(territory.territory, deletedOn(territory) ?? '')), { bold: true }),
+		),
 		heading(1, d.synthesis),
 		ranked.length === 0
 			? para(w.none, { italic: true })
@@ -285,7 +332,7 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 				{ header: d.voters, align: 'right', grow: 0 },
 			],
 			rows: model.territories.map((territory) => [
-				t(territory.territory),
+				t(territoryCell(territory.index, territory.territory)),
 				territory.date ? formatDate(territory.date, language, territory.timeZone) : w.notDated,
 				formatNumber(territory.participants, language),
 				territory.sides.associations === null ? '—' : formatNumber(territory.sides.associations, language),
@@ -305,6 +352,11 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 					].join(', '),
 				),
 			],
+		},
+		heading(2, w.provenance),
+		{
+			kind: 'list',
+			items: model.territories.map((territory) => field(territory.territory, sourceText(territory))),
 		},
 		heading(2, w.participantsByCollege),
 		{

@@ -106,6 +106,22 @@ export interface SynthesisGroup {
 	dots: number
 }
 
+/**
+ * What the server holding a synthesis knows of the workshop a territory came from (SPEC D1):
+ * `here`, a workshop of this server; `deleted`, one of this server deleted since (the synthesis
+ * keeps its own copy of the consolidated figures); `elsewhere`, an export of another server's
+ * workshop, whose deletion this server cannot know; `unknown`, an export that names no workshop.
+ */
+export type SourceWorkshop =
+	| { status: 'here' }
+	| { status: 'deleted'; deletedAt: string }
+	| { status: 'elsewhere'; server: string }
+	| { status: 'unknown' }
+
+/** What an export alone says of its workshop, when the server knows nothing more of it. */
+export const exportedSource = (source: ConsolidationModel | undefined): SourceWorkshop =>
+	source?.context.workshop ? { status: 'elsewhere', server: source.context.workshop.server } : { status: 'unknown' }
+
 export interface SynthesisModel {
 	format: typeof SYNTHESIS_FORMAT
 	version: typeof SYNTHESIS_VERSION
@@ -126,6 +142,8 @@ export interface SynthesisModel {
 		template: { id: string; version: number }
 		/** The workshop it was exported from, when the export says so. */
 		workshop: { id: string; server: string } | null
+		/** What is known of that workshop now (SPEC D1). */
+		source: SourceWorkshop
 	}[]
 	/** N3: confirmed groups first, by territories retaining them, then combined support (N8). */
 	groups: SynthesisGroup[]
@@ -157,11 +175,15 @@ const recommendationOf = (sources: readonly ConsolidationModel[], ref: MemberRef
 const territoryName = (source: ConsolidationModel | undefined) =>
 	source?.context.territory ?? source?.context.title ?? ''
 
-/** N1–N3, N8–N9: the synthesis of `sources` with the `groups` the user confirmed. */
+/**
+ * N1–N3, N8–N9: the synthesis of `sources` with the `groups` the user confirmed; `known` says, source
+ * by source, what the server knows of its workshop (D1) — without it, what each export says.
+ */
 export function synthesize(
 	title: string,
 	sources: readonly ConsolidationModel[],
 	groups: readonly ConfirmedGroup[],
+	known: readonly SourceWorkshop[] = [],
 ): SynthesisModel {
 	const grouped = new Set(groups.flatMap((group) => group.members.map((m) => `${m.source}:${m.recommendation}`)))
 	const alone: ConfirmedGroup[] = sources.flatMap((source, index) =>
@@ -291,6 +313,7 @@ export function synthesize(
 			columns: source.context.columns.map((column) => ({ id: column.id, label: column.label, people: column.people })),
 			template: { ...source.context.template },
 			workshop: source.context.workshop ?? null,
+			source: known[index] ?? exportedSource(source),
 		})),
 		groups: built,
 		confirmedGroups: groups.length,

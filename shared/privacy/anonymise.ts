@@ -156,8 +156,9 @@ export function isDue(meta: { date: string | null; createdAt: string }, retentio
 }
 
 /**
- * A copy of an exported document without its authors' names (`author` fields set to null): what
- * a national synthesis keeps of a workshop, which never shows names (SPEC D1).
+ * A copy of an exported document without people's names — `author` fields set to null and the
+ * facilitators' names (`organisers`) emptied: what a national synthesis keeps of a workshop, which
+ * never shows names (SPEC D1).
  */
 export function withoutAuthorNames<T>(value: T): T {
 	const walk = (item: unknown): unknown => {
@@ -166,7 +167,11 @@ export function withoutAuthorNames<T>(value: T): T {
 		return Object.fromEntries(
 			Object.entries(item).map(([key, field]) => [
 				key,
-				key === 'author' && typeof field === 'string' ? null : walk(field),
+				key === 'author' && typeof field === 'string'
+					? null
+					: key === 'organisers' && Array.isArray(field)
+						? []
+						: walk(field),
 			]),
 		)
 	}
