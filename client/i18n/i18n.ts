@@ -41,8 +41,15 @@ if (chosen !== 'fr') void setLanguage(chosen)
  * `{name|singular|plural}` chosen by the number `name` (French takes the singular for 0 and 1).
  */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+	return fill((catalogues()[language()] ?? fr)[key], params)
+}
+
+/**
+ * `template` with `{name}` placeholders filled and `{name|singular|plural}` chosen by the number
+ * `name` (French takes the singular for 0 and 1), in the current language.
+ */
+export function fill(template: string, params: Record<string, string | number> = {}): string {
 	const lang = language()
-	const template = (catalogues()[lang] ?? fr)[key]
 	return template
 		.replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_whole, name: string, one: string, other: string) => {
 			const count = Math.abs(Number(params[name]))

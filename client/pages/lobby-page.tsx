@@ -5,6 +5,7 @@ import { explainFailure } from '../explain-failure.ts'
 import { label, t } from '../i18n/i18n.ts'
 import { navigate } from '../router.ts'
 import { listSessions, saveSession } from '../session/sessions.ts'
+import { st } from '../i18n/synthesis-messages.ts'
 
 /** `/`: a facilitator creates a workshop and lands on its console. */
 export function LobbyPage() {
@@ -189,16 +190,16 @@ export function LobbyPage() {
 				</button>
 			</form>
 			<details class="import-archive">
-				<summary>{t('synthesis.create')}</summary>
+				<summary>{st('create')}</summary>
 				<form class="stack" onSubmit={createSynthesis}>
-					<p class="help">{t('synthesis.createHelp')}</p>
+					<p class="help">{st('createHelp')}</p>
 					<label>
-						{t('synthesis.title')}
+						{st('title')}
 						<input name="title" required maxLength={200} />
 					</label>
 					<Show when={(mine() ?? []).length > 0}>
 						<fieldset class="grouping">
-							<legend>{t('synthesis.mine')}</legend>
+							<legend>{st('mine')}</legend>
 							<For each={mine()}>
 								{(workshop) => (
 									<label>
@@ -211,22 +212,22 @@ export function LobbyPage() {
 						</fieldset>
 					</Show>
 					<label>
-						{t('synthesis.files')}
+						{st('files')}
 						<input name="exports" type="file" accept="application/json,.json" multiple />
 					</label>
 					<details>
-						<summary>{t('synthesis.organizer')}</summary>
+						<summary>{st('organizer')}</summary>
 						<label>
 							{t('lobby.field.organizerKey')}
 							<input name="organizerKey" type="password" autocomplete="off" />
 						</label>
 						<label>
-							{t('synthesis.workshopIds')}
+							{st('workshopIds')}
 							<textarea name="workshopIds" rows={3} />
 						</label>
 					</details>
 					<button type="submit" disabled={busy()}>
-						{t('synthesis.createSubmit')}
+						{st('createSubmit')}
 					</button>
 				</form>
 			</details>

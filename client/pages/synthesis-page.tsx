@@ -13,6 +13,7 @@ import { explainFailure } from '../explain-failure.ts'
 import { label, language, t } from '../i18n/i18n.ts'
 import { readableDate } from '../privacy/privacy-api.ts'
 import { pt } from '../privacy/privacy-messages.ts'
+import { st, type SynthesisMessageKey } from '../i18n/synthesis-messages.ts'
 
 interface SynthesisView {
 	id: string
@@ -76,7 +77,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 			const fresh = await api.synthesis<SynthesisView>(props.synthesisId, editKey() ?? undefined)
 			if (fresh.revision !== view()?.revision && !saving()) {
 				mutate(fresh)
-				setNotice(t('synthesis.changedElsewhere'))
+				setNotice(st('changedElsewhere'))
 			}
 		} catch {
 			// A failed background check is retried at the next tick; the page keeps what it shows.
@@ -109,7 +110,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 				// N13: someone saved meanwhile: show their state, say so, keep nothing stale.
 				await refetch()
 				setHistory([])
-				setNotice(t('synthesis.stale'))
+				setNotice(st('stale'))
 			} else setNotice(explainFailure(failure))
 		} finally {
 			setSaving(false)
@@ -189,7 +190,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 	const consensusText = (group: SynthesisGroup) =>
 		(Object.entries(group.consensus) as [string, number][])
 			.filter(([, count]) => count > 0)
-			.map(([flag, count]) => t('synthesis.consensusIn', { flag: t(`synthesis.flag.${flag}` as never), count }))
+			.map(([flag, count]) => st('consensusIn', { flag: st(`flag.${flag}` as SynthesisMessageKey), count }))
 			.join(', ')
 
 	return (
@@ -202,10 +203,10 @@ export function SynthesisPage(props: { synthesisId: string }) {
 			<Show when={view.state === 'ready' || view.state === 'refreshing' ? view() : undefined}>
 				{(current) => (
 					<>
-						<p class="eyebrow">{t('synthesis.eyebrow')}</p>
+						<p class="eyebrow">{st('eyebrow')}</p>
 						<h1>{current().title}</h1>
 						<p class="help">
-							{t('synthesis.territories', { count: current().synthesis.territories.length })}{' '}
+							{st('territories', { count: current().synthesis.territories.length })}{' '}
 							{current()
 								.synthesis.territories.map((territory) => territory.territory)
 								.join(', ')}
@@ -248,46 +249,42 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								when={canEdit()}
 								fallback={
 									<p class="help" data-access="read">
-										{t('synthesis.readOnly')}
+										{st('readOnly')}
 									</p>
 								}
 							>
-								<CopyField label={t('synthesis.readLink')} value={current().link} help={t('synthesis.readLinkHelp')} />
+								<CopyField label={st('readLink')} value={current().link} help={st('readLinkHelp')} />
 								<Show when={current().editLink}>
-									{(link) => (
-										<CopyField label={t('synthesis.editLink')} value={link()} help={t('synthesis.editLinkHelp')} />
-									)}
+									{(link) => <CopyField label={st('editLink')} value={link()} help={st('editLinkHelp')} />}
 								</Show>
 								<Show when={current().access.legacy}>
-									<p class="help">{t('synthesis.legacy')}</p>
+									<p class="help">{st('legacy')}</p>
 									<button type="button" onClick={claimKey}>
-										{t('synthesis.claimKey')}
+										{st('claimKey')}
 									</button>
 								</Show>
-								<p class="help">{t('synthesis.linkHelp')}</p>
+								<p class="help">{st('linkHelp')}</p>
 								<p class="help" data-access="edit">
-									{t('synthesis.revision', { revision: current().revision })} {t('synthesis.lastWriteWins')}
+									{st('revision', { revision: current().revision })} {st('lastWriteWins')}
 								</p>
 								<Show when={history().length > 0}>
 									<button type="button" disabled={saving()} onClick={undo}>
-										{t('synthesis.undoLast')}
+										{st('undoLast')}
 									</button>
 								</Show>
 							</Show>
 						</section>
 						<Show when={canEdit() && openSuggestions().length > 0}>
-							<h2>{t('synthesis.suggestions')}</h2>
+							<h2>{st('suggestions')}</h2>
 							<ul class="suggestions">
 								<For each={openSuggestions()}>
 									{(suggestion) => (
 										<li>
 											<p class="help">
 												{[
-													...suggestion.reasons.themes.map((theme) =>
-														t('synthesis.sameTheme', { theme: label(theme.label) }),
-													),
+													...suggestion.reasons.themes.map((theme) => st('sameTheme', { theme: label(theme.label) })),
 													...(suggestion.reasons.words.length > 0
-														? [t('synthesis.commonWords', { words: suggestion.reasons.words.join(', ') })]
+														? [st('commonWords', { words: suggestion.reasons.words.join(', ') })]
 														: []),
 												].join(' · ')}
 											</p>
@@ -301,7 +298,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 												</For>
 											</ul>
 											<button type="button" disabled={saving()} onClick={() => confirmSuggestion(suggestion)}>
-												{t('synthesis.confirm')}
+												{st('confirm')}
 											</button>
 										</li>
 									)}
@@ -310,7 +307,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 						</Show>
 						<Show when={current().workshops.length > 0}>
 							<p class="help">
-								{t('synthesis.workshopsHere', {
+								{st('workshopsHere', {
 									list: current()
 										.workshops.map((workshop) => territoryOf(workshop.source))
 										.join(', '),
@@ -318,7 +315,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 							</p>
 						</Show>
 						<Show when={byTheme().length > 0}>
-							<h2>{t('synthesis.byTheme')}</h2>
+							<h2>{st('byTheme')}</h2>
 							<For each={byTheme()}>
 								{(theme) => (
 									<section class="synthesis-theme">
@@ -327,8 +324,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 											<For each={theme.groups}>
 												{(group) => (
 													<li>
-														{group.label} —{' '}
-														{t('synthesis.supported', { count: group.supportedIn, total: group.territories })}
+														{group.label} — {st('supported', { count: group.supportedIn, total: group.territories })}
 													</li>
 												)}
 											</For>
@@ -337,7 +333,7 @@ export function SynthesisPage(props: { synthesisId: string }) {
 								)}
 							</For>
 						</Show>
-						<h2>{t('synthesis.groups')}</h2>
+						<h2>{st('groups')}</h2>
 						<ol class="synthesis-groups">
 							<For each={current().synthesis.groups}>
 								{(group) => (
@@ -345,13 +341,13 @@ export function SynthesisPage(props: { synthesisId: string }) {
 										<div class="results-head">
 											<strong>{group.label}</strong>
 											<span class="flag flag-partage">
-												{t('synthesis.supported', { count: group.supportedIn, total: group.territories })}
+												{st('supported', { count: group.supportedIn, total: group.territories })}
 											</span>
 										</div>
 										<p class="results-figures">
-											{t('synthesis.meanSupport', { share: percent(group.support.share) })} ·{' '}
-											{consensusText(group) || t('synthesis.flag.non-mesure')} ·{' '}
-											{t(`synthesis.sides.${group.sides}` as const)}
+											{st('meanSupport', { share: percent(group.support.share) })} ·{' '}
+											{consensusText(group) || st('flag.non-mesure')} ·{' '}
+											{st(`sides.${group.sides}` as SynthesisMessageKey)}
 										</p>
 										<Show when={group.text}>
 											<p>{group.text}</p>
@@ -365,12 +361,12 @@ export function SynthesisPage(props: { synthesisId: string }) {
 														<Show when={canEdit() && current().groups.length > 0}>
 															{' '}
 															<select
-																aria-label={t('synthesis.moveLabel', { title: member.title })}
+																aria-label={st('moveLabel', { title: member.title })}
 																value={group.confirmed ? group.id : ''}
 																disabled={saving()}
 																onChange={(event) => move(member.ref, event.currentTarget.value)}
 															>
-																<option value="">{t('synthesis.standAlone')}</option>
+																<option value="">{st('standAlone')}</option>
 																<For each={current().groups}>
 																	{(target) => <option value={target.id}>{target.label}</option>}
 																</For>
@@ -393,23 +389,23 @@ export function SynthesisPage(props: { synthesisId: string }) {
 												}}
 											>
 												<label>
-													{t('synthesis.nationalTitle')}
+													{st('nationalTitle')}
 													<input name="label" value={group.label} maxLength={300} required />
 												</label>
 												<label>
-													{t('synthesis.nationalText')}
+													{st('nationalText')}
 													<textarea name="text" rows={3} maxLength={20000} value={group.text} />
 												</label>
 												<div class="actions">
 													<button type="submit" disabled={saving()}>
-														{t('synthesis.save')}
+														{st('save')}
 													</button>
 													<button
 														type="button"
 														disabled={saving()}
 														onClick={() => saveGroups(current().groups.filter((g) => g.id !== group.id))}
 													>
-														{t('synthesis.undo')}
+														{st('undo')}
 													</button>
 												</div>
 											</form>

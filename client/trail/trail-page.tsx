@@ -16,6 +16,7 @@ import type { MessageKey } from '../i18n/messages-fr.ts'
 import { navigate } from '../router.ts'
 import type { WorkshopSession } from '../session/sessions.ts'
 import { type TrailMessageKey, tt } from './trail-messages.ts'
+import { st, type SynthesisMessageKey } from '../i18n/synthesis-messages.ts'
 
 /**
  * How often the page asks again while it is shown (M6): every 4 s, then less often while nothing
@@ -313,9 +314,7 @@ function National(props: { national: NationalFate }) {
 	const measuredFlags = () =>
 		(['consensuel', 'partage', 'clivant', 'insuffisant'] as const)
 			.filter((flag) => n().consensus[flag] > 0)
-			.map((flag) =>
-				t('synthesis.consensusIn', { flag: t(`synthesis.flag.${flag}` as MessageKey), count: n().consensus[flag] }),
-			)
+			.map((flag) => st('consensusIn', { flag: st(`flag.${flag}` as SynthesisMessageKey), count: n().consensus[flag] }))
 	return (
 		<div class="trail-national">
 			<h3>{tt('national', { synthesis: quote(n().synthesis) })}</h3>
