@@ -11,6 +11,7 @@ import { createConnectionLimiter } from './relay/connection-limiter.ts'
 import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
+import { RedisRoomSharing } from './scale/redis-room-sharing.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
 import { openStorage, type Storage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
@@ -41,7 +42,8 @@ export interface StartOptions {
 /** Starts Tablée on `config.port` (0 picks a free port). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
 	const logger = options.logger ?? createLogger(config.logLevel)
-	// With a database, its advisory lock keeps a second server off (taken by openStorage) and
+	// With a database alone, its advisory lock keeps a second server off (taken by openStorage;
+	// REDIS_URL lifts it: processes then share the database, docs/scale-out.md) and
 	// DATA_DIR is not used; otherwise the data-directory lock does.
 	let unlock: () => Promise<void> = async () => undefined
 	if (!config.databaseUrl) {
@@ -81,9 +83,41 @@ async function startOpen(
 	storage: Storage,
 	release: () => Promise<void>,
 ): Promise<RunningServer> {
+	const store = options.store ?? storage.workshops
+	// Several processes (REDIS_URL, which config only accepts with DATABASE_URL): rooms share
+	// their workshops through Redis Streams.
+	const sharing =
+		config.redisUrl && config.databaseUrl
+			? await RedisRoomSharing.open({
+					redisUrl: config.redisUrl,
+					databaseUrl: config.databaseUrl,
+					keyPrefix: config.redisKeyPrefix,
+					store,
+					logger,
+				})
+			: null
+	try {
+		return await startShared(config, options, logger, storage, store, sharing, async () => {
+			await sharing?.close()
+			await release()
+		})
+	} catch (error) {
+		await sharing?.close()
+		throw error
+	}
+}
+
+async function startShared(
+	config: Config,
+	options: StartOptions,
+	logger: Logger,
+	storage: Storage,
+	store: WorkshopStore,
+	sharing: RedisRoomSharing | null,
+	release: () => Promise<void>,
+): Promise<RunningServer> {
 	const metrics = new Metrics()
 	const secret = await storage.secret.load()
-	const store = options.store ?? storage.workshops
 	const templates = await loadTemplates(config.templatesDir)
 	for (const problem of templates.problems) logger.error('template.refused', { problem })
 
@@ -95,6 +129,7 @@ async function startOpen(
 		presenceFlushMs: config.presenceFlushMs,
 		maxDocBytes: config.maxDocBytes,
 		metrics,
+		...(sharing ? { sharing } : {}),
 	})
 	const relay = new Relay({
 		registry,

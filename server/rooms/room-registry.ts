@@ -2,6 +2,7 @@ import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { StoreError, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { type RoomOptions, WorkshopRoom } from './room.ts'
+import type { StreamPositions } from './room-sharing.ts'
 
 /** What every room is made with (the registry adds its own idle callback). */
 export type RegistryOptions = Omit<RoomOptions, 'onIdle'>
@@ -174,9 +175,13 @@ export class RoomRegistry {
 	}
 
 	private async load(id: string): Loading {
-		const { store, logger } = this.options
+		const { store, logger, sharing } = this.options
 		let loaded: Awaited<ReturnType<WorkshopStore['load']>>
+		let positions: StreamPositions = {}
 		try {
+			// Where the other processes' streams stand *before* the load: what they share after
+			// this point is read from the streams, what they shared before is in the load.
+			if (sharing) positions = await sharing.positions(id)
 			loaded = await store.load(id)
 		} catch (error) {
 			loaded = err({ code: 'unavailable', message: (error as Error).message })
@@ -198,6 +203,7 @@ export class RoomRegistry {
 		}
 		try {
 			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle }, owners.value)
+			sharing?.attach(room, positions)
 			this.loaded.add(room)
 			logger.debug('room.loaded', { workshop: id })
 			return ok(room)
