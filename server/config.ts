@@ -110,7 +110,11 @@ const envSchema = v.object({
 		),
 	),
 	REDIS_KEY_PREFIX: v.optional(
-		v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits, ":", "_", "." or "-" (64 at most)')),
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits, ":", "_", "." or "-" (64 at most)'),
+		),
 		'tablee:',
 	),
 	PUBLIC_URL: v.optional(

@@ -128,7 +128,12 @@ export class WorkshopRoom {
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
 		this.control = new Channel('control', published, channelOptions)
-		this.commits = new ControlCommits(this.controlDraft, this.control, record.serverOnly, options.sharing?.controlWriter)
+		this.commits = new ControlCommits(
+			this.controlDraft,
+			this.control,
+			record.serverOnly,
+			options.sharing?.controlWriter,
+		)
 		if (needsMigration(this.controlDraft)) {
 			// Like any server change: stored first, then published. Later intents queue behind it.
 			this.changeControl((doc) => migrateControl(doc)).catch((error: unknown) =>
@@ -234,7 +239,8 @@ export class WorkshopRoom {
 	 * updates are idempotent: what the board already holds changes nothing and is sent to nobody.
 	 */
 	applyStoredBoard(update: Uint8Array, claims: ReadonlyMap<number, string> = new Map()): boolean {
-		for (const [client, participant] of claims) if (!this.clientOwners.has(client)) this.clientOwners.set(client, participant)
+		for (const [client, participant] of claims)
+			if (!this.clientOwners.has(client)) this.clientOwners.set(client, participant)
 		const applied = this.replica.apply(update, REMOTE)
 		if (!applied.ok) {
 			this.options.logger.warn('room.remote_update_refused', { workshop: this.id, reason: applied.error })

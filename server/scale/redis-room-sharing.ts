@@ -160,7 +160,8 @@ export class RedisRoomSharing implements RoomSharing {
 		const cursors = new Map<Kind, string>(kinds.map((kind) => [kind, positions[kind] ?? '0-0']))
 		const attached: Attached = { room, cursors, listeners: [], refreshing: null, refreshAgain: false }
 		for (const channel of [room.board, room.control]) {
-			const listener = (changes: AwarenessChanges, origin: unknown) => this.sharePresence(room, channel, changes, origin)
+			const listener = (changes: AwarenessChanges, origin: unknown) =>
+				this.sharePresence(room, channel, changes, origin)
 			channel.awareness.on('update', listener)
 			attached.listeners.push({ channel, listener })
 		}
@@ -248,7 +249,12 @@ export class RedisRoomSharing implements RoomSharing {
 			u: Buffer.from(encodeAwarenessUpdate(channel.awareness, clients)).toString('base64'),
 			w: JSON.stringify(owners),
 		}
-		this.add(this.key(room.id, channel.name === 'board' ? 'presence:board' : 'presence:control'), entry, PRESENCE_RETENTION_MS, false)
+		this.add(
+			this.key(room.id, channel.name === 'board' ? 'presence:board' : 'presence:control'),
+			entry,
+			PRESENCE_RETENTION_MS,
+			false,
+		)
 	}
 
 	// --- Reading ---

@@ -1,0 +1,216 @@
+import { afterAll, afterEach, describe, expect, test } from 'vitest'
+import type * as Y from 'yjs'
+import { readContributions, readResults, readSession } from '../shared/workshop/control-document.ts'
+import { readConfig } from '../server/config.ts'
+import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
+import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
+import type { TestServer } from './helpers/test-server.ts'
+import { connect, createWorkshop, joinWorkshop, startTestServer, synced, waitFor } from './helpers/test-server.ts'
+
+/**
+ * Several Tablée processes on one PostgreSQL and one Redis (docs/scale-out.md): two real servers
+ * on their own ports, unmodified y-websocket clients on each, intents sent through either.
+ */
+const running: TestServer[] = []
+const providers: { destroy(): void }[] = []
+
+afterEach(async () => {
+	for (const provider of providers.splice(0)) provider.destroy()
+	for (const server of running.splice(0)) await server.dispose()
+	await dropTestKeys()
+})
+afterAll(async () => {
+	await dropTestDatabases()
+})
+
+/** `count` processes of one installation: same database, same Redis, same key prefix. */
+async function installation(count: number) {
+	const databaseUrl = await createTestDatabase()
+	const redisKeyPrefix = testKeyPrefix()
+	const servers: TestServer[] = []
+	for (let index = 0; index < count; index++) {
+		const server = await startTestServer({ databaseUrl, redisUrl: testRedisUrl(), redisKeyPrefix })
+		running.push(server)
+		servers.push(server)
+	}
+	return servers
+}
+
+function client(server: TestServer, room: string, token: string) {
+	const provider = connect(server.wsUrl, room, token)
+	providers.push(provider)
+	return provider
+}
+
+/** The board's shapes in a stable order (a Y.Map iterates in no set order). */
+const sorted = (doc: Y.Doc) => JSON.stringify(Object.entries(doc.getMap('shapes').toJSON()).sort())
+
+async function call(server: TestServer, workshop: string, pathname: string, token: string, body?: unknown) {
+	const response = await server.api(`/api/workshops/${workshop}${pathname}`, { token, body })
+	return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+describe('configuration', () => {
+	test('[M1] REDIS_URL without DATABASE_URL is refused at start, naming both variables', () => {
+		const refused = readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })
+		expect(refused.ok).toBe(false)
+		expect(!refused.ok && refused.error).toMatch(/REDIS_URL.*DATABASE_URL/s)
+		const wrong = readConfig({ REDIS_URL: 'http://redis', DATABASE_URL: 'postgresql://root@localhost/tablee' })
+		expect(!wrong.ok && wrong.error).toMatch(/REDIS_URL: must be a Redis connection string/)
+		const both = readConfig({ REDIS_URL: 'redis://redis:6379', DATABASE_URL: 'postgresql://root@localhost/tablee' })
+		expect(both.ok && both.value.redisUrl).toBe('redis://redis:6379')
+	})
+
+	test('[M1] with REDIS_URL, a second process on the same database starts (the one-server lock is lifted)', async () => {
+		const [first, second] = await installation(2)
+		expect(first?.port).not.toBe(second?.port)
+		expect((await second?.api('/api/health'))?.status).toBe(200)
+	})
+})
+
+describe('two processes, one workshop', () => {
+	test('[M2] board edits made on either process converge on both, and presence crosses processes', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const alice = await joinWorkshop(a, workshop, 'Alice', 'assos-benevoles')
+		const bob = await joinWorkshop(b, workshop, 'Bob', 'etat')
+		const onA = client(a, workshop.id, alice.token)
+		const onB = client(b, workshop.id, bob.token)
+		await Promise.all([synced(onA), synced(onB)])
+
+		onA.doc.getMap('shapes').set('from-a', { text: 'écrit sur A' })
+		onB.doc.getMap('shapes').set('from-b', { text: 'écrit sur B' })
+		for (let index = 0; index < 20; index++) onB.doc.getMap('shapes').set(`b-${index}`, index)
+		const same = () => onA.doc.getMap('shapes').size === 22 && sorted(onA.doc) === sorted(onB.doc)
+		await waitFor(same, 'both processes converge')
+
+		onA.awareness.setLocalStateField('presence', { cursor: { x: 1, y: 2 } })
+		await waitFor(
+			() => [...onB.awareness.getStates().values()].some((state) => state.user?.participantId === alice.participantId),
+			'Alice’s presence reaches a client of the other process',
+		)
+		// Leaving is seen too.
+		onA.destroy()
+		await waitFor(
+			() => ![...onB.awareness.getStates().values()].some((state) => state.user?.participantId === alice.participantId),
+			'Alice’s departure reaches the other process',
+		)
+
+		// A client joining later, on either process, gets everything from the store.
+		const late = client(a, workshop.id, bob.token)
+		await synced(late)
+		await waitFor(() => late.doc.getMap('shapes').size === 22, 'a late client gets the whole board')
+	})
+
+	test('[M3] a contribution, a phase change and a revealed tally made through one process reach clients of the other', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const facilitator = workshop.tokens.facilitator
+		const alice = await joinWorkshop(a, workshop, 'Alice', 'assos-benevoles')
+		const bob = await joinWorkshop(b, workshop, 'Bob', 'etat')
+		const watchB = client(b, `${workshop.id}/control`, bob.token)
+		const watchA = client(a, `${workshop.id}/control`, alice.token)
+		await Promise.all([synced(watchA), synced(watchB)])
+
+		expect((await call(a, workshop.id, '/phase', facilitator, { index: 5 })).status).toBe(200)
+		await waitFor(() => readSession(watchB.doc).phaseIndex === 5, 'the phase change reaches process B')
+		const made = await call(b, workshop.id, '/contributions', bob.token, {
+			type: 'proposition',
+			zone: 'propositions',
+			column: 'financeurs',
+			text: 'Proposée sur B',
+		})
+		expect(made.status).toBe(201)
+		const id = (made.body.contribution as { id: string }).id
+		await waitFor(() => readContributions(watchA.doc).get(id)?.text === 'Proposée sur B', 'the contribution reaches A')
+		// The author is known on A too (server-only state): Bob edits his own proposal through A.
+		const edited = await a.api(`/api/workshops/${workshop.id}/contributions/${id}`, {
+			token: bob.token,
+			method: 'PATCH',
+			body: { text: 'Précisée sur A' },
+		})
+		expect(edited.status).toBe(200)
+		const notHers = await a.api(`/api/workshops/${workshop.id}/contributions/${id}`, {
+			token: alice.token,
+			method: 'PATCH',
+			body: { text: 'x' },
+		})
+		expect(notHers.status).toBe(403)
+
+		expect(
+			(
+				await call(b, workshop.id, '/vote/open', facilitator, {
+					budget: 3,
+					maxPerProposal: 2,
+					banOwn: false,
+					anonymous: true,
+				})
+			).status,
+		).toBe(200)
+		expect((await call(a, workshop.id, '/phase', facilitator, { index: 6 })).status).toBe(200)
+		expect((await call(a, workshop.id, '/vote/ballot', alice.token, { allocation: { [id]: 2 } })).status).toBe(200)
+		// Bob's ballot goes through B, which must see Alice's, taken by A, to count both.
+		expect((await call(b, workshop.id, '/vote/ballot', bob.token, { allocation: { [id]: 1 } })).status).toBe(200)
+		expect((await call(a, workshop.id, '/vote/close', facilitator, {})).status).toBe(200)
+		expect((await call(b, workshop.id, '/vote/reveal', facilitator, {})).status).toBe(200)
+		await waitFor(() => readResults(watchA.doc).tally !== null, 'the tally revealed through B reaches A')
+		const tallyA = readResults(watchA.doc).tally
+		await waitFor(() => readResults(watchB.doc).tally !== null, 'and B')
+		expect(JSON.stringify(readResults(watchB.doc).tally)).toBe(JSON.stringify(tallyA))
+		expect(JSON.stringify(tallyA)).toContain(id)
+		expect(tallyA?.voters).toBe(2)
+	})
+
+	test('[M4] intents committed at the same time through two processes are all stored once, and both processes agree', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		await call(a, workshop.id, '/phase', workshop.tokens.facilitator, { index: 5 })
+		const people = await Promise.all(
+			Array.from({ length: 10 }, (_, index) => joinWorkshop(index % 2 ? b : a, workshop, `P${index}`, 'etat')),
+		)
+		const sent = await Promise.all(
+			people.flatMap((person, index) =>
+				[0, 1].map(async (round) => {
+					const through = (index + round) % 2 ? b : a
+					const response = await through.api(`/api/workshops/${workshop.id}/contributions`, {
+						token: person.token,
+						body: { type: 'proposition', zone: 'propositions', column: 'financeurs', text: `P${index}-${round}` },
+						headers: { 'idempotency-key': `key-${index}-${round}-${workshop.id.slice(0, 6)}` },
+					})
+					return response.status
+				}),
+			),
+		)
+		expect(sent.every((status) => status === 201)).toBe(true)
+		// A replay through the other process gets the same answer and adds nothing.
+		const replay = await b.api(`/api/workshops/${workshop.id}/contributions`, {
+			token: people[0]?.token,
+			body: { type: 'proposition', zone: 'propositions', column: 'financeurs', text: 'P0-0' },
+			headers: { 'idempotency-key': `key-0-0-${workshop.id.slice(0, 6)}` },
+		})
+		expect(replay.status).toBe(201)
+		expect(replay.headers.get('idempotent-replayed')).toBe('true')
+
+		const watchA = client(a, `${workshop.id}/control`, workshop.tokens.facilitator)
+		const watchB = client(b, `${workshop.id}/control`, workshop.tokens.facilitator)
+		await Promise.all([synced(watchA), synced(watchB)])
+		const texts = (doc: Y.Doc) =>
+			[...readContributions(doc).values()]
+				.map((contribution) => contribution.text)
+				.sort()
+				.join(',')
+		await waitFor(() => readContributions(watchA.doc).size === 20, 'all twenty on A')
+		await waitFor(() => texts(watchB.doc) === texts(watchA.doc), 'B agrees with A')
+		expect(new Set(texts(watchA.doc).split(',')).size).toBe(20)
+		// What a third process loads from the store is the same.
+		const [c] = [await startTestServer({ ...a.config, port: 0 })]
+		if (!c) throw new Error('third server')
+		running.push(c)
+		const watchC = client(c, `${workshop.id}/control`, workshop.tokens.facilitator)
+		await synced(watchC)
+		await waitFor(() => texts(watchC.doc) === texts(watchA.doc), 'a third process loads the same')
+	})
+})
