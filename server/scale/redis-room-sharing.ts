@@ -21,6 +21,10 @@ export const PRESENCE_RETENTION_MS = 30_000
 /** An idle workshop's streams disappear after a day (nothing is lost: PostgreSQL has it all). */
 const STREAM_TTL_MS = 24 * 3600_000
 const READ_BLOCK_MS = 5000
+/** Each process says it is alive this often on the processes' stream… */
+export const HEARTBEAT_MS = 2000
+/** …and one not heard of for this long is taken for dead (its last stores may not be in a stream). */
+export const PROCESS_DEAD_MS = 8000
 const READ_COUNT = 500
 
 type Kind = 'board' | 'control' | 'presence:board' | 'presence:control'
@@ -78,6 +82,10 @@ export class RedisRoomSharing implements RoomSharing {
 	/** Board and control entries whose XADD failed, sent again once Redis answers. */
 	private unsent: { key: string; entry: Entry }[] = []
 	private readonly wakeKey: string
+	private readonly processesKey: string
+	/** When each other process was last heard of. */
+	private readonly lastHeard = new Map<string, number>()
+	private heartbeat: NodeJS.Timeout | null = null
 	private closed = false
 	private lost = false
 	private loop: Promise<void> = Promise.resolve()
@@ -101,6 +109,7 @@ export class RedisRoomSharing implements RoomSharing {
 		this.pool = parts.pool
 		this.rows = parts.rows
 		this.wakeKey = `${options.keyPrefix}wake:${this.processId}`
+		this.processesKey = `${options.keyPrefix}processes`
 	}
 
 	/** Connects to Redis and claims this process's control writer id; every failure names its variable. */
@@ -205,6 +214,7 @@ export class RedisRoomSharing implements RoomSharing {
 	/** Stops reading, closes the connections. Rooms are closed by the registry before. */
 	async close(): Promise<void> {
 		this.closed = true
+		if (this.heartbeat) clearInterval(this.heartbeat)
 		this.reader.destroy()
 		await this.loop.catch(() => undefined)
 		await this.client.quit().catch(() => this.client.destroy())
@@ -265,6 +275,25 @@ export class RedisRoomSharing implements RoomSharing {
 		await this.client.pExpire(this.wakeKey, 60_000)
 		this.client.on('ready', this.onReady)
 		this.loop = this.read(first)
+		this.beat()
+		this.heartbeat = setInterval(this.beat, HEARTBEAT_MS)
+		this.heartbeat.unref()
+	}
+
+	/**
+	 * A process killed between storing an update and adding it to its stream leaves the others
+	 * without it (its clients bring their own edits back when they reconnect, but not those of
+	 * clients who left). So every process says it is alive on a shared stream, and when one falls
+	 * silent the others catch every loaded room up from the store.
+	 */
+	private readonly beat = () => {
+		this.add(this.processesKey, { o: this.processId }, PROCESS_DEAD_MS * 4, false)
+		const now = Date.now()
+		const dead = [...this.lastHeard].filter(([, at]) => now - at > PROCESS_DEAD_MS).map(([id]) => id)
+		if (dead.length === 0) return
+		for (const id of dead) this.lastHeard.delete(id)
+		this.options.logger.warn('scale.process_silent', { processes: dead, rooms: this.attached.size })
+		for (const attached of this.attached.values()) void this.catchUp(attached)
 	}
 
 	/** Interrupts the blocking read, so that a room just attached is read at once. */
@@ -277,8 +306,12 @@ export class RedisRoomSharing implements RoomSharing {
 
 	private async read(from: string): Promise<void> {
 		let wakeCursor = from
+		let processesCursor = '$'
 		while (!this.closed) {
-			const streams = [{ key: this.wakeKey, id: wakeCursor }]
+			const streams = [
+				{ key: this.wakeKey, id: wakeCursor },
+				{ key: this.processesKey, id: processesCursor },
+			]
 			const byKey = new Map<string, { attached: Attached; kind: Kind }>()
 			for (const attached of this.attached.values()) {
 				for (const [kind, id] of attached.cursors) {
@@ -298,6 +331,14 @@ export class RedisRoomSharing implements RoomSharing {
 			}
 			if (!reply) continue
 			for (const stream of reply as { name: string; messages: { id: string; message: Entry }[] }[]) {
+				if (stream.name === this.processesKey) {
+					const now = Date.now()
+					for (const { id, message } of stream.messages) {
+						processesCursor = id
+						if (message.o && message.o !== this.processId) this.lastHeard.set(message.o, now)
+					}
+					continue
+				}
 				if (stream.name === this.wakeKey) {
 					const last = stream.messages.at(-1)
 					if (last) wakeCursor = last.id
