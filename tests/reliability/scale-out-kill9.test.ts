@@ -1,5 +1,5 @@
 import { afterAll, afterEach, expect, test } from 'vitest'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { readContributions } from '../../shared/workshop/control-document.ts'
 import { type AckedWriter, ackedWriter } from '../helpers/acked-writer.ts'
 import { createTestDatabase, dropTestDatabases } from '../helpers/postgres.ts'
