@@ -214,3 +214,70 @@ describe('two processes, one workshop', () => {
 		await waitFor(() => texts(watchC.doc) === texts(watchA.doc), 'a third process loads the same')
 	})
 })
+
+describe('ballots through two processes', () => {
+	test('[M7] 100 ballots sent at once, half through each process, some replayed and some over budget: each voter counted once, over-budget ballots refused, the same totals on both processes', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const facilitator = workshop.tokens.facilitator
+		await call(a, workshop.id, '/phase', facilitator, { index: 5 })
+		const proposals: string[] = []
+		for (let i = 0; i < 3; i++) {
+			const made = await call(i % 2 ? b : a, workshop.id, '/contributions', facilitator, {
+				type: 'proposition',
+				zone: 'propositions',
+				column: 'financeurs',
+				text: `Proposition ${i}`,
+			})
+			proposals.push((made.body.contribution as { id: string }).id)
+		}
+		const open = await call(b, workshop.id, '/vote/open', facilitator, {
+			budget: 3,
+			maxPerProposal: 3,
+			banOwn: false,
+			anonymous: true,
+		})
+		expect(open.status).toBe(200)
+		await call(a, workshop.id, '/phase', facilitator, { index: 6 })
+		const colleges = ['assos-benevoles', 'assos-salaries', 'etat', 'collectivites', 'protection-sociale']
+		const voters = await Promise.all(
+			Array.from({ length: 70 }, (_, i) => joinWorkshop(i % 2 ? b : a, workshop, `Votant ${i}`, colleges[i % 5])),
+		)
+		// 60 ballots, 25 of them replayed through the other process with the same key, and 15 over
+		// budget from the 10 other voters: 100 requests, all at once.
+		const ballot = (i: number) => ({ [proposals[i % 3] ?? '']: 1 + (i % 3) })
+		const send = (server: TestServer, i: number, allocation: Record<string, number>, key: string) =>
+			server
+				.api(`/api/workshops/${workshop.id}/vote/ballot`, {
+					token: voters[i]?.token,
+					body: { allocation },
+					headers: { 'idempotency-key': key },
+				})
+				.then((response) => ({ i, status: response.status, replayed: response.headers.get('idempotent-replayed') }))
+		const requests = [
+			...Array.from({ length: 60 }, (_, i) => send(i % 2 ? b : a, i, ballot(i), `ballot-${i}-key`)),
+			...Array.from({ length: 25 }, (_, i) => send(i % 2 ? a : b, i, ballot(i), `ballot-${i}-key`)),
+			...Array.from({ length: 15 }, (_, n) =>
+				send(n % 2 ? a : b, 60 + (n % 10), { [proposals[0] ?? '']: 2, [proposals[1] ?? '']: 2 }, `over-${n}-key`),
+			),
+		]
+		expect(requests).toHaveLength(100)
+		const answers = await Promise.all(requests)
+		expect(answers.slice(0, 85).every((answer) => answer.status === 200)).toBe(true)
+		expect(answers.slice(0, 85).filter((answer) => answer.replayed === 'true')).toHaveLength(25)
+		expect(answers.slice(85).every((answer) => answer.status === 409)).toBe(true)
+
+		expect((await call(a, workshop.id, '/vote/close', facilitator, {})).status).toBe(200)
+		expect((await call(b, workshop.id, '/vote/reveal', facilitator, {})).status).toBe(200)
+		const watchA = client(a, `${workshop.id}/control`, facilitator)
+		const watchB = client(b, `${workshop.id}/control`, facilitator)
+		await Promise.all([synced(watchA), synced(watchB)])
+		await waitFor(() => readResults(watchA.doc).tally !== null && readResults(watchB.doc).tally !== null, 'tallies')
+		const tally = readResults(watchA.doc).tally
+		expect(JSON.stringify(readResults(watchB.doc).tally)).toBe(JSON.stringify(tally))
+		expect(tally?.voters).toBe(60)
+		const dots = Array.from({ length: 60 }, (_, i) => 1 + (i % 3)).reduce((sum, n) => sum + n, 0)
+		expect(tally?.proposals.reduce((sum, proposal) => sum + proposal.dots, 0)).toBe(dots)
+	})
+})
