@@ -18,6 +18,7 @@ import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
 import { type Clock, RetentionScheduler } from './privacy/retention.ts'
 import { WorkshopDeletion } from './privacy/workshop-deletion.ts'
+import { closeConnections } from './privacy/room-connections.ts'
 
 export interface RunningServer {
 	port: number
@@ -142,6 +143,26 @@ async function startShared(
 		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
 		trustProxy: config.trustProxy,
 	})
+	if (sharing) {
+		// Deleted through another process (SPEC M8): the sockets close, the room goes, and once the
+		// appends it had under way settled, the deletion runs again here (it is idempotent), so
+		// that an edit stored while the other process deleted leaves nothing behind.
+		sharing.onDeleted = (id) => {
+			let appends: Promise<void> = Promise.resolve()
+			registry
+				.delete(
+					id,
+					async () => undefined,
+					(room) => {
+						closeConnections(room, 'workshopDeleted')
+						appends = room.whenBoardStored()
+					},
+				)
+				.then(() => appends)
+				.then(() => store.delete(id))
+				.catch((error: unknown) => logger.error('scale.delete_failed', { workshop: id, error }))
+		}
+	}
 	// Personal data (SPEC D1–D2): interrupted deletions finish before anything is served.
 	const deletion = new WorkshopDeletion({
 		dataDir: config.dataDir,

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import type * as Y from 'yjs'
 import { readContributions, readResults, readSession } from '../shared/workshop/control-document.ts'
@@ -5,7 +6,15 @@ import { readConfig } from '../server/config.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
 import type { TestServer } from './helpers/test-server.ts'
-import { connect, createWorkshop, joinWorkshop, startTestServer, synced, waitFor } from './helpers/test-server.ts'
+import {
+	connect,
+	createWorkshop,
+	joinWorkshop,
+	nextClose,
+	startTestServer,
+	synced,
+	waitFor,
+} from './helpers/test-server.ts'
 
 /**
  * Several Tablée processes on one PostgreSQL and one Redis (docs/scale-out.md): two real servers
@@ -212,6 +221,41 @@ describe('two processes, one workshop', () => {
 		const watchC = client(c, `${workshop.id}/control`, workshop.tokens.facilitator)
 		await synced(watchC)
 		await waitFor(() => texts(watchC.doc) === texts(watchA.doc), 'a third process loads the same')
+	})
+})
+
+describe('deletion', () => {
+	test('[M8] a workshop deleted through one process closes its sockets on every process with 4410, and nothing more is stored for it', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const alice = await joinWorkshop(b, workshop, 'Alice', 'assos-benevoles')
+		const onB = client(b, workshop.id, alice.token)
+		const controlOnB = client(b, `${workshop.id}/control`, alice.token)
+		await Promise.all([synced(onB), synced(controlOnB)])
+		onB.doc.getMap('shapes').set('avant', 1)
+		const closes = [nextClose(onB), nextClose(controlOnB)]
+		const deleted = await a.api(`/api/workshops/${workshop.id}`, {
+			method: 'DELETE',
+			token: workshop.tokens.facilitator,
+		})
+		expect(deleted.status).toBe(200)
+		expect((await Promise.all(closes)).map((close) => close.code)).toEqual([4410, 4410])
+		// Gone for every process: nothing is served, nothing is left in the database.
+		expect((await b.api(`/api/workshops/${workshop.id}`, { token: alice.token })).status).toBe(404)
+		const db = new pg.Client({ connectionString: a.config.databaseUrl ?? '' })
+		await db.connect()
+		try {
+			const left = async () =>
+				(
+					await db.query<{ n: number }>('SELECT count(*)::int AS n FROM workshop_updates WHERE workshop = $1', [
+						workshop.id,
+					])
+				).rows[0]?.n
+			await waitFor(async () => (await left()) === 0, 'no update of the workshop left in the database')
+		} finally {
+			await db.end()
+		}
 	})
 })
 

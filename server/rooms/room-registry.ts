@@ -136,7 +136,11 @@ export class RoomRegistry {
 			const loading = this.rooms.get(id)
 			const loaded = loading ? await loading : null
 			const room = loaded?.ok ? loaded.value : null
-			if (!room || room.isDestroyed) return erase()
+			if (!room || room.isDestroyed) {
+				const result = await erase()
+				this.options.sharing?.workshopDeleted(id)
+				return result
+			}
 			return room.exclusive(async () => {
 				await room.retire()
 				let result: T
@@ -146,6 +150,7 @@ export class RoomRegistry {
 					room.resume()
 					throw error
 				}
+				this.options.sharing?.workshopDeleted(id)
 				closePeers(room)
 				room.destroy()
 				this.loaded.delete(room)

@@ -35,6 +35,8 @@ export interface RoomSharing {
 	boardStored(room: WorkshopRoom, updates: readonly Uint8Array[], claims: ReadonlyMap<number, string>): void
 	/** A control commit (or a link generation) is stored at `revision`: share it. */
 	controlCommitted(room: WorkshopRoom, update: Uint8Array | null, revision: number): void
+	/** The workshop was deleted through this process: the others close its room (SPEC M8). */
+	workshopDeleted(workshop: string): void
 	/** The workshop's stored revision, null when it is gone. */
 	storedRevision(workshop: string): Promise<number | null>
 	/** The workshop's stored control state, null when it is gone. */

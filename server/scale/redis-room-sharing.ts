@@ -86,6 +86,11 @@ export class RedisRoomSharing implements RoomSharing {
 	/** When each other process was last heard of. */
 	private readonly lastHeard = new Map<string, number>()
 	private heartbeat: NodeJS.Timeout | null = null
+	/**
+	 * Another process deleted a workshop this one has loaded: close its sockets (4410) and drop
+	 * its room (set by the server, which knows the registry and the connections).
+	 */
+	onDeleted: ((workshop: string) => void) | null = null
 	private closed = false
 	private lost = false
 	private loop: Promise<void> = Promise.resolve()
@@ -197,6 +202,10 @@ export class RedisRoomSharing implements RoomSharing {
 		const entry: Entry = { o: this.processId, r: String(revision) }
 		if (update) entry.u = Buffer.from(update).toString('base64')
 		this.add(this.key(room.id, 'control'), entry, STREAM_RETENTION_MS, true)
+	}
+
+	workshopDeleted(workshop: string): void {
+		this.add(this.key(workshop, 'control'), { o: this.processId, deleted: '1' }, STREAM_RETENTION_MS, true)
 	}
 
 	storedRevision(workshop: string): Promise<number | null> {
@@ -370,6 +379,10 @@ export class RedisRoomSharing implements RoomSharing {
 				return
 			}
 			case 'control':
+				if (message.deleted) {
+					this.onDeleted?.(room.id)
+					return
+				}
 				if (bytes) room.applyStoredControl(bytes)
 				this.refresh(attached)
 				return
