@@ -234,14 +234,15 @@ export class WorkshopRoom {
 	}
 
 	/**
-	 * Applies board updates that another process stored (or the stored board, when catching up):
-	 * through the replica, so a rebuild keeps them, and sent to every peer here at once. Yjs
-	 * updates are idempotent: what the board already holds changes nothing and is sent to nobody.
+	 * Applies board updates that another process stored (or what the stored board holds beyond
+	 * this one, when catching up): through the replica, so a rebuild keeps them, and sent to every
+	 * peer here at once. Yjs updates are idempotent: what the board already holds changes nothing
+	 * and is sent to nobody. The size limit was checked by the process that accepted them.
 	 */
 	applyStoredBoard(update: Uint8Array, claims: ReadonlyMap<number, string> = new Map()): boolean {
 		for (const [client, participant] of claims)
 			if (!this.clientOwners.has(client)) this.clientOwners.set(client, participant)
-		const applied = this.replica.apply(update, REMOTE)
+		const applied = this.replica.apply(update, REMOTE, false)
 		if (!applied.ok) {
 			this.options.logger.warn('room.remote_update_refused', { workshop: this.id, reason: applied.error })
 			return false

@@ -447,7 +447,10 @@ export class RedisRoomSharing implements RoomSharing {
 		try {
 			const loaded = await this.options.store.load(room.id)
 			if (!loaded.ok || loaded.value === null || room.isDestroyed) return
-			room.applyStoredBoard(new Uint8Array(Buffer.from(loaded.value.board, 'base64')))
+			// Only what this room lacks: the whole state would count twice in its size estimate.
+			const stored = new Uint8Array(Buffer.from(loaded.value.board, 'base64'))
+			const missing = Y.diffUpdate(stored, Y.encodeStateVector(room.board.doc))
+			room.applyStoredBoard(missing)
 			this.refresh(attached)
 		} catch (error) {
 			this.options.logger.warn('scale.catch_up_failed', { workshop: room.id, error })
