@@ -1,8 +1,10 @@
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { readContributions, readResults, readSession } from '../shared/workshop/control-document.ts'
 import { readConfig } from '../server/config.ts'
+import { HEARTBEAT_MS, PROCESS_DEAD_MS } from '../server/scale/redis-room-sharing.ts'
+import { openPgStorage } from '../server/store/pg-store.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
 import type { TestServer } from './helpers/test-server.ts'
@@ -222,6 +224,33 @@ describe('two processes, one workshop', () => {
 		await synced(watchC)
 		await waitFor(() => texts(watchC.doc) === texts(watchA.doc), 'a third process loads the same')
 	})
+})
+
+describe('a process that falls silent', () => {
+	test('[M5] what a process stored but never shared (it died first) reaches the others once it falls silent', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const alice = await joinWorkshop(b, workshop, 'Alice', 'assos-benevoles')
+		const onB = client(b, workshop.id, alice.token)
+		await synced(onB)
+		// An edit in A's log that never went to a stream, as when A dies between the two.
+		const writer = new Y.Doc()
+		writer.getMap('shapes').set('stocké, jamais partagé', true)
+		const storage = await openPgStorage(a.config.databaseUrl ?? '', { exclusive: false, secret: null })
+		try {
+			await storage.workshops.appendUpdates(workshop.id, 'board', [Y.encodeStateAsUpdate(writer)])
+		} finally {
+			await storage.close()
+		}
+		running.splice(running.indexOf(a), 1)
+		await a.dispose()
+		await waitFor(
+			() => onB.doc.getMap('shapes').has('stocké, jamais partagé'),
+			'B catches up from the database once A is silent',
+			PROCESS_DEAD_MS + 3 * HEARTBEAT_MS + 2000,
+		)
+	}, 30_000)
 })
 
 describe('deletion', () => {

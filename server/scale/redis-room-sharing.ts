@@ -315,7 +315,8 @@ export class RedisRoomSharing implements RoomSharing {
 
 	private async read(from: string): Promise<void> {
 		let wakeCursor = from
-		let processesCursor = '$'
+		// From the last few seconds: a process that dies right after this one starts is known.
+		let processesCursor = `${Math.max(0, Date.now() - PROCESS_DEAD_MS)}-0`
 		while (!this.closed) {
 			const streams = [
 				{ key: this.wakeKey, id: wakeCursor },
