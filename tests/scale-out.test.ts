@@ -125,6 +125,22 @@ describe('two processes, one workshop', () => {
 		const watchA = client(a, `${workshop.id}/control`, alice.token)
 		await Promise.all([synced(watchA), synced(watchB)])
 
+		// A private draft written through A is its author's on B too (server-only state, read per request).
+		expect((await call(a, workshop.id, '/phase', facilitator, { index: 2 })).status).toBe(200)
+		const draft = await call(a, workshop.id, '/contributions', alice.token, {
+			type: 'besoin',
+			zone: 'grille-besoins',
+			row: 'r1',
+			column: 'c2',
+			text: 'Brouillon écrit sur A',
+		})
+		expect(draft.status).toBe(201)
+		const mineOnB = async () =>
+			JSON.stringify(
+				await (await b.api(`/api/workshops/${workshop.id}/contributions/mine`, { token: alice.token })).json(),
+			)
+		await waitFor(async () => (await mineOnB()).includes('Brouillon écrit sur A'), 'the draft is Alice’s on B')
+
 		expect((await call(a, workshop.id, '/phase', facilitator, { index: 5 })).status).toBe(200)
 		await waitFor(() => readSession(watchB.doc).phaseIndex === 5, 'the phase change reaches process B')
 		const made = await call(b, workshop.id, '/contributions', bob.token, {

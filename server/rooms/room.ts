@@ -408,14 +408,20 @@ export class WorkshopRoom {
 	 */
 	private async catchUp(sharing: RoomSharing): Promise<void> {
 		const revision = await sharing.storedRevision(this.id)
-		if (revision === null || revision === this.revision) return
+		if (revision === null || revision <= this.revision) return
 		const stored = await sharing.storedControl(this.id)
-		if (stored) this.adoptControl(stored)
+		if (stored && stored.revision > this.revision) this.adoptControl(stored)
 	}
 
-	/** Runs a catch-up alone (another process committed): server-only reads stay current. */
-	refreshControl(): Promise<void> {
-		return this.intent(async () => undefined)
+	/**
+	 * Another process committed: server-only reads (own drafts, own ballot) follow at once. No lock
+	 * is needed: the stored state is adopted only when newer than the room's, so a read racing an
+	 * intent of this process can never take the room back (the intent still catches up under the
+	 * lock before it decides).
+	 */
+	async refreshControl(): Promise<void> {
+		const stored = await this.options.sharing?.storedControl(this.id)
+		if (stored && stored.revision > this.revision && !this.destroyed) this.adoptControl(stored)
 	}
 
 	private adoptControl(stored: StoredControl): void {
