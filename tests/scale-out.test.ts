@@ -7,6 +7,7 @@ import { HEARTBEAT_MS, PROCESS_DEAD_MS } from '../server/scale/redis-room-sharin
 import { openPgStorage } from '../server/store/pg-store.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
+import { freePort } from './helpers/redis-setup.ts'
 import type { TestServer } from './helpers/test-server.ts'
 import {
 	connect,
@@ -70,6 +71,14 @@ describe('configuration', () => {
 		expect(!wrong.ok && wrong.error).toMatch(/REDIS_URL: must be a Redis connection string/)
 		const both = readConfig({ REDIS_URL: 'redis://redis:6379', DATABASE_URL: 'postgresql://root@localhost/tablee' })
 		expect(both.ok && both.value.redisUrl).toBe('redis://redis:6379')
+	})
+
+	test('[M1] a Redis that does not answer stops the server at start, naming REDIS_URL', async () => {
+		const databaseUrl = await createTestDatabase()
+		const port = await freePort()
+		await expect(startTestServer({ databaseUrl, redisUrl: `redis://127.0.0.1:${port}` })).rejects.toThrow(
+			/^REDIS_URL: cannot reach Redis/,
+		)
 	})
 
 	test('[M1] with REDIS_URL, a second process on the same database starts (the one-server lock is lifted)', async () => {

@@ -49,9 +49,20 @@ type Entry = Record<string, string>
 
 /**
  * No offline queue: a command sent while Redis is away fails at once (the entry is kept in
- * `unsent`) instead of piling up in memory. node-redis reconnects by itself.
+ * `unsent`) instead of piling up in memory. Once started, node-redis reconnects by itself (backoff
+ * up to 2 s); at start, a Redis that does not answer stops the server instead of hanging it.
  */
-const redisClient = (url: string) => createClient({ url, disableOfflineQueue: true, pingInterval: 10_000 })
+const redisClient = (url: string, started: { value: boolean }) =>
+	createClient({
+		url,
+		disableOfflineQueue: true,
+		pingInterval: 10_000,
+		socket: {
+			connectTimeout: 5000,
+			reconnectStrategy: (retries: number, cause: Error) =>
+				started.value ? Math.min(100 * 2 ** retries, 2000) : cause,
+		},
+	})
 type Redis = ReturnType<typeof redisClient>
 
 export interface RedisSharingOptions {
@@ -120,9 +131,10 @@ export class RedisRoomSharing implements RoomSharing {
 	/** Connects to Redis and claims this process's control writer id; every failure names its variable. */
 	static async open(options: RedisSharingOptions): Promise<RedisRoomSharing> {
 		const processId = randomBytes(8).toString('hex')
-		const client = redisClient(options.redisUrl)
+		const started = { value: false }
+		const client = redisClient(options.redisUrl, started)
 		// XREAD BLOCK holds its connection: the reader has its own.
-		const reader = redisClient(options.redisUrl)
+		const reader = redisClient(options.redisUrl, started)
 		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 10_000 })
 		pool.on('error', () => undefined)
 		let connected = false
@@ -135,6 +147,7 @@ export class RedisRoomSharing implements RoomSharing {
 				throw new Error(`REDIS_URL: cannot reach Redis: ${(error as Error).message}`, { cause: error })
 			})
 			connected = true
+			started.value = true
 			const rows = new PgControlRows(pool)
 			const writer = await rows.claimWriter(processId)
 			const sharing = new RedisRoomSharing(options, { processId, writer, client, reader, pool, rows })
