@@ -85,6 +85,19 @@ describe('configuration', () => {
 		const [first, second] = await installation(2)
 		expect(first?.port).not.toBe(second?.port)
 		expect((await second?.api('/api/health'))?.status).toBe(200)
+		// Never beside a process without REDIS_URL: it would write board snapshots from its memory.
+		await expect(startTestServer({ databaseUrl: first?.config.databaseUrl ?? null })).rejects.toThrow(
+			/DATABASE_URL: another Tablée server already uses .*set REDIS_URL on every process/,
+		)
+	})
+
+	test('[M1] a process with REDIS_URL is refused beside one running without it on the same database', async () => {
+		const databaseUrl = await createTestDatabase()
+		const alone = await startTestServer({ databaseUrl })
+		running.push(alone)
+		await expect(
+			startTestServer({ databaseUrl, redisUrl: testRedisUrl(), redisKeyPrefix: testKeyPrefix() }),
+		).rejects.toThrow(/DATABASE_URL: a Tablée server without REDIS_URL .* all need REDIS_URL/)
 	})
 })
 

@@ -75,12 +75,16 @@ export async function openStorage(config: {
 	dataDir: string
 	secret: string | null
 	databaseUrl?: string | null
-	/** Set: several processes share the database (docs/scale-out.md), so none takes it alone. */
+	/** Set: several processes share the database (docs/scale-out.md): its lock is taken shared. */
 	redisUrl?: string | null
 }): Promise<Storage> {
 	const configured = config.secret
 	if (config.databaseUrl) {
-		return openPgStorage(config.databaseUrl, { exclusive: !config.redisUrl, secret: configured })
+		return openPgStorage(config.databaseUrl, {
+			exclusive: !config.redisUrl,
+			shared: Boolean(config.redisUrl),
+			secret: configured,
+		})
 	}
 	if (config.store === 'memory') {
 		const generated = randomBytes(32).toString('base64url')
