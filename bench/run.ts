@@ -271,6 +271,9 @@ if (wants('scaleout') && !smoke) {
 		)
 	}
 	say(
+		`phase change through one process, seen by a client of the other: p50 ${scale.intentDelay.p50Ms.toFixed(1)} ms, p99 ${scale.intentDelay.p99Ms.toFixed(1)} ms (${scale.intentDelay.count} intents)`,
+	)
+	say(
 		`kill -9 of one of 2 processes: its ${scale.killedClients} clients back through the proxy and synced in ${scale.backAfterKillMs.toFixed(0)} ms`,
 	)
 }

@@ -13,12 +13,15 @@ import { createClient } from 'redis'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { readSession } from '../shared/workshop/control-document.ts'
 import { tcpProxy } from '../tests/helpers/tcp-proxy.ts'
 import { cpuSeconds, tableeMain } from './peers.ts'
 
 export interface ScaleOutBenchResult {
 	clients: number
 	rows: { setup: string; p50Ms: number; p99Ms: number; cpuS: number }[]
+	/** A phase change sent through one process, until a client of the other sees it. */
+	intentDelay: { p50Ms: number; p99Ms: number; count: number }
 	/** Kill -9 of one of two processes: until every one of its clients is connected and synced again. */
 	backAfterKillMs: number
 	killedClients: number
@@ -77,7 +80,7 @@ async function workshopWith(port: number, clients: number) {
 		).json()) as Record<string, unknown>
 	const created = (await post('/api/workshops', { title: 'Banc de passage à l’échelle' })) as {
 		id: string
-		tokens: { participant: string }
+		tokens: { participant: string; facilitator: string }
 	}
 	const tokens: string[] = []
 	for (let i = 0; i < clients; i++) {
@@ -88,7 +91,44 @@ async function workshopWith(port: number, clients: number) {
 		)
 		tokens.push(joined.token as string)
 	}
-	return { id: created.id, tokens }
+	return { id: created.id, tokens, facilitator: created.tokens.facilitator }
+}
+
+const INTENTS = 40
+
+/** Phase changes sent through the first process, seen by a control client of the second. */
+async function intentDelay(first: number, second: number) {
+	const { id, facilitator } = await workshopWith(first, 0)
+	const watcher = provider(second, `${id}/control`, facilitator)
+	try {
+		await synced(watcher)
+		const delays: number[] = []
+		for (let i = 0; i < INTENTS; i++) {
+			const index = (i % 9) + 1
+			const seen = new Promise<void>((resolve) => {
+				const check = () => {
+					if (readSession(watcher.doc).phaseIndex === index) {
+						watcher.doc.off('update', check)
+						resolve()
+					}
+				}
+				watcher.doc.on('update', check)
+			})
+			const started = performance.now()
+			const response = await fetch(`http://127.0.0.1:${first}/api/workshops/${id}/phase`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitator}` },
+				body: JSON.stringify({ index }),
+			})
+			if (response.status !== 200) throw new Error(`phase: ${response.status}`)
+			await seen
+			delays.push(performance.now() - started)
+		}
+		delays.sort((a, b) => a - b)
+		return { p50Ms: percentile(delays, 50), p99Ms: percentile(delays, 99), count: delays.length }
+	} finally {
+		watcher.destroy()
+	}
 }
 
 function provider(port: number, room: string, token: string) {
@@ -197,6 +237,7 @@ export async function runScaleOutBench(): Promise<ScaleOutBenchResult> {
 	const databaseUrl = url.toString()
 	try {
 		const rows: ScaleOutBenchResult['rows'] = []
+		let intents: ScaleOutBenchResult['intentDelay'] = { p50Ms: Number.NaN, p99Ms: Number.NaN, count: 0 }
 		{
 			const one = await startServer({ DATABASE_URL: databaseUrl })
 			try {
@@ -216,12 +257,13 @@ export async function runScaleOutBench(): Promise<ScaleOutBenchResult> {
 						servers,
 					)),
 				})
+				intents = await intentDelay(servers[0]?.port ?? 0, servers[1]?.port ?? 0)
 			} finally {
 				await Promise.all(servers.map((server) => server.stop()))
 			}
 		}
 		const back = await backAfterKill(env)
-		return { clients: CLIENTS, rows, backAfterKillMs: back.ms, killedClients: back.killed }
+		return { clients: CLIENTS, rows, intentDelay: intents, backAfterKillMs: back.ms, killedClients: back.killed }
 	} finally {
 		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined)
 		await admin.end()
