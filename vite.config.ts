@@ -87,8 +87,9 @@ export default defineConfig({
 		root: '.',
 		include: ['tests/**/*.test.ts', 'server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts'],
 		environment: 'node',
-		// Finds (or starts) the PostgreSQL server the database tests create their databases on.
-		globalSetup: ['tests/helpers/postgres-setup.ts'],
+		// Finds (or starts) the PostgreSQL server the database tests create their databases on, and
+		// the Redis the scale-out tests use.
+		globalSetup: ['tests/helpers/postgres-setup.ts', 'tests/helpers/redis-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks',

@@ -5,7 +5,8 @@
  *
  * BENCH_KINDS selects parts (comma-separated; a prefix selects a group): fanout (fanout-2,
  * fanout-50, fanout-200), storm (storm-light, storm-stock), sync (sync-5000, sync-20000),
- * memory, scale, wire (bytes on the wire, Chromium), export. BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
+ * memory, scale, wire (bytes on the wire, Chromium), export, storage, durable, scaleout (two processes on
+ * PostgreSQL and Redis against one, and the time back after a kill -9). BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 6), BENCH_NOTE (a line about the machine's state, written to the results),
  * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
  * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
@@ -20,6 +21,7 @@ import { existsSync } from 'node:fs'
 import { runStorageBench } from './storage-bench.ts'
 import { runDurableAckBench } from './durable-ack-bench.ts'
 import { runExportBench } from './export-bench.ts'
+import { runScaleOutBench } from './scale-out-bench.ts'
 import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
 import { fanout, type FanoutParams, firstSync, memoryUse } from './scenarios.ts'
@@ -34,7 +36,7 @@ const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
 const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 6))
 const warmupS = smoke ? 0.5 : 1.5
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
-const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage,durable')
+const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage,durable,scaleout')
 	.split(',')
 	.map((kind) => ({ light: 'storm-light', stock: 'storm-stock' })[kind] ?? kind)
 const wants = (kind: string) => selected.some((choice) => kind === choice || kind.startsWith(`${choice}-`))
@@ -258,6 +260,21 @@ const storageRows = wants('storage') && !smoke ? await runStorageBench() : []
 for (const row of storageRows) {
 	say(
 		`store ${row.store}: ${row.editsPerSecond.toFixed(0)} edits/s, durable ack p50 ${row.ackP50Ms.toFixed(1)} ms, p99 ${row.ackP99Ms.toFixed(1)} ms, 50 workshops loaded in ${row.load50Ms.toFixed(0)} ms, ${row.ballotSavesPerSecond.toFixed(0)} ballot saves/s`,
+	)
+}
+// Several processes (docs/scale-out.md): clients split over two processes against one process.
+if (wants('scaleout') && !smoke) {
+	const scale = await runScaleOutBench()
+	for (const row of scale.rows) {
+		say(
+			`${row.setup}, ${scale.clients} clients (1 writer, 10 edits/s): fan-out p50 ${row.p50Ms.toFixed(1)} ms, p99 ${row.p99Ms.toFixed(1)} ms, server CPU ${row.cpuS.toFixed(2)} s`,
+		)
+	}
+	say(
+		`phase change through one process, seen by a client of the other: p50 ${scale.intentDelay.p50Ms.toFixed(1)} ms, p99 ${scale.intentDelay.p99Ms.toFixed(1)} ms (${scale.intentDelay.count} intents)`,
+	)
+	say(
+		`kill -9 of one of 2 processes: its ${scale.killedClients} clients back through the proxy and synced in ${scale.backAfterKillMs.toFixed(0)} ms`,
 	)
 }
 if (exportRows.length > 0) {

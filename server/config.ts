@@ -16,6 +16,10 @@ export interface Config {
 	store: StoreKind
 	/** PostgreSQL connection string; when set, every port is stored there instead of `store`. */
 	databaseUrl: string | null
+	/** Redis connection string: several processes share the installation (docs/scale-out.md). */
+	redisUrl: string | null
+	/** Prefix of every Redis key this installation uses. */
+	redisKeyPrefix: string
 	publicUrl: string
 	/** Signing key; when null, one is generated on first start and kept in `dataDir`. */
 	secret: string | null
@@ -95,6 +99,24 @@ const envSchema = v.object({
 			),
 		),
 	),
+	REDIS_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.check(
+				(text) => /^rediss?:\/\//.test(text) && URL.canParse(text),
+				'must be a Redis connection string such as redis://redis:6379',
+			),
+		),
+	),
+	REDIS_KEY_PREFIX: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits, ":", "_", "." or "-" (64 at most)'),
+		),
+		'tablee:',
+	),
 	PUBLIC_URL: v.optional(
 		v.pipe(v.string(), v.trim(), v.url('must be an absolute URL such as https://tablee.example.org')),
 	),
@@ -148,6 +170,12 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		return err(`invalid configuration:\n  ${lines.join('\n  ')}`)
 	}
 	const e = parsed.output
+	// Several processes share one store: the lowdb files of one data directory cannot be shared.
+	if (e.REDIS_URL && !e.DATABASE_URL) {
+		return err(
+			'invalid configuration:\n  REDIS_URL: several processes need a shared database: set DATABASE_URL (PostgreSQL) too, or unset REDIS_URL to run one process',
+		)
+	}
 	const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
 	return ok({
 		port: e.PORT,
@@ -155,6 +183,8 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.STORE,
 		databaseUrl: e.DATABASE_URL ?? null,
+		redisUrl: e.REDIS_URL ?? null,
+		redisKeyPrefix: e.REDIS_KEY_PREFIX,
 		publicUrl,
 		secret: e.TABLEE_SECRET ?? null,
 		organizerKey: e.ORGANIZER_KEY ?? null,

@@ -11,6 +11,7 @@ import { createConnectionLimiter } from './relay/connection-limiter.ts'
 import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
+import { RedisRoomSharing } from './scale/redis-room-sharing.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
 import { KeyedLock } from './store/keyed-lock.ts'
 import { openStorage, type Storage } from './store/storage.ts'
@@ -18,6 +19,7 @@ import type { WorkshopStore } from './store/workshop-store.ts'
 import { loadTemplates } from './templates/template-catalog.ts'
 import { type Clock, RetentionScheduler } from './privacy/retention.ts'
 import { WorkshopDeletion } from './privacy/workshop-deletion.ts'
+import { closeConnections } from './privacy/room-connections.ts'
 
 export interface RunningServer {
 	port: number
@@ -42,7 +44,8 @@ export interface StartOptions {
 /** Starts Tablée on `config.port` (0 picks a free port). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
 	const logger = options.logger ?? createLogger(config.logLevel)
-	// With a database, its advisory lock keeps a second server off (taken by openStorage) and
+	// With a database alone, its advisory lock keeps a second server off (taken by openStorage;
+	// REDIS_URL lifts it: processes then share the database, docs/scale-out.md) and
 	// DATA_DIR is not used; otherwise the data-directory lock does.
 	let unlock: () => Promise<void> = async () => undefined
 	if (!config.databaseUrl) {
@@ -82,9 +85,41 @@ async function startOpen(
 	storage: Storage,
 	release: () => Promise<void>,
 ): Promise<RunningServer> {
+	const store = options.store ?? storage.workshops
+	// Several processes (REDIS_URL, which config only accepts with DATABASE_URL): rooms share
+	// their workshops through Redis Streams.
+	const sharing =
+		config.redisUrl && config.databaseUrl
+			? await RedisRoomSharing.open({
+					redisUrl: config.redisUrl,
+					databaseUrl: config.databaseUrl,
+					keyPrefix: config.redisKeyPrefix,
+					store,
+					logger,
+				})
+			: null
+	try {
+		return await startShared(config, options, logger, storage, store, sharing, async () => {
+			await sharing?.close()
+			await release()
+		})
+	} catch (error) {
+		await sharing?.close()
+		throw error
+	}
+}
+
+async function startShared(
+	config: Config,
+	options: StartOptions,
+	logger: Logger,
+	storage: Storage,
+	store: WorkshopStore,
+	sharing: RedisRoomSharing | null,
+	release: () => Promise<void>,
+): Promise<RunningServer> {
 	const metrics = new Metrics()
 	const secret = await storage.secret.load()
-	const store = options.store ?? storage.workshops
 	const templates = await loadTemplates(config.templatesDir)
 	for (const problem of templates.problems) logger.error('template.refused', { problem })
 
@@ -96,6 +131,7 @@ async function startOpen(
 		presenceFlushMs: config.presenceFlushMs,
 		maxDocBytes: config.maxDocBytes,
 		metrics,
+		...(sharing ? { sharing } : {}),
 	})
 	const relay = new Relay({
 		registry,
@@ -108,6 +144,26 @@ async function startOpen(
 		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
 		trustProxy: config.trustProxy,
 	})
+	if (sharing) {
+		// Deleted through another process (SPEC X8): the sockets close, the room goes, and once the
+		// appends it had under way settled, the deletion runs again here (it is idempotent), so
+		// that an edit stored while the other process deleted leaves nothing behind.
+		sharing.onDeleted = (id) => {
+			let appends: Promise<void> = Promise.resolve()
+			registry
+				.delete(
+					id,
+					async () => undefined,
+					(room) => {
+						closeConnections(room, 'workshopDeleted')
+						appends = room.whenBoardStored()
+					},
+				)
+				.then(() => appends)
+				.then(() => store.delete(id))
+				.catch((error: unknown) => logger.error('scale.delete_failed', { workshop: id, error }))
+		}
+	}
 	// Personal data (SPEC D1–D2): interrupted deletions finish before anything is served.
 	// Edits to a synthesis and a deletion's mark on it run one at a time: neither is lost.
 	const synthesisEdits = new KeyedLock()

@@ -74,13 +74,16 @@ export class BoardReplica {
 	 * the board as it was. An update that would take the board past its limit is refused untouched.
 	 * `incomplete`: parts whose dependencies were missing were dropped (ask the client for a sync).
 	 * `held`: what integrated, as Yjs emitted it, not yet broadcast: the caller stores it, then
-	 * publishes it on the channel (stored before shared).
+	 * publishes it on the channel (stored before shared). `limited: false` skips the size limit:
+	 * for an update another process already accepted and stored (refusing it here would only
+	 * make this replica differ).
 	 */
 	apply(
 		update: Uint8Array,
 		origin: unknown,
+		limited = true,
 	): Result<{ incomplete: boolean; held: HeldUpdate[] }, 'damaged' | 'too-large'> {
-		if (this.bytes + update.length > this.maxBytes) return err('too-large')
+		if (limited && this.bytes + update.length > this.maxBytes) return err('too-large')
 		const logLength = this.log.length
 		this.channel.holdUpdates()
 		try {

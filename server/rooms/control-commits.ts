@@ -28,11 +28,21 @@ export class ControlCommits {
 	readonly writer: number
 	private serverOnlyState: ServerOnlyState
 
-	constructor(draft: Y.Doc, published: Channel, serverOnly: ServerOnlyState) {
+	/**
+	 * `writer`: the client id to write under, when several processes write the document (each
+	 * under its own, claimed in the store); otherwise the highest id already there (see writerOf).
+	 */
+	constructor(draft: Y.Doc, published: Channel, serverOnly: ServerOnlyState, writer?: number) {
 		this.draft = draft
 		this.published = published
 		this.serverOnlyState = serverOnly
-		this.writer = writerOf(draft)
+		this.writer = writer ?? writerOf(draft)
+		if (draft.clientID === this.writer) draft.clientID = this.writer === 1 ? 2 : this.writer - 1
+	}
+
+	/** Replaces the server-only state with the stored one (another process committed since). */
+	adopt(serverOnly: ServerOnlyState): void {
+		this.serverOnlyState = serverOnly
 	}
 
 	/** What the server keeps and publishes to nobody; replaced whole by each commit. */
@@ -75,8 +85,8 @@ export class ControlCommits {
  * The client id the server keeps writing the control document with. The server is its only
  * writer (one process per data directory, one room per workshop, commits one at a time), so it
  * reuses the highest id already there, and the document holds a handful of client ids instead of
- * one per room load. Two processes loading the same workshop would both pick this id: see
- * docs/architecture.md §Storage for that hazard.
+ * one per room load. Two processes loading the same workshop would both pick this id, so with
+ * several processes each writes under its own claimed id instead (docs/scale-out.md).
  */
 function writerOf(control: Y.Doc): number {
 	const ids = [...Y.decodeStateVector(Y.encodeStateVector(control)).keys()]

@@ -2,6 +2,7 @@ import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { StoreError, WorkshopRecord, WorkshopStore } from '../store/workshop-store.ts'
 import { type RoomOptions, WorkshopRoom } from './room.ts'
+import type { StreamPositions } from './room-sharing.ts'
 
 /** What every room is made with (the registry adds its own idle callback). */
 export type RegistryOptions = Omit<RoomOptions, 'onIdle'>
@@ -135,7 +136,11 @@ export class RoomRegistry {
 			const loading = this.rooms.get(id)
 			const loaded = loading ? await loading : null
 			const room = loaded?.ok ? loaded.value : null
-			if (!room || room.isDestroyed) return erase()
+			if (!room || room.isDestroyed) {
+				const result = await erase()
+				this.options.sharing?.workshopDeleted(id)
+				return result
+			}
 			return room.exclusive(async () => {
 				await room.retire()
 				let result: T
@@ -145,6 +150,7 @@ export class RoomRegistry {
 					room.resume()
 					throw error
 				}
+				this.options.sharing?.workshopDeleted(id)
 				closePeers(room)
 				room.destroy()
 				this.loaded.delete(room)
@@ -174,9 +180,13 @@ export class RoomRegistry {
 	}
 
 	private async load(id: string): Loading {
-		const { store, logger } = this.options
+		const { store, logger, sharing } = this.options
 		let loaded: Awaited<ReturnType<WorkshopStore['load']>>
+		let positions: StreamPositions = {}
 		try {
+			// Where the other processes' streams stand *before* the load: what they share after
+			// this point is read from the streams, what they shared before is in the load.
+			if (sharing) positions = await sharing.positions(id)
 			loaded = await store.load(id)
 		} catch (error) {
 			loaded = err({ code: 'unavailable', message: (error as Error).message })
@@ -198,6 +208,7 @@ export class RoomRegistry {
 		}
 		try {
 			const room = new WorkshopRoom(loaded.value, { ...this.options, onIdle: this.onIdle }, owners.value)
+			sharing?.attach(room, positions)
 			this.loaded.add(room)
 			logger.debug('room.loaded', { workshop: id })
 			return ok(room)

@@ -9,6 +9,7 @@ import { createRecord } from '../store/workshop-store.ts'
 import { BoardReplica } from './board-replica.ts'
 import { Channel } from './channel.ts'
 import { ControlCommits } from './control-commits.ts'
+import type { RoomSharing, StoredControl } from './room-sharing.ts'
 import { type SaveReason, SaveScheduler } from './save-scheduler.ts'
 import type { Timers } from './timers.ts'
 
@@ -28,7 +29,12 @@ export interface RoomOptions {
 	onIdle: (room: WorkshopRoom) => void
 	/** The save timers' clock (tests); real timers by default. */
 	timers?: Timers
+	/** Set when several processes serve the installation (server/scale/, docs/scale-out.md). */
+	sharing?: RoomSharing
 }
+
+/** The origin of changes that another process made and stored (never a peer: sent to all). */
+export const REMOTE = Symbol('another process')
 
 /** An intent's changes, stored with the save but applied to the room only once it succeeded. */
 interface PendingIntent {
@@ -89,7 +95,9 @@ export class WorkshopRoom {
 		this.clientOwners = clientOwners
 		this.options = options
 		this.linkGeneration = record.linkGeneration
-		this.revision = record.revision
+		// Shared: the room's revision counts control commits (the stored control revision), learnt
+		// under the lock before the first intent; unknown until then (docs/scale-out.md).
+		this.revision = options.sharing ? -1 : record.revision
 		this.saves = new SaveScheduler<PendingIntent>({
 			debounceMs: options.saveDebounceMs,
 			maxWaitMs: options.saveMaxWaitMs,
@@ -120,7 +128,12 @@ export class WorkshopRoom {
 		const published = new Y.Doc({ gc: true })
 		Y.applyUpdate(published, controlState)
 		this.control = new Channel('control', published, channelOptions)
-		this.commits = new ControlCommits(this.controlDraft, this.control, record.serverOnly)
+		this.commits = new ControlCommits(
+			this.controlDraft,
+			this.control,
+			record.serverOnly,
+			options.sharing?.controlWriter,
+		)
 		if (needsMigration(this.controlDraft)) {
 			// Like any server change: stored first, then published. Later intents queue behind it.
 			this.changeControl((doc) => migrateControl(doc)).catch((error: unknown) =>
@@ -180,6 +193,7 @@ export class WorkshopRoom {
 			() => {
 				settled()
 				this.board.publish(held)
+				if (held.length > 0) this.options.sharing?.boardStored(this, updates, claims)
 				return true
 			},
 			(error: unknown) => {
@@ -217,6 +231,33 @@ export class WorkshopRoom {
 			if (!this.clientOwners.has(client)) claims.set(client, participant)
 		}
 		return ok(claims)
+	}
+
+	/**
+	 * Applies board updates that another process stored (or what the stored board holds beyond
+	 * this one, when catching up): through the replica, so a rebuild keeps them, and sent to every
+	 * peer here at once. Yjs updates are idempotent: what the board already holds changes nothing
+	 * and is sent to nobody. The size limit was checked by the process that accepted them.
+	 */
+	applyStoredBoard(update: Uint8Array, claims: ReadonlyMap<number, string> = new Map()): boolean {
+		for (const [client, participant] of claims)
+			if (!this.clientOwners.has(client)) this.clientOwners.set(client, participant)
+		const applied = this.replica.apply(update, REMOTE, false)
+		if (!applied.ok) {
+			this.options.logger.warn('room.remote_update_refused', { workshop: this.id, reason: applied.error })
+			return false
+		}
+		this.board.publish(applied.value.held)
+		return true
+	}
+
+	/**
+	 * Applies a control change that another process stored: to the draft and to what clients see.
+	 * The server-only state it came with is read from the store under the lock (see catchUp).
+	 */
+	applyStoredControl(update: Uint8Array): void {
+		Y.applyUpdate(this.controlDraft, update, REMOTE)
+		Y.applyUpdate(this.control.doc, update, REMOTE)
 	}
 
 	/** Resolves once every board update applied before the call is durable (or failed to be). */
@@ -276,7 +317,9 @@ export class WorkshopRoom {
 	async commitControl<T>(change: (doc: Y.Doc, serverOnly: ServerOnlyState) => T): Promise<T> {
 		const prepared = this.commits.prepare(change)
 		await this.saves.saveWith({ control: prepared.control, serverOnly: prepared.serverOnly })
-		return this.commits.apply(prepared)
+		const value = this.commits.apply(prepared)
+		this.options.sharing?.controlCommitted(this, prepared.update, this.revision)
+		return value
 	}
 
 	/** Invalidates the shared join links issued so far (personal tokens are unaffected). */
@@ -285,6 +328,7 @@ export class WorkshopRoom {
 			const next = this.linkGeneration + 1
 			await this.saves.saveWith({ linkGeneration: next })
 			this.linkGeneration = next
+			this.options.sharing?.controlCommitted(this, null, this.revision)
 			return next
 		})
 	}
@@ -320,6 +364,7 @@ export class WorkshopRoom {
 	/** Drops the room's memory. Only the registry calls this, once the room is idle. */
 	destroy(): void {
 		this.destroyed = true
+		this.options.sharing?.detach(this)
 		this.saves.stop()
 		this.replica.destroy()
 		this.board.destroy()
@@ -343,9 +388,47 @@ export class WorkshopRoom {
 		this.saves.resume()
 	}
 
-	/** Intents run one at a time, under the store's lock of this workshop. */
+	/**
+	 * Intents run one at a time, under the store's lock of this workshop. Shared with other
+	 * processes, the room first catches up with what they committed (the lock is the database's).
+	 */
 	private intent<T>(work: () => Promise<T>): Promise<T> {
-		return this.options.store.lock(this.id, work)
+		const sharing = this.options.sharing
+		if (!sharing) return this.options.store.lock(this.id, work)
+		return this.options.store.lock(this.id, async () => {
+			await this.catchUp(sharing)
+			return work()
+		})
+	}
+
+	/**
+	 * Under the workshop lock: when another process committed since this room's last commit, the
+	 * stored control document, server-only state and link generation replace the room's (the
+	 * document merges: Yjs updates are idempotent). Then the intent decides on what is stored.
+	 */
+	private async catchUp(sharing: RoomSharing): Promise<void> {
+		const revision = await sharing.storedRevision(this.id)
+		if (revision === null || revision <= this.revision) return
+		const stored = await sharing.storedControl(this.id)
+		if (stored && stored.revision > this.revision) this.adoptControl(stored)
+	}
+
+	/**
+	 * Another process committed: server-only reads (own drafts, own ballot) follow at once. No lock
+	 * is needed: the stored state is adopted only when newer than the room's, so a read racing an
+	 * intent of this process can never take the room back (the intent still catches up under the
+	 * lock before it decides).
+	 */
+	async refreshControl(): Promise<void> {
+		const stored = await this.options.sharing?.storedControl(this.id)
+		if (stored && stored.revision > this.revision && !this.destroyed) this.adoptControl(stored)
+	}
+
+	private adoptControl(stored: StoredControl): void {
+		this.applyStoredControl(stored.control)
+		this.commits.adopt(stored.serverOnly)
+		this.linkGeneration = stored.linkGeneration
+		this.revision = stored.revision
 	}
 
 	/**
@@ -356,6 +439,7 @@ export class WorkshopRoom {
 	 * log it leaves holds nothing the record lacks; load folds it in harmlessly).
 	 */
 	private async write(reason: SaveReason, pending: PendingIntent, count: number): Promise<void> {
+		if (this.options.sharing) return this.writeShared(this.options.sharing, reason, pending, count)
 		const position = this.replica.position
 		// Encoded once: written now, and the next base if the save succeeds.
 		const boardState = Y.encodeStateAsUpdate(this.board.doc)
@@ -398,6 +482,56 @@ export class WorkshopRoom {
 			...(bytes > 0 ? { bytes } : { compacted: true }),
 			boardStateVector: savedVector,
 		})
+	}
+
+	/**
+	 * One save when several processes share the workshop. The room never writes the board from
+	 * memory: another process may have logged edits this one has not received yet, and a snapshot
+	 * written without them would lose them once compaction empties the log. So an intent stores
+	 * the control side only; an edit whose append failed is appended again, as the whole board
+	 * (Yjs updates are idempotent); and past COMPACT_LOG_BYTES the store compacts from its rows.
+	 */
+	private async writeShared(
+		sharing: RoomSharing,
+		reason: SaveReason,
+		pending: PendingIntent,
+		count: number,
+	): Promise<void> {
+		const position = this.replica.position
+		const boardState = Y.encodeStateAsUpdate(this.board.doc)
+		if (Object.keys(pending).length > 0) {
+			const saved = await sharing.saveControl(
+				this.id,
+				{
+					control: pending.control ?? Y.encodeStateAsUpdate(this.controlDraft),
+					serverOnly: pending.serverOnly ?? this.commits.serverOnly,
+					linkGeneration: pending.linkGeneration ?? this.linkGeneration,
+				},
+				this.revision,
+			)
+			if (!saved.ok) throw new Error(saved.error.message)
+			this.revision = saved.value.revision
+		} else if (this.logIncomplete) {
+			this.logIncomplete = false
+			try {
+				await this.options.store.appendUpdates(this.id, 'board', [boardState])
+			} catch (error) {
+				this.logIncomplete = true
+				throw error
+			}
+			sharing.boardStored(this, [boardState], new Map())
+		} else if (this.loggedBytes >= COMPACT_LOG_BYTES) {
+			await this.boardStored
+			const logged = this.loggedBytes
+			const compacted = await this.options.store.compact(this.id)
+			if (!compacted.ok) throw new Error(compacted.error.message)
+			this.loggedBytes -= logged
+			// Not this.revision: it counts control commits, which compaction leaves as they are.
+		}
+		this.lastSaveError = null
+		this.replica.rebase(position, boardState)
+		this.options.metrics.inc('tablee_saves_total', { result: 'ok' })
+		this.options.logger.debug('room.saved', { workshop: this.id, reason, count, shared: true })
 	}
 
 	private async saveRecord(record: WorkshopRecord): Promise<void> {

@@ -199,6 +199,22 @@ export const migrations: readonly MigrationStep[] = [
 			);
 		`,
 	},
+	{
+		version: 5,
+		sql: `
+			-- Several processes (REDIS_URL, docs/scale-out.md). control_revision counts the commits of
+			-- the control side (control document, server-only state, link generation): a process
+			-- catches up when it moved, while compaction, which moves revision, leaves it alone.
+			ALTER TABLE workshops ADD COLUMN control_revision integer NOT NULL DEFAULT 0 CHECK (control_revision >= 0);
+			-- The Yjs client id each process writes control documents under: claimed once per
+			-- process start (primary key: never two processes on one id).
+			CREATE TABLE control_writers (
+				client bigint PRIMARY KEY CHECK (client > 0 AND client < 4294967296),
+				process text NOT NULL,
+				claimed_at timestamptz NOT NULL DEFAULT now()
+			);
+		`,
+	},
 ]
 
 /** One step of the schema: SQL, and what moves existing data into it (same transaction). */

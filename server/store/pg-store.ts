@@ -58,11 +58,13 @@ export function describeDatabase(url: string): string {
  * Opens the PostgreSQL storage at `url` (pg parses the connection string: `sslmode`,
  * `application_name`, `connect_timeout`… are honoured): checks that it answers, applies the
  * missing migrations, and — when `exclusive` — takes the installation lock, refusing to start
- * beside another server on the same database. Every failure names `DATABASE_URL`.
+ * beside another server on the same database. `shared` (several processes, docs/scale-out.md)
+ * takes it in shared mode: any number of shared holders, but never beside an exclusive one (a
+ * server without REDIS_URL, or `npm run migrate`). Every failure names `DATABASE_URL`.
  */
 export async function openPgStorage(
 	url: string,
-	options: { exclusive: boolean; secret: string | null },
+	options: { exclusive: boolean; shared?: boolean; secret: string | null },
 ): Promise<PgStorage> {
 	const where = describeDatabase(url)
 	const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 })
@@ -90,7 +92,8 @@ export async function openPgStorage(
 		} finally {
 			client.release()
 		}
-		if (options.exclusive) {
+		if (options.exclusive || options.shared) {
+			const shared = !options.exclusive
 			holder = await lockPool.connect()
 			holder.on('error', () => undefined)
 			// A server killed a moment ago holds it until PostgreSQL notices its connection closed:
@@ -98,14 +101,17 @@ export async function openPgStorage(
 			let locked = false
 			for (let attempt = 0; attempt < 10 && !locked; attempt++) {
 				if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 300))
-				const { rows } = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
-					LOCK_SPACE.installation,
-				])
+				const { rows } = await holder.query<{ locked: boolean }>(
+					`SELECT pg_try_advisory_lock${shared ? '_shared' : ''}($1, 0) AS locked`,
+					[LOCK_SPACE.installation],
+				)
 				locked = rows[0]?.locked === true
 			}
 			if (!locked) {
 				throw new Error(
-					`DATABASE_URL: another Tablée server already uses ${where}; one server per database (stop it first)`,
+					shared
+						? `DATABASE_URL: a Tablée server without REDIS_URL (or npm run migrate) already uses ${where}; processes sharing a database all need REDIS_URL`
+						: `DATABASE_URL: another Tablée server already uses ${where}; one server per database (stop it first, or set REDIS_URL on every process to run several)`,
 				)
 			}
 		}
@@ -481,7 +487,7 @@ export class PgWorkshopStore implements WorkshopStore {
  * A constraint of the database refused the save (a voter counted twice, a ballot over its
  * budget…): a bug of the writer, not a storage failure; anything else is passed on as it is.
  */
-function refusedOrUnavailable(error: unknown, workshop: string): unknown {
+export function refusedOrUnavailable(error: unknown, workshop: string): unknown {
 	const code = (error as { code?: unknown }).code
 	if (typeof code === 'string' && code.startsWith('23')) {
 		return new StorageRefusedError(`workshop ${workshop}: PostgreSQL refused the save (${(error as Error).message})`, {

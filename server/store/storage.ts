@@ -103,9 +103,17 @@ export async function openStorage(config: {
 	dataDir: string
 	secret: string | null
 	databaseUrl?: string | null
+	/** Set: several processes share the database (docs/scale-out.md): its lock is taken shared. */
+	redisUrl?: string | null
 }): Promise<Storage> {
 	const configured = config.secret
-	if (config.databaseUrl) return openPgStorage(config.databaseUrl, { exclusive: true, secret: configured })
+	if (config.databaseUrl) {
+		return openPgStorage(config.databaseUrl, {
+			exclusive: !config.redisUrl,
+			shared: Boolean(config.redisUrl),
+			secret: configured,
+		})
+	}
 	if (config.store === 'memory') {
 		const generated = randomBytes(32).toString('base64url')
 		return {
