@@ -6,7 +6,14 @@ import type { Result } from '../../shared/result.ts'
 import { err, ok } from '../../shared/result.ts'
 import type { StoredControl } from '../rooms/room-sharing.ts'
 import { LOCK_SPACE } from '../store/pg-migrations.ts'
-import { contentsOf, readServerOnlyRows, restOf, rowsOf, withRows, writeServerOnlyRows } from '../store/pg-server-only.ts'
+import {
+	contentsOf,
+	readServerOnlyRows,
+	restOf,
+	rowsOf,
+	withRows,
+	writeServerOnlyRows,
+} from '../store/pg-server-only.ts'
 import { refusedOrUnavailable } from '../store/pg-store.ts'
 import type { SaveConflict, ServerOnlyState } from '../store/workshop-store.ts'
 import { checksumOf, serverOnlySchema } from '../store/workshop-store.ts'
