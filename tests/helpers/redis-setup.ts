@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,8 +8,8 @@ import { createClient } from 'redis'
 /**
  * Vitest global setup: the scale-out tests need a Redis. The one named by TABLEE_TEST_REDIS_URL
  * (default: the development and CI machines' own, 127.0.0.1:6379) when it answers; otherwise a
- * throwaway `redis-server` (Debian's package) on a free port, nothing kept on disk. Without
- * either, the run stops with what to install: these tests are never skipped. Tests read the URL
+ * throwaway `redis-server` (Debian's package, installed with apt-get when running as root) on a
+ * free port, nothing kept on disk. Without either, the run stops with what to install: these tests are never skipped. Tests read the URL
  * from TABLEE_TEST_REDIS_URL and use a key prefix of their own (tests/helpers/redis.ts).
  */
 const configured = process.env.TABLEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -41,6 +41,12 @@ export function freePort(): Promise<number> {
 
 /** Starts a throwaway redis-server on `port` (no persistence) and resolves once it answers. */
 export async function startRedisServer(port: number): Promise<{ child: ChildProcess; url: string }> {
+	if (!existsSync(REDIS_SERVER) && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+		process.stdout.write('redis-server is not installed: installing Debian’s redis-server package…\n')
+		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+		execFileSync('apt-get', ['update'], { stdio: 'inherit', env })
+		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit', env })
+	}
 	if (!existsSync(REDIS_SERVER)) {
 		throw new Error(
 			`The scale-out tests need Redis: nothing answers at ${configured} and ${REDIS_SERVER} is missing. ` +
