@@ -90,6 +90,8 @@ export const en: Record<MessageKey, string> = {
 	'failure.missing_token':
 		'No access to this workshop on this device. Open the link you received (it ends with #token=…) on this device.',
 	'failure.workshop_not_found': 'This workshop does not exist (any more) on this server. Check the address.',
+	'failure.names_removed':
+		'The names of this workshop were removed to protect personal data: nothing links anyone to their contributions any more, and this link no longer opens a personal page. The consolidated results remain in the workshop’s documents.',
 	'failure.facilitator_only': 'This link does not open the console: you need the facilitator link.',
 	'failure.unavailable': 'The server cannot open this workshop right now. Try again in a moment.',
 	'common.slow': 'The server is slow to answer. Check the connection; the page keeps waiting.',

@@ -89,6 +89,8 @@ export const fr = {
 	'failure.missing_token':
 		'Aucun accès à cet atelier sur cet appareil. Ouvrez le lien reçu (il se termine par #token=…) sur cet appareil.',
 	'failure.workshop_not_found': 'Cet atelier n’existe pas (ou plus) sur ce serveur. Vérifiez l’adresse.',
+	'failure.names_removed':
+		'Les noms de cet atelier ont été retirés pour protéger les données personnelles : plus rien ne relie une personne à ses contributions, et ce lien ne mène plus à aucune page personnelle. Les résultats consolidés restent dans les documents de l’atelier.',
 	'failure.facilitator_only': 'Ce lien ne donne pas accès à la console : il faut le lien d’animation.',
 	'failure.unavailable': 'Le serveur ne peut pas ouvrir cet atelier pour le moment. Réessayez dans un instant.',
 	'common.slow': 'Le serveur tarde à répondre. Vérifiez la connexion ; la page continue d’attendre.',

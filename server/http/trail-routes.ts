@@ -6,7 +6,7 @@ import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { paperParticipants, participantTrail } from '../workshops/participant-trail.ts'
 import type { SynthesisIndex } from '../workshops/synthesis-index.ts'
 import { ApiError } from './api-error.ts'
-import { facilitatorOnly, personalClaims } from './intent-context.ts'
+import { facilitatorOnly, namesRemoved, personalClaims } from './intent-context.ts'
 import { withRoom } from './with-room.ts'
 
 export interface TrailRoutesOptions {
@@ -47,7 +47,11 @@ export function trailRoutes({ registry, secret, syntheses, publicUrl }: TrailRou
 			const claims = personalClaims(c, secret, workshop)
 			if (!isId(participant)) throw notYours()
 			return withRoom(registry, workshop, async (room) => {
-				const entry = readParticipants(room.controlDraft).get(participant)
+				const participants = readParticipants(room.controlDraft)
+				// The asker's own token no longer names anyone (D3): say why, whoever they asked for —
+				// it tells about the workshop and the asker only, never about `participant`.
+				if (!participants.has(claims.participant)) throw namesRemoved(room) ?? notYours()
+				const entry = participants.get(participant)
 				const own = claims.participant === participant
 				const paperForFacilitator = claims.role === 'facilitator' && entry?.paper === true
 				if (!entry || !(own || paperForFacilitator)) throw notYours()
