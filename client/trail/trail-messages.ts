@@ -54,6 +54,7 @@ const messages = {
 		meanShare: 'soutenue en moyenne par {share} des votant·es',
 		privateNote:
 			'Cette page n’est visible que par vous : ni les autres participant·es, ni l’animation ne peuvent l’ouvrir.',
+		privateNoteFacilitator: 'Cette page n’est visible que par vous : aucun·e participant·e ne peut l’ouvrir.',
 		otherDevice: 'Ouvrir cette page sur un autre appareil',
 		otherDeviceHelp:
 			'Scannez ce code ou gardez ce lien : il ouvre vos contributions, à vous seul·e. Ne le partagez pas.',
@@ -115,6 +116,7 @@ const messages = {
 		retainedIn: 'Retained in {count} of {of} {of|territory|territories}',
 		meanShare: 'supported on average by {share} of voters',
 		privateNote: 'Only you can see this page: neither the other participants nor the facilitators can open it.',
+		privateNoteFacilitator: 'Only you can see this page: no participant can open it.',
 		otherDevice: 'Open this page on another device',
 		otherDeviceHelp: 'Scan this code or keep this link: it opens your contributions, for you alone. Do not share it.',
 		personalLink: 'Personal link to my contributions',

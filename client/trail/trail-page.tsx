@@ -128,7 +128,12 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 					{(current) => <TrailSheet shown={current} />}
 				</Show>
 				<Show when={shown()?.kind === 'own'}>
-					<p class="help trail-private">{tt('privateNote')}</p>
+					<p class="help trail-private">
+						{session.role === 'facilitator' ? tt('privateNoteFacilitator') : tt('privateNote')}
+					</p>
+				</Show>
+				{/* Not for the facilitator: their token opens the console, and this page may be on the projector. */}
+				<Show when={shown()?.kind === 'own' && session.role !== 'facilitator'}>
 					<details class="trail-link">
 						<summary>{tt('otherDevice')}</summary>
 						<p class="help">{tt('otherDeviceHelp')}</p>
@@ -234,7 +239,6 @@ function FateItem(props: { fate: ContributionFate }) {
 		]
 			.filter(Boolean)
 			.join(', ')
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
 		<li class="trail-item" data-fate={props.fate.fate}>
 			<p class="trail-place">
@@ -286,7 +290,6 @@ function FateItem(props: { fate: ContributionFate }) {
 
 function Recommendation(props: { recommendation: RecommendationFate; own: boolean }) {
 	const r = () => props.recommendation
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
 		<section class="trail-recommendation" aria-label={tt('recommendation')}>
 			<Show when={!props.own}>
@@ -309,7 +312,6 @@ function Recommendation(props: { recommendation: RecommendationFate; own: boolea
 
 function National(props: { national: NationalFate }) {
 	const n = () => props.national
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	const measuredFlags = () =>
 		(['consensuel', 'partage', 'clivant', 'insuffisant'] as const)
 			.filter((flag) => n().consensus[flag] > 0)
@@ -335,6 +337,9 @@ function National(props: { national: NationalFate }) {
 		</div>
 	)
 }
+
+/** A text quoted the way the language quotes: « … » in French, “…” in English. */
+const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 
 const capitalised = (text: string) => text.charAt(0).toLocaleUpperCase(language()) + text.slice(1)
 
