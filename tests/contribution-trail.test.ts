@@ -331,6 +331,18 @@ describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions
 			headers: { 'if-none-match': etag },
 		})
 		expect(again.status).toBe(304)
+		// As browsers and proxies send it: a list, weak validators included.
+		const listed = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token,
+			headers: { 'if-none-match': `W/"older", ${etag}` },
+		})
+		expect(listed.status).toBe(304)
+		// Someone else sending the owner's ETag learns nothing from it: 403, not 304.
+		const probe = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token: people.Bastien?.token,
+			headers: { 'if-none-match': etag },
+		})
+		expect(probe.status).toBe(403)
 		// The facilitator unmerges Aurélie's note: the next answer is new.
 		await call(`/contributions/${ids.merged}/unmerge`, facilitator, {})
 		const changed = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
