@@ -21,7 +21,7 @@ const messages = {
 		empty: 'Vous n’avez encore rien écrit dans cet atelier.',
 		emptyPaper: 'Aucune contribution n’a encore été écrite pour cette personne.',
 		summary: '{count} {count|contribution|contributions} :',
-		'count.kept': '{count} {count|gardée|gardées} telle quelle',
+		'count.kept': '{count} {count|gardée telle quelle|gardées telles quelles}',
 		'count.merged': '{count} {count|fusionnée|fusionnées}',
 		'count.grouped': '{count} dans une recommandation',
 		'count.draft': '{count} pas encore {count|dévoilée|dévoilées}',
@@ -50,7 +50,7 @@ const messages = {
 		answers: 'd’accord : {agree}, ne sait pas : {unsure}, pas d’accord : {disagree}',
 		notPublished: 'Aucun résultat de vote n’a été montré pour elle.',
 		national: 'Remontée nationale — {synthesis}',
-		retainedIn: 'Retenue dans {count} {of|territoire|territoires} sur {of}',
+		retainedIn: 'Retenue dans {count} {count|territoire|territoires} sur {of}',
 		meanShare: 'soutenue en moyenne par {share} des votant·es',
 		privateNote:
 			'Cette page n’est visible que par vous : ni les autres participant·es, ni l’animation ne peuvent l’ouvrir.',
