@@ -250,9 +250,24 @@ test('[M5][Y1] the facilitator prints a one-page sheet for a participant on pape
 		participantId: string
 	}
 	await call('/phase', facilitator, { index: 5 })
-	const written: string[] = []
+	// The facilitator, on a phone, copies Edwige's first card: "Au nom de" makes it hers.
+	const phone = await watch
+		.observe(await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true }))
+		.newPage()
+	await phone.goto(`${base}/p/${workshop.id}#token=${facilitator}`)
+	// The form follows the phase: wait for it before asking for a proposal.
+	await phone.getByText('Phase : Propositions').waitFor()
+	await phone.getByRole('button', { name: 'Ajouter une contribution' }).first().click()
+	const firstCard = 'Un interlocuteur unique à la CAF pour les petites associations du territoire'
+	await phone.getByLabel('Description de la proposition').fill(firstCard)
+	await phone.getByLabel('Au nom de').selectOption({ label: 'Edwige (sur papier)' })
+	await phone.getByLabel('Description de la proposition').scrollIntoViewIfNeeded()
+	await viewport(phone, 'trail-write-for-paper-360-fr')
+	await phone.getByRole('button', { name: 'Enregistrer' }).click()
+	await phone.locator('.contribution-list').getByText(firstCard, { exact: true }).waitFor()
+	await phone.context().close()
+	const written: string[] = ['']
 	for (const text of [
-		'Un interlocuteur unique à la CAF pour les petites associations du territoire',
 		'Des conventions de trois ans, signées avant l’été',
 		'Former les bénévoles trésoriers aux demandes de financement',
 	]) {
