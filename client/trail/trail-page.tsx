@@ -5,7 +5,7 @@ import type {
 	RecommendationFate,
 } from '../../shared/consolidation/contribution-trail.ts'
 import type { Support } from '../../shared/consolidation/model.ts'
-import { ApiFailure, api, type PaperTrailView, type TrailView, type WorkshopView } from '../api.ts'
+import { ApiFailure, type WorkshopView } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
 import { QrCode } from '../components/qr-code.tsx'
@@ -15,6 +15,7 @@ import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import { navigate } from '../router.ts'
 import type { WorkshopSession } from '../session/sessions.ts'
+import { type PaperTrailView, type TrailView, trailApi } from './trail-api.ts'
 import { type TrailMessageKey, tt } from './trail-messages.ts'
 
 /**
@@ -40,9 +41,9 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 	const { session, workshop } = props
 	const paper = new URLSearchParams(location.search).get('papier')
 	const load = async (): Promise<Shown> => {
-		if (paper === 'table') return { kind: 'table', view: await api.paperTrail(workshop.id, session.token) }
-		if (paper) return { kind: 'paper', view: await api.trail(workshop.id, session.token, paper) }
-		return { kind: 'own', view: await api.trail(workshop.id, session.token, session.participantId) }
+		if (paper === 'table') return { kind: 'table', view: await trailApi.paperTrail(workshop.id, session.token) }
+		if (paper) return { kind: 'paper', view: await trailApi.trail(workshop.id, session.token, paper) }
+		return { kind: 'own', view: await trailApi.trail(workshop.id, session.token, session.participantId) }
 	}
 	const [shown, setShown] = createSignal<Shown | null>(null)
 	const [failure, setFailure] = createSignal<unknown>(null)

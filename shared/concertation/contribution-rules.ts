@@ -260,7 +260,7 @@ export function createContribution(
 	// for someone on paper, they would put that person's college on a grouping and put it on their
 	// page as a recommendation they wrote.
 	if (behalf && sources.length > 0) {
-		return refuse(400, 'field_not_allowed', 'a grouping or a link is written by the facilitator, for nobody else')
+		return refuse(400, 'field_not_allowed', 'only the facilitator groups or links')
 	}
 	if (sources.length > 0) {
 		const grouped = checkSources(state, actor, { id: null, type: input.type }, sources)
