@@ -1,6 +1,5 @@
 import type { Contribution } from '../shared/concertation/contribution.ts'
 import type { Label } from '../shared/concertation/labels.ts'
-import type { ContributionTrail } from '../shared/consolidation/contribution-trail.ts'
 import type { College, Template, TemplatePhase } from '../shared/template/template-schema.ts'
 import type { PlacedZone } from '../shared/template/zone-layout.ts'
 
@@ -39,21 +38,13 @@ export interface PersonalIdentity {
 	college: string | null
 }
 
-export interface TrailView extends ContributionTrail {
-	person: { participantId: string; name: string; college: string | null; paper: boolean }
-}
-
-export interface PaperTrailView extends ContributionTrail {
-	people: { participantId: string; name: string; college: string | null }[]
-}
-
 export interface CreatedWorkshop {
 	id: string
 	tokens: { facilitator: string; participant: string; observer: string }
 	links: { facilitator: string; participant: string; observer: string }
 }
 
-interface CallInit {
+export interface CallInit {
 	token?: string
 	/** JSON-encoded, unless it is already a string (a file's text) or a Blob (an upload). */
 	body?: unknown
@@ -85,7 +76,8 @@ async function request(path: string, init: CallInit = {}): Promise<Response> {
 	return response
 }
 
-async function call<T>(path: string, init: CallInit = {}): Promise<T> {
+/** A call answered with JSON; a refusal throws {@link ApiFailure}. Pages' own API modules use it too. */
+export async function call<T>(path: string, init: CallInit = {}): Promise<T> {
 	const response = await request(path, init)
 	return (await response.json().catch(() => null)) as T
 }
@@ -146,11 +138,6 @@ export const api = {
 	/** The caller's own contributions and private drafts (K9, F1). */
 	mine: (id: string, token: string) =>
 		call<{ ids: string[]; drafts: Contribution[] }>(workshopPath(id, '/contributions/mine'), { token }),
-	/** What became of a person's contributions (M1–M3): one's own, or a paper participant's for the facilitator. */
-	trail: (id: string, token: string, participantId: string) =>
-		call<TrailView>(workshopPath(id, `/participants/${participantId}/trail`), { token }),
-	/** The whole paper table's sheet (M5, facilitator). */
-	paperTrail: (id: string, token: string) => call<PaperTrailView>(workshopPath(id, '/paper-trail'), { token }),
 	/** A queued intent (the outbox), sent with its idempotency key; resolves to the server's answer. */
 	intent: (
 		id: string,

@@ -10,6 +10,7 @@ const explained: Record<string, MessageKey> = {
 	workshop_not_found: 'failure.workshop_not_found',
 	not_found: 'failure.workshop_not_found',
 	facilitator_only: 'failure.facilitator_only',
+	names_removed: 'failure.names_removed',
 	workshop_unavailable: 'failure.unavailable',
 	storage_unavailable: 'failure.unavailable',
 }

@@ -288,6 +288,13 @@ describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions
 			body: { type: 'idee', zone: 'parking', text: 'x', onBehalfOf: paper.participantId },
 		})
 		expect(refused.status).toBe(403)
+		// The same refusal whatever the id: trying ids tells a participant nothing.
+		const unknown = await server.api(`/api/workshops/${workshop.id}/contributions`, {
+			token: people.Bastien?.token,
+			body: { type: 'idee', zone: 'parking', text: 'x', onBehalfOf: 'zzzzzzzznobody0' },
+		})
+		expect(unknown.status).toBe(403)
+		expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('facilitator_only')
 		const online = await server.api(`/api/workshops/${workshop.id}/contributions`, {
 			token: facilitator,
 			body: { type: 'idee', zone: 'parking', text: 'x', onBehalfOf: people.Bastien?.participantId },
@@ -324,6 +331,18 @@ describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions
 			headers: { 'if-none-match': etag },
 		})
 		expect(again.status).toBe(304)
+		// As browsers and proxies send it: a list, weak validators included.
+		const listed = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token,
+			headers: { 'if-none-match': `W/"older", ${etag}` },
+		})
+		expect(listed.status).toBe(304)
+		// Someone else sending the owner's ETag learns nothing from it: 403, not 304.
+		const probe = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
+			token: people.Bastien?.token,
+			headers: { 'if-none-match': etag },
+		})
+		expect(probe.status).toBe(403)
 		// The facilitator unmerges Aurélie's note: the next answer is new.
 		await call(`/contributions/${ids.merged}/unmerge`, facilitator, {})
 		const changed = await server.api(`/api/workshops/${workshop.id}/participants/${aurelie}/trail`, {
@@ -355,7 +374,7 @@ describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions
 		])
 		await waitFor(async () => (await trail('Bastien')).contributions.length === 0, 'nothing on Bastien’s page')
 	})
-	test('[M4] once names are removed (D3), nothing ties anyone to a contribution any more: no page lists one', async () => {
+	test('[M4] once names are removed (D3), nothing ties anyone to a contribution any more: no page lists one, and a token of before is told so (403 names_removed)', async () => {
 		expect((await server.api(`/api/workshops/${workshop.id}/anonymise`, { token: facilitator, body: {} })).status).toBe(
 			200,
 		)
@@ -363,7 +382,21 @@ describe.each(['files', 'PostgreSQL'] as const)('what became of my contributions
 			const person = people[name]
 			const response = await trailOf(person?.participantId ?? '', person?.token ?? '')
 			expect(response.status).toBe(403)
+			// Said as it is: the names were removed — not "someone else's page".
+			const { error } = (await response.json()) as { error: { code: string; message: string } }
+			expect(error.code).toBe('names_removed')
+			expect(error.message).toMatch(/removed on \d{4}-\d{2}-\d{2}/)
 		}
+		// Asking for someone else's page says the same: it tells about the asker, never about them.
+		const otherwise = await trailOf(people.Aurélie?.participantId ?? '', people.Bastien?.token ?? '')
+		expect(((await otherwise.json()) as { error: { code: string } }).error.code).toBe('names_removed')
+		// An intent with a token of before is refused for the same reason.
+		const write = await server.api(`/api/workshops/${workshop.id}/contributions`, {
+			token: people.Bastien?.token,
+			body: { type: 'idee', zone: 'parking', text: 'Encore une idée' },
+		})
+		expect(write.status).toBe(403)
+		expect(((await write.json()) as { error: { code: string } }).error.code).toBe('names_removed')
 		const facilitatorId = ((await call('', facilitator)) as { you: { participantId: string } }).you.participantId
 		expect(((await (await trailOf(facilitatorId, facilitator)).json()) as Trail).contributions).toEqual([])
 	})

@@ -611,7 +611,7 @@ function Board(props: { session: WorkshopSession; workshop: WorkshopView }) {
 				<Show when={panel() === 'menu'}>
 					<SidePanel id="panel-menu" title={t('board.menu')} onClose={() => setPanel('none')}>
 						<LanguageSwitch />
-						<Show when={!readonly}>
+						<Show when={!readonly && !control.meta()?.anonymisedAt}>
 							<p class="trail-menu">
 								<TrailLink workshopId={props.workshop.id} class="button" />
 							</p>

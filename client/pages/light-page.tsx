@@ -101,6 +101,9 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 	createEffect(() => control.link.state() === 'connected' && outbox.flush())
 
 	const meta = () => control.meta()
+	// M1, M4: a page of one's contributions for whoever writes — until the names are removed (D3),
+	// after which no page ties anyone to what they wrote: the link would lead to a refusal.
+	const trailOffered = () => writer && !meta()?.anonymisedAt
 	const zones = (): readonly PlacedZone[] => meta()?.zones ?? workshop.zones ?? []
 	const writableZones = () => zones()
 	const themes = () => meta()?.themes ?? workshop.themes ?? []
@@ -176,7 +179,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					>
 						{t('light.openBoard')}
 					</a>
-					<Show when={writer}>
+					<Show when={trailOffered()}>
 						<TrailLink workshopId={workshop.id} />
 					</Show>
 					<LanguageSwitch />
@@ -196,7 +199,7 @@ function LightView(props: { session: WorkshopSession; workshop: WorkshopView }) 
 					participantId={session.participantId}
 					outbox={outbox}
 				/>
-				<Show when={phase()?.kind === 'closing' && session.role !== 'observer'}>
+				<Show when={phase()?.kind === 'closing' && trailOffered()}>
 					<section class="trail-callout" aria-labelledby="trail-callout">
 						<h2 id="trail-callout">{t('trail.closingTitle')}</h2>
 						<TrailLink workshopId={workshop.id} class="button primary" />

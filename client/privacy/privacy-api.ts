@@ -1,26 +1,8 @@
-import { ApiFailure } from '../api.ts'
+import { call } from '../api.ts'
 
 /** The personal data calls of docs/api.md §Personal data. Errors carry the server's code. */
-async function call<T>(path: string, token: string, method: string, body?: unknown): Promise<T> {
-	let response: Response
-	try {
-		response = await fetch(path, {
-			method,
-			headers: {
-				authorization: `Bearer ${token}`,
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		})
-	} catch {
-		throw new ApiFailure(0, 'network', 'network error')
-	}
-	const json = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null
-	if (!response.ok) {
-		throw new ApiFailure(response.status, json?.error?.code ?? 'unknown', json?.error?.message ?? response.statusText)
-	}
-	return json as T
-}
+const send = <T>(path: string, token: string, method: string, body?: unknown): Promise<T> =>
+	call<T>(path, { token, method, body })
 
 export interface PrivacyStatus {
 	retentionDays: number
@@ -37,12 +19,12 @@ export interface PrivacyConfig {
 }
 
 export const privacyApi = {
-	status: (id: string, token: string) => call<PrivacyStatus>(`/api/workshops/${id}/privacy`, token, 'GET'),
+	status: (id: string, token: string) => send<PrivacyStatus>(`/api/workshops/${id}/privacy`, token, 'GET'),
 	anonymise: (id: string, token: string) =>
-		call<{ anonymisedAt: string }>(`/api/workshops/${id}/anonymise`, token, 'POST', {}),
-	deleteWorkshop: (id: string, token: string) => call<{ deleted: string }>(`/api/workshops/${id}`, token, 'DELETE'),
+		send<{ anonymisedAt: string }>(`/api/workshops/${id}/anonymise`, token, 'POST', {}),
+	deleteWorkshop: (id: string, token: string) => send<{ deleted: string }>(`/api/workshops/${id}`, token, 'DELETE'),
 	eraseName: (id: string, token: string, participantId: string) =>
-		call<{ participantId: string; name: string }>(
+		send<{ participantId: string; name: string }>(
 			`/api/workshops/${id}/participants/${participantId}/name`,
 			token,
 			'DELETE',

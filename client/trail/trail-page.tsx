@@ -5,7 +5,7 @@ import type {
 	RecommendationFate,
 } from '../../shared/consolidation/contribution-trail.ts'
 import type { Support } from '../../shared/consolidation/model.ts'
-import { ApiFailure, api, type PaperTrailView, type TrailView, type WorkshopView } from '../api.ts'
+import { ApiFailure, type WorkshopView } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { LanguageSwitch } from '../components/language-switch.tsx'
 import { QrCode } from '../components/qr-code.tsx'
@@ -15,6 +15,7 @@ import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import type { MessageKey } from '../i18n/messages-fr.ts'
 import { navigate } from '../router.ts'
 import type { WorkshopSession } from '../session/sessions.ts'
+import { type PaperTrailView, type TrailView, trailApi } from './trail-api.ts'
 import { type TrailMessageKey, tt } from './trail-messages.ts'
 import { st, type SynthesisMessageKey } from '../i18n/synthesis-messages.ts'
 
@@ -41,9 +42,9 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 	const { session, workshop } = props
 	const paper = new URLSearchParams(location.search).get('papier')
 	const load = async (): Promise<Shown> => {
-		if (paper === 'table') return { kind: 'table', view: await api.paperTrail(workshop.id, session.token) }
-		if (paper) return { kind: 'paper', view: await api.trail(workshop.id, session.token, paper) }
-		return { kind: 'own', view: await api.trail(workshop.id, session.token, session.participantId) }
+		if (paper === 'table') return { kind: 'table', view: await trailApi.paperTrail(workshop.id, session.token) }
+		if (paper) return { kind: 'paper', view: await trailApi.trail(workshop.id, session.token, paper) }
+		return { kind: 'own', view: await trailApi.trail(workshop.id, session.token, session.participantId) }
 	}
 	const [shown, setShown] = createSignal<Shown | null>(null)
 	const [failure, setFailure] = createSignal<unknown>(null)
@@ -129,7 +130,12 @@ export function TrailPage(props: { session: WorkshopSession; workshop: WorkshopV
 					{(current) => <TrailSheet shown={current} />}
 				</Show>
 				<Show when={shown()?.kind === 'own'}>
-					<p class="help trail-private">{tt('privateNote')}</p>
+					<p class="help trail-private">
+						{session.role === 'facilitator' ? tt('privateNoteFacilitator') : tt('privateNote')}
+					</p>
+				</Show>
+				{/* Not for the facilitator: their token opens the console, and this page may be on the projector. */}
+				<Show when={shown()?.kind === 'own' && session.role !== 'facilitator'}>
 					<details class="trail-link">
 						<summary>{tt('otherDevice')}</summary>
 						<p class="help">{tt('otherDeviceHelp')}</p>
@@ -235,7 +241,6 @@ function FateItem(props: { fate: ContributionFate }) {
 		]
 			.filter(Boolean)
 			.join(', ')
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
 		<li class="trail-item" data-fate={props.fate.fate}>
 			<p class="trail-place">
@@ -287,7 +292,6 @@ function FateItem(props: { fate: ContributionFate }) {
 
 function Recommendation(props: { recommendation: RecommendationFate; own: boolean }) {
 	const r = () => props.recommendation
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	return (
 		<section class="trail-recommendation" aria-label={tt('recommendation')}>
 			<Show when={!props.own}>
@@ -310,7 +314,6 @@ function Recommendation(props: { recommendation: RecommendationFate; own: boolea
 
 function National(props: { national: NationalFate }) {
 	const n = () => props.national
-	const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 	const measuredFlags = () =>
 		(['consensuel', 'partage', 'clivant', 'insuffisant'] as const)
 			.filter((flag) => n().consensus[flag] > 0)
@@ -334,6 +337,9 @@ function National(props: { national: NationalFate }) {
 		</div>
 	)
 }
+
+/** A text quoted the way the language quotes: « … » in French, “…” in English. */
+const quote = (text: string) => (language() === 'fr' ? `« ${text} »` : `“${text}”`)
 
 const capitalised = (text: string) => text.charAt(0).toLocaleUpperCase(language()) + text.slice(1)
 

@@ -119,7 +119,7 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 			const { onBehalfOf, ...fields } = input
 			return intent(c, input, (state, actor, now, room) => {
 				const id = randomId()
-				const behalf = onBehalfOf === undefined ? null : paperAuthor(room, onBehalfOf)
+				const behalf = onBehalfOf === undefined ? null : paperAuthor(room, actor, onBehalfOf)
 				const result = createContribution(state, actor, fields, id, now, behalf)
 				return result.ok ? decision(result.value, 201, id) : result
 			})
@@ -178,8 +178,15 @@ export function contributionRoutes({ registry, secret }: ContributionRoutesOptio
 		})
 }
 
-/** M5: the participant on paper a facilitator writes for; 404 for anyone else (an online participant writes for themselves). */
-function paperAuthor(room: WorkshopRoom, participantId: string): PaperAuthor {
+/**
+ * M5: the participant on paper a facilitator writes for; 404 for anyone else (an online participant
+ * writes for themselves). Who asks is checked before the id is looked up, so a participant trying
+ * it gets the same 403 whatever the id.
+ */
+function paperAuthor(room: WorkshopRoom, actor: Actor, participantId: string): PaperAuthor {
+	if (actor.role !== 'facilitator') {
+		throw new ApiError(403, 'facilitator_only', 'only the facilitator can write for a participant on paper')
+	}
 	const entry = readParticipants(room.controlDraft).get(participantId)
 	if (!entry?.paper) throw new ApiError(404, 'paper_participant_not_found', 'no participant on paper with this id')
 	return { participantId, college: entry.college, name: entry.name }

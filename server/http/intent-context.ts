@@ -24,10 +24,26 @@ export function personalClaims(c: Context, secret: string, workshop: string): Pe
 	return claims
 }
 
+/**
+ * D3: once a workshop's names are removed, its participants live on under new ids, so a token
+ * issued before no longer names anyone. Said as such (not as an unknown person): the people who
+ * come back after the workshop should learn why their page or their board refuses them.
+ */
+export function namesRemoved(room: WorkshopRoom): ApiError | null {
+	const at = readMeta(room.controlDraft)?.anonymisedAt
+	if (!at) return null
+	return new ApiError(
+		403,
+		'names_removed',
+		`the names of this workshop were removed on ${at.slice(0, 10)}: nothing links anyone to a contribution any more`,
+	)
+}
+
 /** Who sends the intent, as the control document knows them. */
 export function actorOf(room: WorkshopRoom, claims: PersonalClaims): Actor {
 	const entry = readParticipants(room.controlDraft).get(claims.participant)
-	if (!entry) throw new ApiError(403, 'unknown_participant', 'this participant is not part of the workshop')
+	if (!entry)
+		throw namesRemoved(room) ?? new ApiError(403, 'unknown_participant', 'this participant is not part of the workshop')
 	return { role: claims.role, participantId: claims.participant, college: claims.college, name: entry.name }
 }
 

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto'
 import { type Context, Hono } from 'hono'
+import { etag } from 'hono/etag'
 import { readMeta, readParticipants } from '../../shared/workshop/control-document.ts'
 import { isId } from '../../shared/workshop/ids.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { paperParticipants, participantTrail } from '../workshops/participant-trail.ts'
 import type { SynthesisIndex } from '../workshops/synthesis-index.ts'
 import { ApiError } from './api-error.ts'
-import { facilitatorOnly, personalClaims } from './intent-context.ts'
+import { facilitatorOnly, namesRemoved, personalClaims } from './intent-context.ts'
 import { withRoom } from './with-room.ts'
 
 export interface TrailRoutesOptions {
@@ -18,17 +18,12 @@ export interface TrailRoutesOptions {
 }
 
 /**
- * M6: pages ask again every few seconds; an unchanged trail is answered 304 from its ETag (a hash
- * of the answer), so a phone downloads it only when something changed. `private, no-cache`: the
- * browser keeps it and revalidates; no shared cache ever stores it.
+ * M6: pages ask again every few seconds; hono's `etag` answers an unchanged trail 304 (its ETag is
+ * a digest of the answer, and only an answer the asker may see gets one), so a phone downloads it
+ * only when something changed. `private, no-cache`: the browser keeps it and revalidates; no shared
+ * cache ever stores it.
  */
-function answer(c: Context, body: unknown): Response {
-	const json = JSON.stringify(body)
-	const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`
-	const headers = { etag, 'cache-control': 'private, no-cache' }
-	if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers)
-	return c.body(json, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
-}
+const answer = (c: Context, body: unknown): Response => c.json(body, 200, { 'cache-control': 'private, no-cache' })
 
 const notYours = () => new ApiError(403, 'not_your_trail', 'only its owner can see what became of these contributions')
 
@@ -40,14 +35,21 @@ const notYours = () => new ApiError(403, 'not_your_trail', 'only its owner can s
  * paper, for whom they write (M5).
  */
 export function trailRoutes({ registry, secret, syntheses, publicUrl }: TrailRoutesOptions) {
+	// Scoped to these two paths: mounted under /api/workshops, a `*` would hash every export too.
 	return new Hono()
+		.use('/:workshop/participants/:participant/trail', etag())
+		.use('/:workshop/paper-trail', etag())
 		.get('/:workshop/participants/:participant/trail', async (c) => {
 			const workshop = c.req.param('workshop')
 			const participant = c.req.param('participant')
 			const claims = personalClaims(c, secret, workshop)
 			if (!isId(participant)) throw notYours()
 			return withRoom(registry, workshop, async (room) => {
-				const entry = readParticipants(room.controlDraft).get(participant)
+				const participants = readParticipants(room.controlDraft)
+				// The asker's own token no longer names anyone (D3): say why, whoever they asked for —
+				// it tells about the workshop and the asker only, never about `participant`.
+				if (!participants.has(claims.participant)) throw namesRemoved(room) ?? notYours()
+				const entry = participants.get(participant)
 				const own = claims.participant === participant
 				const paperForFacilitator = claims.role === 'facilitator' && entry?.paper === true
 				if (!entry || !(own || paperForFacilitator)) throw notYours()

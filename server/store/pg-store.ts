@@ -630,7 +630,7 @@ export class PgAssets implements AssetStore {
 }
 
 /**
- * Deletions under way in their table (migration step 3): a row commits before the workshop's
+ * Deletions under way in their table (migration step 4): a row commits before the workshop's
  * rows go, in the same database, so a deletion is durable and finished by whichever start or
  * sweep comes next — nothing of it is kept outside the database.
  */

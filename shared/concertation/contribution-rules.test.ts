@@ -201,6 +201,42 @@ describe('K4–K6 editing, moving, deleting', () => {
 	})
 })
 
+describe('M5 writing for a participant on paper', () => {
+	const edwige = { participantId: 'edwige', college: 'etat', name: 'Edwige' }
+
+	it('[M5] the contribution is the paper participant’s: their college, their author link, a participant’s role', () => {
+		const workshop = new Workshop()
+		const id = 'c00000042'
+		const change = expectOk(createContribution(workshop.state, facilitator, proposal, id, NOW, edwige))
+		expect(change.put[0]).toMatchObject({ college: 'etat', authorRole: 'participant', authorName: null })
+		expect(change.authors.set).toEqual([[id, 'edwige']])
+	})
+
+	it.each<[string, Actor, Partial<CreateContributionInput>, string]>([
+		['a participant', alice, {}, 'facilitator_only'],
+		['an observer', observer, {}, 'observer_read_only'],
+		// A recommendation grouping proposals, or a commitment's link, stays the facilitator's act.
+		[
+			'a grouping',
+			facilitator,
+			{ type: 'recommandation', zone: 'recommandations', sources: ['c00000001'] },
+			'field_not_allowed',
+		],
+		[
+			'a link',
+			facilitator,
+			{ type: 'engagement', zone: 'recommandations', sources: ['c00000001'] },
+			'field_not_allowed',
+		],
+	])('[M5] %s cannot be written for someone on paper', (_what, actor, input, code) => {
+		const workshop = new Workshop()
+		workshop.create(alice)
+		const { column: _column, ...rest } = proposal
+		const body = input.sources ? { ...rest, ...input } : { ...proposal, ...input }
+		expect(codeOf(createContribution(workshop.state, actor, body, 'c00000042', NOW, edwige))).toBe(code)
+	})
+})
+
 describe('K7–K8, K10 merging, grouping and the trail', () => {
 	it('[K7][K10] merges keep every source in the trail, however deep, and can be undone', () => {
 		const workshop = new Workshop()

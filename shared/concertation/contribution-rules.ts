@@ -256,6 +256,12 @@ export function createContribution(
 	const details = checkDetails(state, input.type, input)
 	if (!details.ok) return details
 	const sources = input.sources ?? []
+	// Grouping proposals and linking a commitment are the facilitator's own acts (K8, K17): written
+	// for someone on paper, they would put that person's college on a grouping and put it on their
+	// page as a recommendation they wrote.
+	if (behalf && sources.length > 0) {
+		return refuse(400, 'field_not_allowed', 'only the facilitator groups or links')
+	}
 	if (sources.length > 0) {
 		const grouped = checkSources(state, actor, { id: null, type: input.type }, sources)
 		if (!grouped.ok) return grouped

@@ -250,9 +250,24 @@ test('[M5][Y1] the facilitator prints a one-page sheet for a participant on pape
 		participantId: string
 	}
 	await call('/phase', facilitator, { index: 5 })
-	const written: string[] = []
+	// The facilitator, on a phone, copies Edwige's first card: "Au nom de" makes it hers.
+	const phone = await watch
+		.observe(await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true }))
+		.newPage()
+	await phone.goto(`${base}/p/${workshop.id}#token=${facilitator}`)
+	// The form follows the phase: wait for it before asking for a proposal.
+	await phone.getByText('Phase : Propositions').waitFor()
+	await phone.getByRole('button', { name: 'Ajouter une contribution' }).first().click()
+	const firstCard = 'Un interlocuteur unique à la CAF pour les petites associations du territoire'
+	await phone.getByLabel('Description de la proposition').fill(firstCard)
+	await phone.getByLabel('Au nom de').selectOption({ label: 'Edwige (sur papier)' })
+	await phone.getByLabel('Description de la proposition').scrollIntoViewIfNeeded()
+	await viewport(phone, 'trail-write-for-paper-360-fr')
+	await phone.getByRole('button', { name: 'Enregistrer' }).click()
+	await phone.locator('.contribution-list').getByText(firstCard, { exact: true }).waitFor()
+	await phone.context().close()
+	const written: string[] = ['']
 	for (const text of [
-		'Un interlocuteur unique à la CAF pour les petites associations du territoire',
 		'Des conventions de trois ans, signées avant l’été',
 		'Former les bénévoles trésoriers aux demandes de financement',
 	]) {
@@ -306,5 +321,36 @@ test('[M5][Y1] the facilitator prints a one-page sheet for a participant on pape
 	const table = path.join(artifactsDir, 'trail-table-sheet.pdf')
 	await writeFile(table, await page.pdf({ format: 'A4', printBackground: true }))
 	expect((await run('pdfinfo', [table])).stdout).toMatch(/Pages:\s+1\n/)
+	// The facilitator's own page: no participant can open it (they are the facilitator), and it
+	// offers no code of their token — which opens the console — since it may be on the projector.
+	await page.goto(`${base}/suivi/${workshop.id}`)
+	await page.getByRole('heading', { name: 'Ce que sont devenues mes contributions' }).waitFor()
+	expect(await page.locator('.trail-private').textContent()).toBe(
+		'Cette page n’est visible que par vous : aucun·e participant·e ne peut l’ouvrir.',
+	)
+	expect(await page.getByText('Ouvrir cette page sur un autre appareil').count()).toBe(0)
+	expect(await page.locator('svg.qr').count()).toBe(0)
+	expect(watch.pageErrors).toEqual([])
+}, 60_000)
+
+test('[M4][D3] once the names are removed, a phone of before is told why, and no longer offered a page', async () => {
+	const facilitator = workshop.tokens.facilitator
+	const celestin = await joinWorkshop(server, workshop, 'Célestin', 'assos-benevoles')
+	await call('/phase', facilitator, { index: 9 })
+	const phone = await watch
+		.observe(await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true }))
+		.newPage()
+	await phone.goto(`${base}/p/${workshop.id}#token=${celestin.token}`)
+	await phone.getByRole('region', { name: 'Et ensuite ?' }).waitFor()
+	await call('/anonymise', facilitator, {})
+	// The light view follows the control document: the page of one's contributions is gone from it.
+	await expect.poll(() => phone.getByRole('link', { name: 'Ce que deviennent mes contributions' }).count()).toBe(0)
+	await phone.goto(`${base}/suivi/${workshop.id}`)
+	const refusal = phone.getByRole('alert')
+	await refusal.waitFor()
+	expect(await refusal.textContent()).toContain('Les noms de cet atelier ont été retirés')
+	await screenshot(phone, 'trail-360-fr-names-removed')
+	await phone.getByLabel('Langue').selectOption('en')
+	await phone.getByRole('alert').getByText('The names of this workshop were removed', { exact: false }).waitFor()
 	expect(watch.pageErrors).toEqual([])
 }, 60_000)
