@@ -11,7 +11,7 @@
  * animation frames (requestAnimationFrame deltas): first with nobody moving, then while they move.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
@@ -179,9 +179,19 @@ export async function browserFigures(main: string, clientDir: string, params: Br
 		await page.getByLabel('Votre nom ou prénom').fill('Alice')
 		await page.getByLabel('Associations – dirigeant·es bénévoles').check()
 		await page.getByLabel('Tableau complet').check()
+		// BENCH_BROWSER_PROFILE=<file>: the page's CPU profile from the click until interactive.
+		const profiler = process.env.BENCH_BROWSER_PROFILE ? await context.newCDPSession(page) : null
+		if (profiler) {
+			await profiler.send('Profiler.enable')
+			await profiler.send('Profiler.start')
+		}
 		const clicked = performance.now()
 		await page.getByRole('button', { name: 'Entrer' }).click()
 		const interactiveMs = (await interactive(page, params.notes)) - clicked
+		if (profiler && process.env.BENCH_BROWSER_PROFILE) {
+			const { profile } = await profiler.send('Profiler.stop')
+			await writeFile(process.env.BENCH_BROWSER_PROFILE, JSON.stringify(profile))
+		}
 		const bytesUntilInteractive = counter.bytes
 		const requests = counter.requests
 
