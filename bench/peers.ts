@@ -44,6 +44,8 @@ const root = path.resolve(import.meta.dirname, '..')
  * of an earlier commit with a node_modules link) to measure a change against what came before.
  */
 export const tableeMain = path.join(process.env.BENCH_TABLEE_DIR ?? root, 'server/main.ts')
+/** BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops (bench/profile.ts). */
+const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
 const TICKS_PER_SECOND = 100
 
 /** User + system CPU seconds the process has used so far. */
@@ -107,7 +109,7 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 
 async function startTablee(): Promise<Peer> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-'))
-	const child = spawn(process.execPath, [tableeMain], {
+	const child = spawn(process.execPath, [...profileArgs, tableeMain], {
 		env: {
 			...process.env,
 			PORT: '0',
@@ -162,7 +164,9 @@ async function startTablee(): Promise<Peer> {
 
 async function startPlain(kind: 'reference' | 'hocuspocus'): Promise<Peer> {
 	const script = kind === 'reference' ? 'bench/reference-relay.ts' : 'bench/hocuspocus-server.ts'
-	const child = spawn(process.execPath, [path.join(root, script), '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+	const child = spawn(process.execPath, [...profileArgs, path.join(root, script), '0'], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	})
 	const port = await waitForLine(child, /listening (\d+)/)
 	let rooms = 0
 	return {

@@ -5,8 +5,9 @@
  *
  * BENCH_KINDS selects parts (comma-separated; a prefix selects a group): fanout (fanout-2,
  * fanout-50, fanout-200), storm (storm-light, storm-stock), sync (sync-5000, sync-20000),
- * memory, scale, wire (bytes on the wire, Chromium), export, storage, durable, scaleout (two processes on
- * PostgreSQL and Redis against one, and the time back after a kill -9). BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
+ * memory, scale, wire (bytes on the wire, Chromium), browser (a 2 000-note board in Chromium: time until
+ * interactive, frame times while 50 participants move notes), export, storage, durable, scaleout (two
+ * processes on PostgreSQL and Redis against one, and the time back after a kill -9). BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 6), BENCH_NOTE (a line about the machine's state, written to the results),
  * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
  * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
@@ -26,7 +27,8 @@ import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
 import { fanout, type FanoutParams, firstSync, memoryUse } from './scenarios.ts'
 import { wireBytes, type WireResult } from './wire-bytes.ts'
-import { alternate, type Comparison, type Figures, type FigureRow, type slots, summarize } from './stats.ts'
+import { type BrowserParams, type BrowserResult, browserFigures } from './browser-bench.ts'
+import { alternate, type Comparison, type Figures, type FigureRow, type slots, summarize, percentile } from './stats.ts'
 
 // Every y-websocket provider registers a process 'exit' handler: hundreds of them are expected.
 process.setMaxListeners(0)
@@ -36,7 +38,9 @@ const rounds = Number(process.env.BENCH_RUNS ?? (smoke ? 1 : 3))
 const windowS = Number(process.env.BENCH_WINDOW_S ?? (smoke ? 0.6 : 6))
 const warmupS = smoke ? 0.5 : 1.5
 const twin = !smoke // the A-against-A run doubles Tablée's share of the time
-const selected = (process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,export,storage,durable,scaleout')
+const selected = (
+	process.env.BENCH_KINDS ?? 'fanout,storm,sync,memory,scale,wire,browser,export,storage,durable,scaleout'
+)
 	.split(',')
 	.map((kind) => ({ light: 'storm-light', stock: 'storm-stock' })[kind] ?? kind)
 const wants = (kind: string) => selected.some((choice) => kind === choice || kind.startsWith(`${choice}-`))
@@ -243,6 +247,28 @@ if (wants('wire') && !smoke) {
 	}
 }
 
+// A large board in Chromium: time until interactive, frame times while remote participants move notes.
+const browserParams: BrowserParams = smoke
+	? { notes: 100, movers: 3, rate: 5, frameWindowS: 0.5 }
+	: { notes: 2000, movers: 50, rate: 5, frameWindowS: 5 }
+const browserRuns: BrowserResult[] = []
+if (wants('browser')) {
+	const builtClient = path.join(path.dirname(path.dirname(tableeMain)), 'dist', 'client')
+	const clientDir = existsSync(builtClient) ? builtClient : path.join(root, 'dist', 'client')
+	say(
+		`\nBrowser (Chromium): a ${browserParams.notes}-note board, ${browserParams.movers} participants moving a note ${browserParams.rate} times a second`,
+	)
+	if (!existsSync(path.join(clientDir, 'index.html'))) say(`  no client build in ${clientDir} (npm run build), skipped`)
+	else
+		for (let run = 0; run < rounds; run++) {
+			const result = await browserFigures(tableeMain, clientDir, browserParams)
+			browserRuns.push(result)
+			say(
+				`  interactive after ${fmt(result.interactiveMs)} ms (again ${fmt(result.interactiveAgainMs)} ms, ${kB(result.bytesUntilInteractive)}); frames idle p50 ${fmt(result.idle.p50Ms)} p99 ${fmt(result.idle.p99Ms)} ms, moving p50 ${fmt(result.moving.p50Ms)} p99 ${fmt(result.moving.p99Ms)} max ${fmt(result.moving.maxMs)} ms (${fmt(result.movesPerSecond)} moves/s)`,
+			)
+		}
+}
+
 const exportRows = wants('export') && !smoke ? await runExportBench() : []
 // Stored before shared: time to the durable acknowledgement with 20 writers (issue #14's target).
 const ACK_TARGET_MS = 250
@@ -294,7 +320,7 @@ const jsonFile = process.env.BENCH_RESULTS
 await mkdir(path.dirname(jsonFile), { recursive: true })
 await writeFile(
 	jsonFile,
-	`${JSON.stringify({ startedAt, rounds, windowS, sections, scale, wire, exports: exportRows }, null, 2)}\n`,
+	`${JSON.stringify({ startedAt, rounds, windowS, sections, scale, wire, browser: browserRuns, exports: exportRows }, null, 2)}\n`,
 )
 say(
 	`\n${minutes.toFixed(1)} min. Written to ${path.relative(process.cwd(), resultsFile)} and ${path.relative(process.cwd(), jsonFile)}`,
@@ -426,6 +452,39 @@ function render(): string {
 				`| ${label} | ${kB(result.board.untilUsable)} | ${kB(result.board.total)} (${result.board.requests} requests) | ${kB(result.board.again)} | ${kB(result.light.total)} (${result.light.requests} requests) | ${kB(result.light.again)} |`,
 			)
 		}
+	}
+	if (browserRuns.length > 0) {
+		const spread = (values: number[]) => {
+			const sorted = [...values].sort((a, b) => a - b)
+			return `${fmt(sorted[0] ?? Number.NaN)} / **${fmt(percentile(sorted, 50))}** / ${fmt(sorted.at(-1) ?? Number.NaN)}`
+		}
+		const row = (label: string, pick: (result: BrowserResult) => number) =>
+			`| ${label} | ${spread(browserRuns.map(pick))} |`
+		const { notes, movers, rate, frameWindowS } = browserParams
+		lines.push(
+			'',
+			'## Browser',
+			'',
+			`Chromium (headless, no GPU), 1280 × 800, French; a ${notes.toLocaleString('en')}-note board written beforehand by a light client.`,
+			'Interactive: from clicking "Entrer" on the join page until the canvas is mounted, the notes are in the page and a',
+			'frame is drawn after the last one arrived. Frame times: requestAnimationFrame deltas recorded in the page for',
+			`${frameWindowS} s with nobody moving, then while ${movers} other participants (light clients) each move a note ${rate} times a second`,
+			'(16.7 ms is every frame at 60 Hz; a frame over 50 ms is a visible stutter). Target: interactive under 2 s.',
+			'',
+			`| figure (${browserRuns.length} run${browserRuns.length > 1 ? 's' : ''}: min / median / max) | Tablée |`,
+			'| --- | --- |',
+			row('time until interactive, first visit (ms)', (r) => r.interactiveMs),
+			row('time until interactive, reload (ms)', (r) => r.interactiveAgainMs),
+			row('bytes received by then, first visit (kB, WebSocket excluded)', (r) => r.bytesUntilInteractive / 1000),
+			row('frame time, idle, p50 (ms)', (r) => r.idle.p50Ms),
+			row('frame time, idle, p99 (ms)', (r) => r.idle.p99Ms),
+			row('frame time, notes moving, p50 (ms)', (r) => r.moving.p50Ms),
+			row('frame time, notes moving, p95 (ms)', (r) => r.moving.p95Ms),
+			row('frame time, notes moving, p99 (ms)', (r) => r.moving.p99Ms),
+			row('frame time, notes moving, max (ms)', (r) => r.moving.maxMs),
+			row('frames over 50 ms while moving (%)', (r) => r.moving.longShare * 100),
+			row('moves received per second', (r) => r.movesPerSecond),
+		)
 	}
 	if (exportRows.length > 0) {
 		lines.push(

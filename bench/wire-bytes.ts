@@ -108,7 +108,8 @@ async function quiet(page: Page, counter: { requests: number }) {
 	}
 }
 
-async function countBytes(page: Page) {
+/** Counts what the browser receives (headers included; the WebSocket excluded). */
+export async function countBytes(page: Page) {
 	const session = await page.context().newCDPSession(page)
 	await session.send('Network.enable')
 	const counter = {

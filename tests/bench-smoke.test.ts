@@ -52,3 +52,32 @@ test('[W3] the bench runs every scenario against Tablée, the reference relay an
 	for (const peer of ['tablee', 'reference', 'hocuspocus']) expect(delivered?.[peer]?.[0]?.samples).toBeGreaterThan(0)
 	expect(new Set(json.scale.map((point) => point.peer))).toEqual(new Set(['tablee', 'reference', 'hocuspocus']))
 }, 240_000)
+
+test('[W4] the browser bench loads a board in Chromium, moves notes and records frame times', async () => {
+	const results = path.join(dir, 'BROWSER.md')
+	const child = spawn(process.execPath, [path.join(root, 'bench/run.ts')], {
+		cwd: root,
+		env: { ...process.env, BENCH_SMOKE: '1', BENCH_RESULTS: results, BENCH_KINDS: 'browser' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	})
+	let output = ''
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk))
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk))
+	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+	expect(code, output).toBe(0)
+	expect(await readFile(results, 'utf8')).toContain('## Browser')
+	const json = JSON.parse(await readFile(results.replace(/\.md$/, '.json'), 'utf8')) as {
+		browser: Array<{
+			interactiveMs: number
+			bytesUntilInteractive: number
+			movesPerSecond: number
+			moving: { frames: number }
+		}>
+	}
+	expect(json.browser, output).toHaveLength(1)
+	const [run] = json.browser
+	expect(run?.interactiveMs).toBeGreaterThan(0)
+	expect(run?.bytesUntilInteractive).toBeGreaterThan(0)
+	expect(run?.movesPerSecond).toBeGreaterThan(0)
+	expect(run?.moving.frames).toBeGreaterThan(0)
+}, 120_000)

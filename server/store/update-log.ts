@@ -1,4 +1,4 @@
-import { open, readFile, rename, truncate, unlink } from 'node:fs/promises'
+import { type FileHandle, open, readFile, rename, truncate, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
 import type { Result } from '../../shared/result.ts'
@@ -12,6 +12,12 @@ import { err, ok } from '../../shared/result.ts'
  * match is damage, reported as such.
  */
 const HEADER_BYTES = 8
+/**
+ * How long a log file stays open after its last append. A busy room appends several times a
+ * second; opening and closing the file for every batch cost ~6 % of the server's samples in the
+ * 200-reader fan-out (docs/performance.md). A quiet log gives its descriptor back.
+ */
+const IDLE_CLOSE_MS = 2000
 
 /** Encodes updates as consecutive frames. */
 export function encodeFrames(updates: readonly Uint8Array[]): Buffer {
@@ -63,6 +69,9 @@ export class UpdateLogFile {
 	private checked = false
 	/** False while the file may not exist: its first append also flushes the directory entry. */
 	private exists = false
+	/** The file opened for appending (O_APPEND: every write lands at the end, even after a truncate). */
+	private handle: FileHandle | null = null
+	private idleTimer: NodeJS.Timeout | null = null
 
 	constructor(file: string) {
 		this.file = file
@@ -110,16 +119,23 @@ export class UpdateLogFile {
 				const read = await this.readNow()
 				if (!read.ok) throw new Error(`${this.file}: ${read.error}`)
 			}
-			const handle = await open(this.file, 'a', 0o600)
+			if (this.idleTimer) clearTimeout(this.idleTimer)
+			this.idleTimer = null
+			// Reopened when the file may have been replaced or removed since (reset, a first append).
+			if (!this.exists) await this.closeHandle()
+			this.handle ??= await open(this.file, 'a', 0o600)
 			try {
-				await handle.write(Buffer.concat(batch.map((entry) => entry.frames)))
-				await handle.datasync()
-			} finally {
-				await handle.close()
+				await this.handle.write(Buffer.concat(batch.map((entry) => entry.frames)))
+				await this.handle.datasync()
+			} catch (error) {
+				await this.closeHandle()
+				throw error
 			}
 			// A file just created is durable only once its directory entry is.
 			if (!this.exists) await syncDirectory(this.file)
 			this.exists = true
+			this.idleTimer = setTimeout(() => void this.exclusive(() => this.closeHandle()), IDLE_CLOSE_MS)
+			this.idleTimer.unref()
 		})
 			.then(
 				() => {
@@ -155,6 +171,8 @@ export class UpdateLogFile {
 
 	/** Empties the log durably: an empty file renamed over it. */
 	private async reset(): Promise<void> {
+		// The open handle would keep appending to the file being replaced.
+		await this.closeHandle()
 		const temp = `${this.file}.${process.pid}.tmp`
 		try {
 			const handle = await open(temp, 'w', 0o600)
@@ -167,6 +185,12 @@ export class UpdateLogFile {
 		}
 		await syncDirectory(this.file)
 		this.exists = true
+	}
+
+	private async closeHandle(): Promise<void> {
+		const handle = this.handle
+		this.handle = null
+		await handle?.close().catch(() => undefined)
 	}
 }
 
