@@ -44,6 +44,30 @@ const root = path.resolve(import.meta.dirname, '..')
  * of an earlier commit with a node_modules link) to measure a change against what came before.
  */
 export const tableeMain = path.join(process.env.BENCH_TABLEE_DIR ?? root, 'server/main.ts')
+
+/**
+ * How production starts that Tablée: the Node flags and environment of its `npm run serve`
+ * (package.json; the Dockerfile says the same), e.g. `MALLOC_ARENA_MAX=2 node
+ * --max-semi-space-size=2 server/main.ts`, so the bench measures the server as it is run.
+ * BENCH_TABLEE_SERVE replaces that command line (same form) to measure other flags.
+ */
+export function tableeLaunch(main = tableeMain): { args: string[]; env: Record<string, string> } {
+	const dir = path.dirname(path.dirname(main))
+	const scripts = (
+		JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+	).scripts
+	const words = (process.env.BENCH_TABLEE_SERVE ?? scripts?.serve ?? 'node server/main.ts').trim().split(/\s+/)
+	const env: Record<string, string> = {}
+	const args: string[] = []
+	let seenNode = false
+	for (const word of words) {
+		const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word)
+		if (!seenNode && assignment?.[1]) env[assignment[1]] = assignment[2] ?? ''
+		else if (!seenNode && word === 'node') seenNode = true
+		else if (seenNode && word.startsWith('-')) args.push(word)
+	}
+	return { args: [...args, main], env }
+}
 const TICKS_PER_SECOND = 100
 
 /** User + system CPU seconds the process has used so far. */
@@ -107,9 +131,11 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 
 async function startTablee(): Promise<Peer> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-'))
-	const child = spawn(process.execPath, [tableeMain], {
+	const launch = tableeLaunch()
+	const child = spawn(process.execPath, launch.args, {
 		env: {
 			...process.env,
+			...launch.env,
 			PORT: '0',
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,

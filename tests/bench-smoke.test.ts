@@ -52,3 +52,25 @@ test('[W3] the bench runs every scenario against Tablée, the reference relay an
 	for (const peer of ['tablee', 'reference', 'hocuspocus']) expect(delivered?.[peer]?.[0]?.samples).toBeGreaterThan(0)
 	expect(new Set(json.scale.map((point) => point.peer))).toEqual(new Set(['tablee', 'reference', 'hocuspocus']))
 }, 240_000)
+
+test('[W4] the Dockerfile starts the server with the memory settings of npm run serve, and so does the bench', async () => {
+	const { tableeLaunch } = await import('../bench/peers.ts')
+	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+	const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8')
+	const saved = process.env.BENCH_TABLEE_SERVE
+	delete process.env.BENCH_TABLEE_SERVE
+	const launch = tableeLaunch(path.join(root, 'server/main.ts'))
+	if (saved !== undefined) process.env.BENCH_TABLEE_SERVE = saved
+	// The flags are the point: a serve script without them would pass this test vacuously.
+	expect(launch.args.some((arg) => arg.startsWith('--max-semi-space-size='))).toBe(true)
+	expect(launch.env.MALLOC_ARENA_MAX).toBeDefined()
+	expect(pkg.scripts.serve).toBe(
+		`${Object.entries(launch.env)
+			.map(([name, value]) => `${name}=${value} `)
+			.join('')}node ${launch.args.slice(0, -1).join(' ')} server/main.ts`,
+	)
+	const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[]
+	expect(cmd).toEqual(['node', ...launch.args.slice(0, -1), 'server/main.ts'])
+	for (const [name, value] of Object.entries(launch.env))
+		expect(dockerfile).toMatch(new RegExp(`^\\s*${name}=${value}\\b`, 'm'))
+})
