@@ -105,7 +105,7 @@ export async function openStorage(config: {
 }): Promise<Storage> {
 	const configured = config.secret
 	if (config.databaseUrl) {
-		// Loaded only with a database: the driver and its adapter are ~4 MiB of resident memory a
+		// Loaded only with a database: the driver and its adapter are ~3 MiB of resident memory a
 		// file-backed server never uses (docs/architecture.md §Memory).
 		const { openPgStorage } = await import('./pg-store.ts')
 		return openPgStorage(config.databaseUrl, { exclusive: true, secret: configured })
