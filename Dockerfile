@@ -9,7 +9,11 @@ COPY . .
 RUN npm run build
 
 FROM node:24.21.0-bookworm-slim AS runtime
+# MALLOC_ARENA_MAX (glibc, so not in the npm scripts, which also run on Windows) and
+# --max-semi-space-size (the same as `npm run serve`): together they cut the resident memory by a
+# quarter at no measured CPU cost (docs/architecture.md §Memory).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     DATA_DIR=/data \
     PORT=3000 \
     HOST=0.0.0.0
@@ -25,4 +29,4 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 # `npm run serve` is `npm start` without the build, which the build stage did.
-CMD ["node", "server/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "server/main.ts"]

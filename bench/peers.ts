@@ -5,7 +5,7 @@
  * /proc/<pid>, so the servers run unmodified and the clients' work is not counted.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -46,6 +46,36 @@ const root = path.resolve(import.meta.dirname, '..')
 export const tableeMain = path.join(process.env.BENCH_TABLEE_DIR ?? root, 'server/main.ts')
 /** BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops (bench/profile.ts). */
 const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+
+/**
+ * How production starts that Tablée: as its Docker image does — the Node flags of the image's
+ * `CMD` (the same as `npm run serve`) and the glibc allocator settings (`MALLOC_*`) of its `ENV`
+ * — so the bench measures the server as it is run. A checkout without a Dockerfile starts with
+ * Node's defaults. BENCH_TABLEE_SERVE replaces all of it with a command line such as
+ * `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 server/main.ts`, to measure other settings.
+ */
+export function tableeLaunch(main = tableeMain): { args: string[]; env: Record<string, string> } {
+	const env: Record<string, string> = {}
+	const args: string[] = []
+	const override = process.env.BENCH_TABLEE_SERVE
+	if (override) {
+		let seenNode = false
+		for (const word of override.trim().split(/\s+/)) {
+			const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word)
+			if (!seenNode && assignment?.[1]) env[assignment[1]] = assignment[2] ?? ''
+			else if (!seenNode && word === 'node') seenNode = true
+			else if (seenNode && word.startsWith('-')) args.push(word)
+		}
+		return { args: [...args, main], env }
+	}
+	const dockerfile = path.join(path.dirname(path.dirname(main)), 'Dockerfile')
+	const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : ''
+	const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[]
+	args.push(...cmd.filter((word) => word.startsWith('-')))
+	for (const [, name, value] of text.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)) if (name && value) env[name] = value
+	return { args: [...args, main], env }
+}
+
 const TICKS_PER_SECOND = 100
 
 /** User + system CPU seconds the process has used so far. */
@@ -109,9 +139,11 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 
 async function startTablee(): Promise<Peer> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-'))
-	const child = spawn(process.execPath, [...profileArgs, tableeMain], {
+	const launch = tableeLaunch()
+	const child = spawn(process.execPath, [...profileArgs, ...launch.args], {
 		env: {
 			...process.env,
+			...launch.env,
 			PORT: '0',
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,

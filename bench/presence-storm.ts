@@ -7,7 +7,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { cpuSeconds, tableeMain } from './peers.ts'
+import { cpuSeconds, tableeLaunch } from './peers.ts'
 import type { Dialect } from './wire.ts'
 
 export interface StormResult {
@@ -96,8 +96,9 @@ export async function startHocuspocus(clients: number): Promise<RelayProcess> {
 }
 
 export async function startTablee(clients: number, dataDir: string): Promise<RelayProcess> {
-	const child = spawn(process.execPath, [tableeMain], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+	const launch = tableeLaunch()
+	const child = spawn(process.execPath, launch.args, {
+		env: { ...process.env, ...launch.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
 	const url = await waitForLine(child, /"url":"(http:\/\/[^"]+)"/)

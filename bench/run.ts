@@ -10,7 +10,8 @@
  * processes on PostgreSQL and Redis against one, and the time back after a kill -9). BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 6), BENCH_NOTE (a line about the machine's state, written to the results),
  * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
- * Tablée, e.g. an earlier commit unpacked with `git archive`), BENCH_SMOKE=1 (a tiny version of everything:
+ * Tablée, e.g. an earlier commit unpacked with `git archive`; Tablée starts as that checkout's Docker
+ * image starts it, see peers.ts tableeLaunch), BENCH_TABLEE_SERVE (a command line to start it with instead), BENCH_SMOKE=1 (a tiny version of everything:
  * the test suite runs it so the bench cannot rot; its figures mean nothing).
  */
 import { execFileSync } from 'node:child_process'

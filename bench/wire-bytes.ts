@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
+import { tableeLaunch } from './peers.ts'
 
 export interface WireFigures {
 	/** Bytes received until the view is usable (the canvas mounted, or the light view drawn). */
@@ -30,8 +31,17 @@ const root = path.resolve(import.meta.dirname, '..')
 /** `main`: the server to run (server/main.ts of some checkout); `clientDir`: the build it serves. */
 export async function wireBytes(main: string, clientDir: string): Promise<WireResult> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-wire-'))
-	const child = spawn(process.execPath, [main], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLIENT_DIR: clientDir },
+	const launch = tableeLaunch(main)
+	const child = spawn(process.execPath, launch.args, {
+		env: {
+			...process.env,
+			...launch.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			LOG_LEVEL: 'info',
+			CLIENT_DIR: clientDir,
+		},
 		stdio: ['ignore', 'pipe', 'inherit'],
 		cwd: root,
 	})

@@ -11,7 +11,7 @@ import { createConnectionLimiter } from './relay/connection-limiter.ts'
 import { createOriginCheck } from './relay/origin-check.ts'
 import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
-import { RedisRoomSharing } from './scale/redis-room-sharing.ts'
+import type { RedisRoomSharing } from './scale/redis-room-sharing.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
 import { KeyedLock } from './store/keyed-lock.ts'
 import { openStorage, type Storage } from './store/storage.ts'
@@ -87,10 +87,13 @@ async function startOpen(
 ): Promise<RunningServer> {
 	const store = options.store ?? storage.workshops
 	// Several processes (REDIS_URL, which config only accepts with DATABASE_URL): rooms share
-	// their workshops through Redis Streams.
+	// their workshops through Redis Streams. Loaded only then: a one-process server never pays
+	// for the Redis and PostgreSQL clients (docs/architecture.md §Memory).
 	const sharing =
 		config.redisUrl && config.databaseUrl
-			? await RedisRoomSharing.open({
+			? await (
+					await import('./scale/redis-room-sharing.ts')
+				).RedisRoomSharing.open({
 					redisUrl: config.redisUrl,
 					databaseUrl: config.databaseUrl,
 					keyPrefix: config.redisKeyPrefix,

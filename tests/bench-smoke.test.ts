@@ -81,3 +81,27 @@ test('[W4] the browser bench loads a board in Chromium, moves notes and records 
 	expect(run?.movesPerSecond).toBeGreaterThan(0)
 	expect(run?.moving.frames).toBeGreaterThan(0)
 }, 120_000)
+
+test('[W5] npm start, npm run serve and the Docker image start the server with the same memory settings, and so does the bench', async () => {
+	const { tableeLaunch } = await import('../bench/peers.ts')
+	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+	const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8')
+	const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[]
+	const flags = cmd.filter((word) => word.startsWith('-'))
+	// The settings are the point: an image without them would pass the comparisons vacuously.
+	expect(flags.some((flag) => flag.startsWith('--max-semi-space-size='))).toBe(true)
+	expect(dockerfile).toMatch(/^\s*MALLOC_ARENA_MAX=2\b/m)
+	expect(cmd).toEqual(['node', ...flags, 'server/main.ts'])
+	expect(pkg.scripts.serve).toBe(`node ${flags.join(' ')} server/main.ts`)
+	// npm start runs the command itself rather than `npm run serve`: one npm process less.
+	expect(pkg.scripts.start).toBe(`npm run build && ${pkg.scripts.serve}`)
+
+	const saved = process.env.BENCH_TABLEE_SERVE
+	delete process.env.BENCH_TABLEE_SERVE
+	try {
+		const main = path.join(root, 'server/main.ts')
+		expect(tableeLaunch(main)).toEqual({ args: [...flags, main], env: { MALLOC_ARENA_MAX: '2' } })
+	} finally {
+		if (saved !== undefined) process.env.BENCH_TABLEE_SERVE = saved
+	}
+})

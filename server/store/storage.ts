@@ -6,7 +6,6 @@ import { LowdbStore } from './lowdb-store.ts'
 import { DeletionFiles } from './deletion-files.ts'
 import { MemoryAssets, MemoryDeletions, MemorySyntheses } from './memory-files.ts'
 import { MemoryStore } from './memory-store.ts'
-import { openPgStorage } from './pg-store.ts'
 import { SynthesisFiles, type SynthesisRecord } from './synthesis-files.ts'
 import type { WorkshopStore } from './workshop-store.ts'
 
@@ -108,6 +107,9 @@ export async function openStorage(config: {
 }): Promise<Storage> {
 	const configured = config.secret
 	if (config.databaseUrl) {
+		// Loaded only with a database: the driver and its adapter are ~3 MiB of resident memory a
+		// file-backed server never uses (docs/architecture.md §Memory).
+		const { openPgStorage } = await import('./pg-store.ts')
 		return openPgStorage(config.databaseUrl, {
 			exclusive: !config.redisUrl,
 			shared: Boolean(config.redisUrl),
