@@ -17,6 +17,7 @@ import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import * as Y from 'yjs'
 import { LightClient, note } from './light-client.ts'
+import { jsonPoster } from './peers.ts'
 import { countBytes } from './wire-bytes.ts'
 
 export interface BrowserParams {
@@ -103,15 +104,7 @@ export async function browserFigures(main: string, clientDir: string, params: Br
 		args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run'],
 	})
 	try {
-		const post = async (pathname: string, body: unknown, token?: string) => {
-			const response = await fetch(`${url}${pathname}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-				body: JSON.stringify(body),
-			})
-			if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`)
-			return response.json() as Promise<Record<string, unknown>>
-		}
+		const post = jsonPoster(url)
 		const created = (await post('/api/workshops', { title: 'Grand tableau' })) as {
 			id: string
 			tokens: { participant: string }

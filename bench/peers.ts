@@ -137,6 +137,19 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 	return results
 }
 
+/** POSTs JSON to a Tablée at `url` (with a bearer token when given) and answers the JSON reply. */
+export function jsonPoster(url: string) {
+	return async (pathname: string, body: unknown, token?: string) => {
+		const response = await fetch(`${url}${pathname}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+			body: JSON.stringify(body),
+		})
+		if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`)
+		return response.json() as Promise<Record<string, unknown>>
+	}
+}
+
 async function startTablee(): Promise<Peer> {
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'tablee-bench-'))
 	const launch = tableeLaunch()
@@ -156,15 +169,7 @@ async function startTablee(): Promise<Peer> {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
 	const url = await waitForLine(child, /"url":"(http:\/\/[^"]+)"/)
-	const post = async (pathname: string, body: unknown, token?: string) => {
-		const response = await fetch(`${url}${pathname}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-			body: JSON.stringify(body),
-		})
-		if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`)
-		return response.json() as Promise<Record<string, unknown>>
-	}
+	const post = jsonPoster(url)
 	const colleges = ['assos-benevoles', 'assos-salaries', 'etat', 'collectivites', 'protection-sociale']
 	return {
 		kind: 'tablee',
