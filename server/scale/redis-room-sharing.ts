@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts'
 import type { Channel } from '../rooms/channel.ts'
 import { REMOTE, type WorkshopRoom } from '../rooms/room.ts'
 import type { RoomSharing, StoredControl, StreamPositions } from '../rooms/room-sharing.ts'
+import { LOCK_SPACE } from '../store/pg-migrations.ts'
 import type { WorkshopStore } from '../store/workshop-store.ts'
 import { PgControlRows } from './pg-control-rows.ts'
 
@@ -21,6 +22,11 @@ export const PRESENCE_RETENTION_MS = 30_000
 /** An idle workshop's streams disappear after a day (nothing is lost: PostgreSQL has it all). */
 const STREAM_TTL_MS = 24 * 3600_000
 const READ_BLOCK_MS = 5000
+/**
+ * How long a finished retention sweep keeps the other processes from sweeping: shorter than the
+ * daily schedule, so each process's next tick finds it expired unless another swept meanwhile.
+ */
+export const SWEEP_MARK_MS = 23 * 60 * 60_000
 /** Each process says it is alive this often on the processes' stream… */
 export const HEARTBEAT_MS = 2000
 /** …and one not heard of for this long is taken for dead (its last stores may not be in a stream). */
@@ -233,6 +239,47 @@ export class RedisRoomSharing implements RoomSharing {
 		return this.rows.save(...args)
 	}
 
+	/**
+	 * Why cross-process delivery is stopped, or null when Redis answers (health, SPEC X9): one
+	 * of the two connections is down, or a command failed since Redis last answered.
+	 */
+	redisTrouble(): string | null {
+		if (this.closed) return null
+		return this.lost || !this.client.isReady || !this.reader.isReady ? 'redis unreachable' : null
+	}
+
+	/**
+	 * Runs the retention sweep here unless another process of the installation runs it (SPEC
+	 * X10): the sweep's advisory lock, tried and never waited for, keeps two processes from
+	 * sweeping at once, and a mark in Redis that a sweep finished keeps a process whose daily
+	 * schedule falls a few hours after another's from reading every workshop again. Without
+	 * Redis the mark is not read, and a duplicate sweep is only wasted reading: sweeps go
+	 * through intents, which never anonymise a workshop twice. Null when skipped.
+	 */
+	async sweepAlone<T>(run: () => Promise<T>): Promise<T | null> {
+		const client = await this.pool.connect()
+		try {
+			const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
+				LOCK_SPACE.retention,
+			])
+			if (!rows[0]?.locked) return null
+			try {
+				const sweptKey = `${this.options.keyPrefix}retention:swept`
+				const swept = await this.client.get(sweptKey).catch(() => null)
+				if (swept !== null) return null
+				const result = await run()
+				await this.client
+					.set(sweptKey, this.processId, { PX: SWEEP_MARK_MS })
+					.catch((error: unknown) => this.noteLost(error))
+				return result
+			} finally {
+				await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE.retention])
+			}
+		} finally {
+			client.release()
+		}
+	}
+
 	/** Stops reading, closes the connections. Rooms are closed by the registry before. */
 	async close(): Promise<void> {
 		this.closed = true
@@ -295,7 +342,9 @@ export class RedisRoomSharing implements RoomSharing {
 		// The wake stream is read from this process's first entry on.
 		const first = await this.client.xAdd(this.wakeKey, '*', { w: '0' })
 		await this.client.pExpire(this.wakeKey, 60_000)
+		// Recovery waits for both connections: the reader may come back after the client.
 		this.client.on('ready', this.onReady)
+		this.reader.on('ready', this.onReady)
 		this.loop = this.read(first)
 		this.beat()
 		this.heartbeat = setInterval(this.beat, HEARTBEAT_MS)
@@ -352,6 +401,9 @@ export class RedisRoomSharing implements RoomSharing {
 				await new Promise((resolve) => setTimeout(resolve, 200))
 				continue
 			}
+			// A read that succeeds proves Redis answers: a loss noted by a command that failed
+			// without the connection dropping (no 'ready' event follows) ends here.
+			if (this.lost) this.onReady()
 			if (!reply) continue
 			for (const stream of reply as { name: string; messages: { id: string; message: Entry }[] }[]) {
 				if (stream.name === this.processesKey) {
@@ -447,7 +499,7 @@ export class RedisRoomSharing implements RoomSharing {
 	 * that any process stored meanwhile.
 	 */
 	private readonly onReady = () => {
-		if (!this.lost || this.closed) return
+		if (!this.lost || this.closed || !this.client.isReady || !this.reader.isReady) return
 		this.lost = false
 		this.options.logger.info('scale.redis_back', { unsent: this.unsent.length, rooms: this.attached.size })
 		const unsent = this.unsent
