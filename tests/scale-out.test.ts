@@ -3,7 +3,10 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { readContributions, readResults, readSession } from '../shared/workshop/control-document.ts'
 import { readConfig } from '../server/config.ts'
+import { createClient } from 'redis'
+import { createLogger } from '../server/logger.ts'
 import { HEARTBEAT_MS, PROCESS_DEAD_MS } from '../server/scale/redis-room-sharing.ts'
+import { LOCK_SPACE } from '../server/store/pg-migrations.ts'
 import { openPgStorage } from '../server/store/pg-store.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
@@ -401,6 +404,60 @@ describe('ballots through two processes', () => {
 			expect(rows[0]).toEqual({ ballots: '60', voters: '60' })
 		} finally {
 			await database.end()
+		}
+	})
+})
+
+describe('retention with several processes', () => {
+	test('[X10] one process of an installation runs a retention sweep: never two at once, and not again hours later', async () => {
+		const databaseUrl = await createTestDatabase()
+		const redisKeyPrefix = testKeyPrefix()
+		const lines: string[] = []
+		const servers: TestServer[] = []
+		for (let index = 0; index < 2; index++) {
+			const server = await startTestServer(
+				{ databaseUrl, redisUrl: testRedisUrl(), redisKeyPrefix, retentionDays: 30 },
+				{ logger: createLogger('info', (line) => lines.push(line)) },
+			)
+			running.push(server)
+			servers.push(server)
+		}
+		const [a, b] = servers as [TestServer, TestServer]
+		const count = (event: string) => lines.filter((line) => line.includes(`"${event}"`)).length
+		// At start: the first process swept (an empty database), the second found its mark.
+		await waitFor(() => count('privacy.retention_sweep') + count('privacy.retention_skipped') === 2, 'start sweeps')
+		expect(count('privacy.retention_sweep')).toBe(1)
+		expect(count('privacy.retention_skipped')).toBe(1)
+
+		// A workshop held in January, due 30 days later.
+		const workshop = await createWorkshop(a, { date: '2026-01-10' })
+		const mark = `${redisKeyPrefix}retention:swept`
+		const redis = createClient({ url: testRedisUrl() })
+		await redis.connect()
+		const database = new pg.Client({ connectionString: databaseUrl })
+		await database.connect()
+		try {
+			// Still marked: a sweep a few hours later elsewhere reads nothing.
+			expect((await b.retention.sweep()).skipped).toBe(true)
+
+			// The mark gone (expired, or Redis lost it): a sweep runs, but not while another
+			// process holds the sweep's lock.
+			await redis.del(mark)
+			await database.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE.retention])
+			expect((await a.retention.sweep()).skipped).toBe(true)
+			expect((await b.retention.sweep()).skipped).toBe(true)
+			await database.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE.retention])
+
+			// Both processes' schedules at once: one sweeps and anonymises, the other skips.
+			const reports = await Promise.all([a.retention.sweep(), b.retention.sweep()])
+			const ran = reports.filter((report) => !report.skipped)
+			expect(ran).toHaveLength(1)
+			expect(ran[0]?.anonymised).toEqual([workshop.id])
+			expect(count('privacy.anonymised')).toBe(1)
+			expect(await redis.exists(mark)).toBe(1)
+		} finally {
+			await database.end()
+			await redis.quit()
 		}
 	})
 })
