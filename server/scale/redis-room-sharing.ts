@@ -257,26 +257,26 @@ export class RedisRoomSharing implements RoomSharing {
 	 * through intents, which never anonymise a workshop twice. Null when skipped.
 	 */
 	async sweepAlone<T>(run: () => Promise<T>): Promise<T | null> {
-		const client = await this.pool.connect()
+		// A connection of its own, ended afterwards: the session lock goes with it whatever
+		// happens, and the pool the intents use keeps all its connections.
+		const client = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 10_000 })
+		client.on('error', () => undefined)
 		try {
+			await client.connect()
 			const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
 				LOCK_SPACE.retention,
 			])
 			if (!rows[0]?.locked) return null
-			try {
-				const sweptKey = `${this.options.keyPrefix}retention:swept`
-				const swept = await this.client.get(sweptKey).catch(() => null)
-				if (swept !== null) return null
-				const result = await run()
-				await this.client
-					.set(sweptKey, this.processId, { PX: SWEEP_MARK_MS })
-					.catch((error: unknown) => this.noteLost(error))
-				return result
-			} finally {
-				await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE.retention])
-			}
+			const sweptKey = `${this.options.keyPrefix}retention:swept`
+			const swept = await this.client.get(sweptKey).catch(() => null)
+			if (swept !== null) return null
+			const result = await run()
+			await this.client
+				.set(sweptKey, this.processId, { PX: SWEEP_MARK_MS })
+				.catch((error: unknown) => this.noteLost(error))
+			return result
 		} finally {
-			client.release()
+			await client.end().catch(() => undefined)
 		}
 	}
 
