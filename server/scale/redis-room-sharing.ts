@@ -227,6 +227,15 @@ export class RedisRoomSharing implements RoomSharing {
 		this.add(this.key(workshop, 'control'), { o: this.processId, deleted: '1' }, STREAM_RETENTION_MS, true)
 	}
 
+	claim(workshop: string, claims: ReadonlyMap<number, string>): Promise<ReadonlyMap<number, string>> {
+		return this.rows.claim(workshop, claims)
+	}
+
+	catchUp(room: WorkshopRoom): void {
+		const attached = this.attached.get(room.id)
+		if (attached && attached.room === room) void this.catchUpFromStore(attached)
+	}
+
 	storedRevision(workshop: string): Promise<number | null> {
 		return this.rows.revision(workshop)
 	}
@@ -364,7 +373,7 @@ export class RedisRoomSharing implements RoomSharing {
 		if (dead.length === 0) return
 		for (const id of dead) this.lastHeard.delete(id)
 		this.options.logger.warn('scale.process_silent', { processes: dead, rooms: this.attached.size })
-		for (const attached of this.attached.values()) void this.catchUp(attached)
+		for (const attached of this.attached.values()) void this.catchUpFromStore(attached)
 	}
 
 	/** Interrupts the blocking read, so that a room just attached is read at once. */
@@ -505,10 +514,10 @@ export class RedisRoomSharing implements RoomSharing {
 		const unsent = this.unsent
 		this.unsent = []
 		for (const { key, entry } of unsent) this.add(key, entry, STREAM_RETENTION_MS, true)
-		for (const attached of this.attached.values()) void this.catchUp(attached)
+		for (const attached of this.attached.values()) void this.catchUpFromStore(attached)
 	}
 
-	private async catchUp(attached: Attached): Promise<void> {
+	private async catchUpFromStore(attached: Attached): Promise<void> {
 		const { room } = attached
 		try {
 			const loaded = await this.options.store.load(room.id)
