@@ -209,8 +209,10 @@ export class WorkshopRoom {
 				if (error instanceof ClaimLost) {
 					// Never stored nor shared: take it back out of the board, and bring in what
 					// the winner stored under those ids.
-					this.replica.withdraw(update)
-					this.options.sharing?.catchUp(this)
+					if (!this.destroyed) {
+						this.replica.withdraw(update)
+						this.options.sharing?.catchUp(this)
+					}
 					this.options.logger.warn('room.client_claim_lost', { workshop: this.id, clients: error.clients })
 					this.options.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
 					return 'claim-lost' as const
