@@ -42,6 +42,8 @@ export interface AppDeps {
 	deletion: WorkshopDeletion
 	/** One change to a synthesis at a time — edits and a deletion's mark alike (N13, D1). */
 	synthesisEdits: KeyedLock
+	/** Several processes: the Redis that carries news between them (health and metrics, SPEC X9). */
+	redis?: { redisTrouble(): string | null }
 }
 
 /** The Hono application: JSON API under /api, WebSocket relay under /ws, the client elsewhere. */
@@ -90,7 +92,8 @@ export function createApp(deps: AppDeps) {
 	// O2: a server whose saves fail, or would fail, is not healthy, even though it answers.
 	const diskProbe = storage.probe ? { check: storage.probe } : createDiskProbe(config.dataDir)
 	app.get('/api/health', async (c) => {
-		const trouble = registry.storageTrouble() ?? (await diskProbe.check())
+		// X9: without Redis, what this process stores no longer reaches the others' clients.
+		const trouble = registry.storageTrouble() ?? (await diskProbe.check()) ?? deps.redis?.redisTrouble() ?? null
 		const counts = { rooms: registry.size, connections: relay.connectionCount }
 		if (trouble !== null) return c.json({ status: 'degraded', reason: trouble, ...counts }, 503)
 		return c.json({ status: 'ok', ...counts })
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps) {
 			tablee_memory_rss_bytes: memory.rss,
 			tablee_memory_heap_used_bytes: memory.heapUsed,
 			tablee_storage_up: (await diskProbe.check()) === null ? 1 : 0,
+			...(deps.redis ? { tablee_redis_up: deps.redis.redisTrouble() === null ? 1 : 0 } : {}),
 		})
 		return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
 	})

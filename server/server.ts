@@ -188,6 +188,7 @@ async function startShared(
 		logger,
 		retentionDays: config.retentionDays,
 		clock: options.clock,
+		...(sharing ? { alone: <T>(run: () => Promise<T>) => sharing.sweepAlone(run) } : {}),
 	})
 	const app = createApp({
 		config,
@@ -200,6 +201,7 @@ async function startShared(
 		storage,
 		deletion,
 		synthesisEdits,
+		...(sharing ? { redis: sharing } : {}),
 	})
 
 	// Our own WebSocketServer so the frame limit is ours (ws closes oversized frames with 1009).

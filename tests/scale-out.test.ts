@@ -3,12 +3,17 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { readContributions, readResults, readSession } from '../shared/workshop/control-document.ts'
 import { readConfig } from '../server/config.ts'
+import { createClient } from 'redis'
+import { CloseCode } from '../shared/protocol/close-codes.ts'
+import { createLogger } from '../server/logger.ts'
 import { HEARTBEAT_MS, PROCESS_DEAD_MS } from '../server/scale/redis-room-sharing.ts'
+import { LOCK_SPACE } from '../server/store/pg-migrations.ts'
 import { openPgStorage } from '../server/store/pg-store.ts'
 import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
 import { freePort } from './helpers/redis-setup.ts'
 import type { TestServer } from './helpers/test-server.ts'
+import { openRawSocket, updateFrame } from './reliability/raw-socket.ts'
 import {
 	connect,
 	createWorkshop,
@@ -399,6 +404,129 @@ describe('ballots through two processes', () => {
 				[workshop.id],
 			)
 			expect(rows[0]).toEqual({ ballots: '60', voters: '60' })
+		} finally {
+			await database.end()
+		}
+	})
+})
+
+describe('retention with several processes', () => {
+	test('[X10] one process of an installation runs a retention sweep: never two at once, and not again hours later', async () => {
+		const databaseUrl = await createTestDatabase()
+		const redisKeyPrefix = testKeyPrefix()
+		const lines: string[] = []
+		const servers: TestServer[] = []
+		for (let index = 0; index < 2; index++) {
+			const server = await startTestServer(
+				{ databaseUrl, redisUrl: testRedisUrl(), redisKeyPrefix, retentionDays: 30 },
+				{ logger: createLogger('info', (line) => lines.push(line)) },
+			)
+			running.push(server)
+			servers.push(server)
+		}
+		const [a, b] = servers as [TestServer, TestServer]
+		const count = (event: string) => lines.filter((line) => line.includes(`"${event}"`)).length
+		// At start: the first process swept (an empty database), the second found its mark.
+		await waitFor(() => count('privacy.retention_sweep') + count('privacy.retention_skipped') === 2, 'start sweeps')
+		expect(count('privacy.retention_sweep')).toBe(1)
+		expect(count('privacy.retention_skipped')).toBe(1)
+
+		// A workshop held in January, due 30 days later.
+		const workshop = await createWorkshop(a, { date: '2026-01-10' })
+		const mark = `${redisKeyPrefix}retention:swept`
+		const redis = createClient({ url: testRedisUrl() })
+		await redis.connect()
+		const database = new pg.Client({ connectionString: databaseUrl })
+		await database.connect()
+		try {
+			// Still marked: a sweep a few hours later elsewhere reads nothing.
+			expect((await b.retention.sweep()).skipped).toBe(true)
+
+			// The mark gone (expired, or Redis lost it): a sweep runs, but not while another
+			// process holds the sweep's lock.
+			await redis.del(mark)
+			await database.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE.retention])
+			expect((await a.retention.sweep()).skipped).toBe(true)
+			expect((await b.retention.sweep()).skipped).toBe(true)
+			await database.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE.retention])
+
+			// Both processes' schedules at once: one sweeps and anonymises, the other skips.
+			const reports = await Promise.all([a.retention.sweep(), b.retention.sweep()])
+			const ran = reports.filter((report) => !report.skipped)
+			expect(ran).toHaveLength(1)
+			expect(ran[0]?.anonymised).toEqual([workshop.id])
+			expect(count('privacy.anonymised')).toBe(1)
+			expect(await redis.exists(mark)).toBe(1)
+		} finally {
+			await database.end()
+			await redis.quit()
+		}
+	})
+})
+
+describe('client ids claimed through two processes', () => {
+	test('[X11] two participants claiming one new client id through two processes at once: the first claim stored wins, the other is refused with 4400 and leaves no trace', async () => {
+		const [a, b] = (await installation(2)) as [TestServer, TestServer]
+		const workshop = await createWorkshop(a)
+		const first = await joinWorkshop(a, workshop, 'Première', 'etat')
+		const second = await joinWorkshop(b, workshop, 'Seconde', 'etat')
+		const watchers = [
+			client(a, workshop.id, workshop.tokens.facilitator),
+			client(b, workshop.id, workshop.tokens.facilitator),
+		]
+		await Promise.all(watchers.map((watcher) => synced(watcher)))
+		// No presence (raw sockets): neither process can learn the other's claim before the database.
+		const sockets = [
+			await openRawSocket(a.port, `/ws/${workshop.id}?token=${first.token}`),
+			await openRawSocket(b.port, `/ws/${workshop.id}?token=${second.token}`),
+		]
+		const docs = [new Y.Doc(), new Y.Doc()]
+		for (const doc of docs) doc.clientID = 424242
+		const keys = ['shape:first', 'shape:second']
+		const database = new pg.Client({ connectionString: a.config.databaseUrl ?? '' })
+		await database.connect()
+		try {
+			// Claims wait while the test holds the table: both processes accept their update, each
+			// unaware of the other's, and their claims reach the database together.
+			await database.query('BEGIN')
+			await database.query('LOCK TABLE workshop_clients IN SHARE ROW EXCLUSIVE MODE')
+			for (const [index, socket] of sockets.entries()) {
+				socket.sendFrames([updateFrame(docs[index] as Y.Doc, keys[index] as string)])
+				await new Promise((resolve) => setTimeout(resolve, 150))
+			}
+			expect(sockets.map((socket) => socket.closeCode())).toEqual([null, null])
+			await database.query('COMMIT')
+
+			await waitFor(() => sockets.some((socket) => socket.closeCode() !== null), 'the later claimant refused')
+			const codes = sockets.map((socket) => socket.closeCode())
+			expect(codes.filter((code) => code === CloseCode.badMessage)).toHaveLength(1)
+			const winner = codes.indexOf(null)
+			expect(winner).toBeGreaterThanOrEqual(0)
+			const { rows } = await database.query<{ participant: string }>(
+				'SELECT participant FROM workshop_clients WHERE workshop = $1 AND client = 424242',
+				[workshop.id],
+			)
+			expect(rows).toHaveLength(1)
+
+			// Every process shows the winner's edit and never the loser's, and so does a process
+			// loading the workshop from the database afterwards.
+			const wins = keys[winner] as string
+			const loses = keys[1 - winner] as string
+			const shows = (doc: Y.Doc) => doc.getMap('records').has(wins) && !doc.getMap('records').has(loses)
+			await waitFor(() => watchers.every((watcher) => shows(watcher.doc)), 'the winner on both processes')
+			const late = await startTestServer({
+				databaseUrl: a.config.databaseUrl,
+				redisUrl: testRedisUrl(),
+				redisKeyPrefix: a.config.redisKeyPrefix,
+			})
+			running.push(late)
+			const fresh = [
+				client(a, workshop.id, workshop.tokens.facilitator),
+				client(b, workshop.id, workshop.tokens.facilitator),
+				client(late, workshop.id, workshop.tokens.facilitator),
+			]
+			await Promise.all(fresh.map((provider) => synced(provider)))
+			for (const provider of fresh) expect(shows(provider.doc)).toBe(true)
 		} finally {
 			await database.end()
 		}

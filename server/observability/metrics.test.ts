@@ -22,3 +22,10 @@ test('[O1] counters keep one series per label set, whatever the object passed', 
 	expect(text).toContain('tablee_saves_total{result="ok",note="a _quoted__value"} 1\n')
 	expect(text).toContain('tablee_rooms_loaded 2\n')
 })
+
+test('[X9] tablee_redis_up is served only by a process given it (several processes), 1 or 0', () => {
+	const metrics = new Metrics()
+	expect(metrics.render({ tablee_rooms_loaded: 1 })).not.toContain('tablee_redis_up')
+	expect(metrics.render({ tablee_redis_up: 0 })).toContain('# TYPE tablee_redis_up gauge\ntablee_redis_up 0\n')
+	expect(metrics.render({ tablee_redis_up: 1 })).toContain('tablee_redis_up 1\n')
+})

@@ -19,7 +19,11 @@ const help: Record<string, [type: 'counter' | 'gauge', text: string]> = {
 	tablee_memory_rss_bytes: ['gauge', 'Resident set size of the server process'],
 	tablee_memory_heap_used_bytes: ['gauge', 'V8 heap in use'],
 	tablee_storage_up: ['gauge', '1 when the storage (data directory or database) can be written, else 0'],
+	tablee_redis_up: ['gauge', '1 when Redis answers, else 0 (only with several processes, REDIS_URL)'],
 }
+
+/** Gauges left out of the text when not given: they describe a configuration this server may not have. */
+const optional: ReadonlySet<MetricName> = new Set(['tablee_redis_up'])
 
 export type MetricName = keyof typeof help
 
@@ -72,6 +76,7 @@ export class Metrics {
 	render(gauges: Partial<Record<MetricName, number>>): string {
 		const lines: string[] = []
 		for (const [name, [type, text]] of Object.entries(help) as [MetricName, [string, string]][]) {
+			if (optional.has(name) && gauges[name] === undefined) continue
 			const series =
 				type === 'gauge' ? new Map([['', gauges[name] ?? 0]]) : (this.values.get(name) ?? new Map([['', 0]]))
 			lines.push(`# HELP ${name} ${text}`, `# TYPE ${name} ${type}`)

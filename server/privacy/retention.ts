@@ -33,6 +33,11 @@ export interface RetentionOptions {
 	/** `RETENTION_DAYS`: days after a workshop's date before its names are removed. */
 	retentionDays: number
 	clock?: Clock
+	/**
+	 * Several processes (docs/scale-out.md): runs a sweep unless another process runs it, null
+	 * when skipped (SPEC X10). Absent, every sweep runs here.
+	 */
+	alone?: <T>(run: () => Promise<T>) => Promise<T | null>
 }
 
 export interface SweepReport {
@@ -40,6 +45,8 @@ export interface SweepReport {
 	anonymised: string[]
 	failed: string[]
 	resumedDeletions: string[]
+	/** Another process of the installation ran this sweep, or one finished a few hours ago. */
+	skipped: boolean
 }
 
 /**
@@ -76,7 +83,16 @@ export class RetentionScheduler {
 
 	/** One sweep (the schedule's, or a test's); concurrent calls share it. */
 	sweep(): Promise<SweepReport> {
-		this.running ??= this.runSweep().finally(() => {
+		const alone = this.options.alone
+		const sweep = alone
+			? () =>
+					alone(() => this.runSweep()).then((report) => {
+						if (report) return report
+						this.options.logger.info('privacy.retention_skipped', { reason: 'another process sweeps' })
+						return { checked: 0, anonymised: [], failed: [], resumedDeletions: [], skipped: true }
+					})
+			: () => this.runSweep()
+		this.running ??= sweep().finally(() => {
 			this.running = null
 		})
 		return this.running
@@ -93,7 +109,7 @@ export class RetentionScheduler {
 
 	private async runSweep(): Promise<SweepReport> {
 		const { store, registry, deletion, logger, retentionDays } = this.options
-		const report: SweepReport = { checked: 0, anonymised: [], failed: [], resumedDeletions: [] }
+		const report: SweepReport = { checked: 0, anonymised: [], failed: [], resumedDeletions: [], skipped: false }
 		report.resumedDeletions = await deletion.resumePending()
 		const now = this.clock.now()
 		for (const id of await store.ids()) {

@@ -243,18 +243,17 @@ export class RelayConnection implements PresenceOwner {
 				// the dependencies along. Not after a step 2, which already was one (no ping-pong).
 				if (applied.value.incomplete && syncType === SyncMessageType.update) this.sendSyncStep1()
 				// The acknowledgement means durable: sent once the update is in the log (P11).
+				// Another process's participant claimed its client id first (X11): refused as R14 does.
 				const ack = this.ackMessage()
-				if (ack) {
-					applied.value.stored.then(
-						(stored) => (stored ? this.send(ack) : this.close('serverError')),
-						() => undefined,
-					)
-				} else {
-					applied.value.stored.then(
-						(stored) => stored || this.close('serverError'),
-						() => undefined,
-					)
-				}
+				applied.value.stored.then(
+					(stored) =>
+						stored === 'claim-lost'
+							? this.close('badMessage')
+							: stored === true
+								? ack && this.send(ack)
+								: this.close('serverError'),
+					() => undefined,
+				)
 				return ok(undefined)
 			}
 			default:

@@ -117,6 +117,21 @@ export class BoardReplica {
 		this.logBytes = this.log.reduce((sum, entry) => sum + entry.update.length, 0)
 	}
 
+	/**
+	 * Takes an applied update back out (SPEC X11: refused after it applied, before it was stored
+	 * or broadcast): the board is rebuilt from the base and the rest of the log, as after a damaged
+	 * update. Updates applied since that depended on it lose those parts. False when it is no longer
+	 * in the log (folded into the base).
+	 */
+	withdraw(update: Uint8Array): boolean {
+		const index = this.log.findIndex((entry) => entry.update === update)
+		if (index < 0) return false
+		this.log.splice(index, 1)
+		this.logBytes -= update.length
+		this.rebuild()
+		return true
+	}
+
 	destroy(): void {
 		this.channel.doc.off('update', this.onUpdate)
 	}

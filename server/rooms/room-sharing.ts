@@ -33,6 +33,13 @@ export interface RoomSharing {
 	detach(room: WorkshopRoom): void
 	/** Board updates are durable in the log: share them (with the client ids they claimed). */
 	boardStored(room: WorkshopRoom, updates: readonly Uint8Array[], claims: ReadonlyMap<number, string>): void
+	/**
+	 * Claims board client ids in the store and answers who owns each as stored (first claim
+	 * wins): another process may have claimed one a few milliseconds earlier (SPEC X11).
+	 */
+	claim(workshop: string, claims: ReadonlyMap<number, string>): Promise<ReadonlyMap<number, string>>
+	/** Applies to the room what the stored board holds beyond it (after an update was withdrawn). */
+	catchUp(room: WorkshopRoom): void
 	/** A control commit (or a link generation) is stored at `revision`: share it. */
 	controlCommitted(room: WorkshopRoom, update: Uint8Array | null, revision: number): void
 	/** The workshop was deleted through this process: the others close its room (SPEC X8). */

@@ -82,6 +82,12 @@ export class WorkshopRoom {
 	private readonly appending: number[] = []
 	/** Board client id → the participant who first wrote under it (SPEC R14), as stored. */
 	private readonly clientOwners: Map<number, string>
+	/**
+	 * Several processes: settles with the client ids lost to another process's earlier claim
+	 * (SPEC X11) among the claims under way, once they are all answered; null when none is.
+	 */
+	private claimsUnderWay: Promise<ReadonlySet<number>> | null = null
+	private pendingClaims = 0
 	/** Bytes appended to the board log since the last compaction (this process's share). */
 	private loggedBytes = 0
 	/** An append failed: the next save writes the whole record instead of compacting the log. */
@@ -166,7 +172,7 @@ export class WorkshopRoom {
 		update: Uint8Array,
 		origin: unknown,
 		claims: ReadonlyMap<number, string> = new Map(),
-	): Result<{ incomplete: boolean; stored: Promise<boolean> }, 'damaged' | 'too-large'> {
+	): Result<{ incomplete: boolean; stored: Promise<boolean | 'claim-lost'> }, 'damaged' | 'too-large'> {
 		const applied = this.replica.apply(update, origin)
 		if (!applied.ok) return applied
 		const { held, incomplete } = applied.value
@@ -177,11 +183,13 @@ export class WorkshopRoom {
 		const append =
 			held.length === 0
 				? Promise.resolve()
-				: claims.size === 0
-					? this.options.store.appendUpdates(this.id, 'board', updates)
-					: this.options.store
-							.claimClients(this.id, claims)
-							.then(() => this.options.store.appendUpdates(this.id, 'board', updates))
+				: this.options.sharing && (claims.size > 0 || this.claimsUnderWay)
+					? this.appendAfterClaims(this.options.sharing, updates, claims)
+					: claims.size === 0
+						? this.options.store.appendUpdates(this.id, 'board', updates)
+						: this.options.store
+								.claimClients(this.id, claims)
+								.then(() => this.options.store.appendUpdates(this.id, 'board', updates))
 		// In order: an update is published only after every earlier one (the store may resolve
 		// appends out of order; the lowdb log does not, a database might).
 		if (held.length > 0) this.appending.push(Date.now())
@@ -198,6 +206,17 @@ export class WorkshopRoom {
 			},
 			(error: unknown) => {
 				settled()
+				if (error instanceof ClaimLost) {
+					// Never stored nor shared: take it back out of the board, and bring in what
+					// the winner stored under those ids.
+					if (!this.destroyed) {
+						this.replica.withdraw(update)
+						this.options.sharing?.catchUp(this)
+					}
+					this.options.logger.warn('room.client_claim_lost', { workshop: this.id, clients: error.clients })
+					this.options.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
+					return 'claim-lost' as const
+				}
 				this.logIncomplete = true
 				this.lastSaveError = error
 				this.options.logger.error('room.append_failed', { workshop: this.id, error })
@@ -207,6 +226,48 @@ export class WorkshopRoom {
 		)
 		this.boardStored = stored.then(() => undefined)
 		return { ok: true, value: { incomplete, stored } }
+	}
+
+	/**
+	 * Several processes (SPEC X11): two participants may claim the same new client id through
+	 * two processes within milliseconds, each before the other's claim reached its process. The
+	 * database keeps the first claim; the other process learns it here, before appending, and
+	 * refuses the update, and every update applied meanwhile that writes under an id it lost.
+	 */
+	private appendAfterClaims(
+		sharing: RoomSharing,
+		updates: Uint8Array[],
+		claims: ReadonlyMap<number, string>,
+	): Promise<void> {
+		const earlier = this.claimsUnderWay ?? Promise.resolve(new Set<number>())
+		let lostHere: Promise<ReadonlySet<number>> = earlier
+		if (claims.size > 0) {
+			const answered = sharing.claim(this.id, claims).then((owners) => {
+				const lost = new Set<number>()
+				for (const [client, participant] of claims) {
+					const owner = owners.get(client)
+					if (owner === undefined || owner === participant) continue
+					lost.add(client)
+					this.clientOwners.set(client, owner)
+				}
+				return lost
+			})
+			lostHere = Promise.all([earlier, answered]).then(([before, now]) => new Set([...before, ...now]))
+			this.pendingClaims++
+			const settled = lostHere.then(
+				() => undefined,
+				() => undefined,
+			)
+			this.claimsUnderWay = lostHere.catch(() => new Set<number>())
+			void settled.then(() => {
+				if (--this.pendingClaims === 0) this.claimsUnderWay = null
+			})
+		}
+		return lostHere.then((lost) => {
+			const under = lost.size === 0 ? [] : clientsOf(updates).filter((client) => lost.has(client))
+			if (under.length > 0) throw new ClaimLost(under)
+			return this.options.store.appendUpdates(this.id, 'board', updates)
+		})
 	}
 
 	/**
@@ -546,4 +607,20 @@ export class WorkshopRoom {
 function needsMigration(control: Y.Doc): boolean {
 	const version = controlStructures(control).meta.get('controlLayout')
 	return typeof version === 'number' && version < CONTROL_LAYOUT_VERSION
+}
+
+/** An update written under a client id another process's participant claimed first (SPEC X11). */
+class ClaimLost extends Error {
+	readonly clients: number[]
+	constructor(clients: number[]) {
+		super(`client ids ${clients.join(', ')} were claimed first through another process`)
+		this.clients = clients
+	}
+}
+
+/** The client ids an update writes structs under. */
+function clientsOf(updates: readonly Uint8Array[]): number[] {
+	const clients = new Set<number>()
+	for (const update of updates) for (const struct of Y.decodeUpdate(update).structs) clients.add(struct.id.client)
+	return [...clients]
 }

@@ -95,6 +95,26 @@ export class PgControlRows {
 	}
 
 	/**
+	 * Claims board client ids (SPEC R14, X11) and answers who owns each as stored: the first
+	 * claim of an id wins, so a claimant whose id another process claimed first learns it here.
+	 */
+	async claim(workshop: string, claims: ReadonlyMap<number, string>): Promise<Map<number, string>> {
+		const clients = [...claims.keys()]
+		const participants = clients.map((client) => claims.get(client) ?? '')
+		await this.pool.query(
+			`INSERT INTO workshop_clients (workshop, client, participant)
+			 SELECT $1, client, participant FROM unnest($2::bigint[], $3::text[]) AS claim(client, participant)
+			 ON CONFLICT (workshop, client) DO NOTHING`,
+			[workshop, clients, participants],
+		)
+		const { rows } = await this.pool.query<{ client: string; participant: string }>(
+			'SELECT client, participant FROM workshop_clients WHERE workshop = $1 AND client = ANY($2::bigint[])',
+			[workshop, clients],
+		)
+		return new Map(rows.map((row) => [Number(row.client), row.participant]))
+	}
+
+	/**
 	 * Stores an intent's control side if `control_revision` is still `expected`, under the rows'
 	 * advisory lock (compaction's): the checksum covers the stored board snapshot, read here.
 	 */

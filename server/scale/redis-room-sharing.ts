@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts'
 import type { Channel } from '../rooms/channel.ts'
 import { REMOTE, type WorkshopRoom } from '../rooms/room.ts'
 import type { RoomSharing, StoredControl, StreamPositions } from '../rooms/room-sharing.ts'
+import { LOCK_SPACE } from '../store/pg-migrations.ts'
 import type { WorkshopStore } from '../store/workshop-store.ts'
 import { PgControlRows } from './pg-control-rows.ts'
 
@@ -21,6 +22,11 @@ export const PRESENCE_RETENTION_MS = 30_000
 /** An idle workshop's streams disappear after a day (nothing is lost: PostgreSQL has it all). */
 const STREAM_TTL_MS = 24 * 3600_000
 const READ_BLOCK_MS = 5000
+/**
+ * How long a finished retention sweep keeps the other processes from sweeping: shorter than the
+ * daily schedule, so each process's next tick finds it expired unless another swept meanwhile.
+ */
+export const SWEEP_MARK_MS = 23 * 60 * 60_000
 /** Each process says it is alive this often on the processes' stream… */
 export const HEARTBEAT_MS = 2000
 /** …and one not heard of for this long is taken for dead (its last stores may not be in a stream). */
@@ -221,6 +227,15 @@ export class RedisRoomSharing implements RoomSharing {
 		this.add(this.key(workshop, 'control'), { o: this.processId, deleted: '1' }, STREAM_RETENTION_MS, true)
 	}
 
+	claim(workshop: string, claims: ReadonlyMap<number, string>): Promise<ReadonlyMap<number, string>> {
+		return this.rows.claim(workshop, claims)
+	}
+
+	catchUp(room: WorkshopRoom): void {
+		const attached = this.attached.get(room.id)
+		if (attached && attached.room === room) void this.catchUpFromStore(attached)
+	}
+
 	storedRevision(workshop: string): Promise<number | null> {
 		return this.rows.revision(workshop)
 	}
@@ -231,6 +246,47 @@ export class RedisRoomSharing implements RoomSharing {
 
 	saveControl(...args: Parameters<PgControlRows['save']>) {
 		return this.rows.save(...args)
+	}
+
+	/**
+	 * Why cross-process delivery is stopped, or null when Redis answers (health, SPEC X9): one
+	 * of the two connections is down, or a command failed since Redis last answered.
+	 */
+	redisTrouble(): string | null {
+		if (this.closed) return null
+		return this.lost || !this.client.isReady || !this.reader.isReady ? 'redis unreachable' : null
+	}
+
+	/**
+	 * Runs the retention sweep here unless another process of the installation runs it (SPEC
+	 * X10): the sweep's advisory lock, tried and never waited for, keeps two processes from
+	 * sweeping at once, and a mark in Redis that a sweep finished keeps a process whose daily
+	 * schedule falls a few hours after another's from reading every workshop again. Without
+	 * Redis the mark is not read, and a duplicate sweep is only wasted reading: sweeps go
+	 * through intents, which never anonymise a workshop twice. Null when skipped.
+	 */
+	async sweepAlone<T>(run: () => Promise<T>): Promise<T | null> {
+		// A connection of its own, ended afterwards: the session lock goes with it whatever
+		// happens, and the pool the intents use keeps all its connections.
+		const client = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 10_000 })
+		client.on('error', () => undefined)
+		try {
+			await client.connect()
+			const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS locked', [
+				LOCK_SPACE.retention,
+			])
+			if (!rows[0]?.locked) return null
+			const sweptKey = `${this.options.keyPrefix}retention:swept`
+			const swept = await this.client.get(sweptKey).catch(() => null)
+			if (swept !== null) return null
+			const result = await run()
+			await this.client
+				.set(sweptKey, this.processId, { PX: SWEEP_MARK_MS })
+				.catch((error: unknown) => this.noteLost(error))
+			return result
+		} finally {
+			await client.end().catch(() => undefined)
+		}
 	}
 
 	/** Stops reading, closes the connections. Rooms are closed by the registry before. */
@@ -295,7 +351,9 @@ export class RedisRoomSharing implements RoomSharing {
 		// The wake stream is read from this process's first entry on.
 		const first = await this.client.xAdd(this.wakeKey, '*', { w: '0' })
 		await this.client.pExpire(this.wakeKey, 60_000)
+		// Recovery waits for both connections: the reader may come back after the client.
 		this.client.on('ready', this.onReady)
+		this.reader.on('ready', this.onReady)
 		this.loop = this.read(first)
 		this.beat()
 		this.heartbeat = setInterval(this.beat, HEARTBEAT_MS)
@@ -315,7 +373,7 @@ export class RedisRoomSharing implements RoomSharing {
 		if (dead.length === 0) return
 		for (const id of dead) this.lastHeard.delete(id)
 		this.options.logger.warn('scale.process_silent', { processes: dead, rooms: this.attached.size })
-		for (const attached of this.attached.values()) void this.catchUp(attached)
+		for (const attached of this.attached.values()) void this.catchUpFromStore(attached)
 	}
 
 	/** Interrupts the blocking read, so that a room just attached is read at once. */
@@ -352,6 +410,9 @@ export class RedisRoomSharing implements RoomSharing {
 				await new Promise((resolve) => setTimeout(resolve, 200))
 				continue
 			}
+			// A read that succeeds proves Redis answers: a loss noted by a command that failed
+			// without the connection dropping (no 'ready' event follows) ends here.
+			if (this.lost) this.onReady()
 			if (!reply) continue
 			for (const stream of reply as { name: string; messages: { id: string; message: Entry }[] }[]) {
 				if (stream.name === this.processesKey) {
@@ -447,16 +508,16 @@ export class RedisRoomSharing implements RoomSharing {
 	 * that any process stored meanwhile.
 	 */
 	private readonly onReady = () => {
-		if (!this.lost || this.closed) return
+		if (!this.lost || this.closed || !this.client.isReady || !this.reader.isReady) return
 		this.lost = false
 		this.options.logger.info('scale.redis_back', { unsent: this.unsent.length, rooms: this.attached.size })
 		const unsent = this.unsent
 		this.unsent = []
 		for (const { key, entry } of unsent) this.add(key, entry, STREAM_RETENTION_MS, true)
-		for (const attached of this.attached.values()) void this.catchUp(attached)
+		for (const attached of this.attached.values()) void this.catchUpFromStore(attached)
 	}
 
-	private async catchUp(attached: Attached): Promise<void> {
+	private async catchUpFromStore(attached: Attached): Promise<void> {
 		const { room } = attached
 		try {
 			const loaded = await this.options.store.load(room.id)

@@ -236,6 +236,8 @@ export const LOCK_SPACE = {
 	workshop: 0x7ab1e2,
 	/** Per workshop: compaction and saves of its rows. */
 	rows: 0x7ab1e3,
+	/** Tried (never waited for) around a retention sweep: one process of an installation sweeps. */
+	retention: 0x7ab1e4,
 } as const
 
 /** Applies the missing migrations in one transaction; refuses a database newer than this code. */
