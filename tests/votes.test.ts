@@ -251,7 +251,20 @@ describe('votes', () => {
 			college: 'protection-sociale',
 		})
 		const denise = added.body.participantId as string
-		expect((await ballot(alice, { [ids.alice]: 1 }, denise)).code).toBe('facilitator_only')
+		// V1: anyone but the facilitator gets the same 403 whatever the id — on paper, online or unknown.
+		const unknown = 'aaaaaaaaaaaaaaaaaaaaaa'
+		for (const person of [alice, observer]) {
+			for (const someone of [denise, bob.participantId, unknown]) {
+				const refused = await ballot(person, { [ids.alice]: 1 }, someone)
+				expect([refused.status, refused.code]).toEqual([403, 'facilitator_only'])
+				const answer = { answers: { [ids.alice]: { answer: 'agree' } }, onBehalfOf: someone }
+				const refusedAnswer = await call('/consensus/answer', person.token, answer)
+				expect([refusedAnswer.status, refusedAnswer.code]).toEqual([403, 'facilitator_only'])
+			}
+		}
+		expect(
+			(await call('/vote/ballot', facilitator(), { allocation: { [ids.claire]: 2 }, onBehalfOf: unknown })).status,
+		).toBe(404)
 		expect(
 			(await call('/vote/ballot', facilitator(), { allocation: { [ids.claire]: 2 }, onBehalfOf: bob.participantId }))
 				.code,

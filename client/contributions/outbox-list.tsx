@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js'
 import { t } from '../i18n/i18n.ts'
-import { fr, type MessageKey } from '../i18n/messages-fr.ts'
+import { intentRefusalText } from '../explain-failure.ts'
 import type { Outbox, QueuedIntent } from '../sync/outbox.ts'
 
 /**
@@ -42,21 +42,7 @@ export function OutboxList(props: { outbox: Outbox }) {
 	)
 }
 
-const linkedCodes = ['merged', 'already_merged', 'has_duplicates', 'grouped', 'has_sources']
-const invalidCodes = [
-	'invalid_body',
-	'invalid_json',
-	'field_not_allowed',
-	'unknown_zone',
-	'unknown_cell',
-	'unknown_column',
-]
-
 /** The server's reason in the interface language where we know the code, else as the server said it. */
 export function refusalText(item: QueuedIntent): string {
-	const code = item.refusal?.code ?? ''
-	if (linkedCodes.includes(code)) return t('intent.linked')
-	if (invalidCodes.includes(code)) return t('intent.invalid')
-	const key = `intent.${code}`
-	return key in fr ? t(key as MessageKey) : (item.refusal?.message ?? code)
+	return intentRefusalText(item.refusal) || (item.refusal?.code ?? '')
 }

@@ -85,7 +85,8 @@ export function ResultsChart(props: {
 								{props.tally.equalWeight
 									? ` · ${t('results.weighted', { percent: Math.round(proposal.weightedShare * 100) })}`
 									: ''}
-								{' · '}
+								{/* No trailing separator when no group gave a dot. */}
+								{props.tally.groups.some((group) => (proposal.byGroup[group.id] ?? 0) > 0) ? ' · ' : ''}
 								<For each={props.tally.groups.filter((group) => (proposal.byGroup[group.id] ?? 0) > 0)}>
 									{(group, index) => (
 										<>

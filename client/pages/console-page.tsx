@@ -3,7 +3,7 @@ import { ApiFailure, api, takeTokenFromFragment } from '../api.ts'
 import { CopyField } from '../components/copy-field.tsx'
 import { Loading } from '../components/loading.tsx'
 import { QrCode } from '../components/qr-code.tsx'
-import { explainFailure } from '../explain-failure.ts'
+import { explainConsoleFailure } from '../facilitation/console/console-refusals.ts'
 import { formatDate, label, language, t } from '../i18n/i18n.ts'
 import { loadSession, saveSession } from '../session/sessions.ts'
 
@@ -48,7 +48,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			if (previous) mutate({ ...previous, ...fresh })
 			setNotice(t('console.regenerated'))
 		} catch (failure) {
-			setNotice(explainFailure(failure))
+			setNotice(explainConsoleFailure(failure))
 		}
 	}
 
@@ -60,7 +60,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			const previous = view()
 			if (previous) mutate({ ...previous, authorMode: answer.authorMode })
 		} catch (failure) {
-			setNotice(explainFailure(failure))
+			setNotice(explainConsoleFailure(failure))
 		}
 	}
 
@@ -79,7 +79,7 @@ export function ConsolePage(props: { workshopId: string }) {
 			link.click()
 			setTimeout(() => URL.revokeObjectURL(url), 10_000)
 		} catch (failure) {
-			setNotice(explainFailure(failure))
+			setNotice(explainConsoleFailure(failure))
 		}
 	}
 
@@ -92,7 +92,7 @@ export function ConsolePage(props: { workshopId: string }) {
 		<main class="page">
 			<Show when={view.error}>
 				<div class="error" role="alert">
-					<p>{explainFailure(view.error)}</p>
+					<p>{explainConsoleFailure(view.error)}</p>
 					{/* Retrying helps only when the server could not answer, not when the link is wrong. */}
 					<Show when={!(view.error instanceof ApiFailure) || view.error.status === 0 || view.error.status >= 500}>
 						<button type="button" onClick={() => refetch()}>

@@ -120,13 +120,20 @@ const extendSchema = v.strictObject({ minutes: count(600) })
 export function voteRoutes({ registry, secret }: VoteRoutesOptions) {
 	const runIntent = intentRunner({ registry, secret })
 
-	/** V1: the voter, and checks that the poll's phase is on (server time). */
+	/**
+	 * V1: the voter, and checks that the poll's phase is on (server time). Who asks to vote for
+	 * someone else is checked first, so anyone but the facilitator gets the same 403 whatever the id
+	 * (as for contributions, M5): an unknown id's 404 would tell ids apart.
+	 */
 	const voterOf = (
 		room: WorkshopRoom,
 		claims: PersonalClaims,
 		onBehalfOf: string | undefined,
 		kind: 'vote' | 'consensus-check',
 	) => {
+		if (onBehalfOf !== undefined && claims.role !== 'facilitator') {
+			throw new ApiError(403, 'facilitator_only', 'only the facilitator records a vote for someone else')
+		}
 		refuseUnless(checkPollPhase(currentPhase(metaOf(room).agenda ?? [], readSession(room.controlDraft)), kind))
 		const participants = readParticipants(room.controlDraft)
 		const behalf = onBehalfOf === undefined ? null : participants.get(onBehalfOf)

@@ -96,7 +96,10 @@ describe('axe-core, WCAG 2.1 AA, outside the canvas', () => {
 	test('[Y1] the light view, with a vote open then its results shown, has no serious or critical violation', async () => {
 		const workshop = await createWorkshop(server, { title: 'Concertation Corrèze' })
 		await call(workshop, '/phase', { index: phases.propositions })
-		for (const title of ['Un guichet unique départemental', 'Des conventions pluriannuelles'])
+		for (const title of [
+			'Un guichet unique départemental',
+			'Des conventions pluriannuelles pour toutes les associations',
+		])
 			await call(workshop, '/contributions', {
 				type: 'proposition',
 				zone: 'propositions',
@@ -129,6 +132,22 @@ describe('axe-core, WCAG 2.1 AA, outside the canvas', () => {
 		await page.locator('.results-chart, .poll-results').first().waitFor()
 		await expectNoSeriousViolation(page, 'light view, results shown')
 		await screenshot(page, 'a11y-light-results-360')
+		// At 360 px a proposal's title wraps between words: none is cut across two lines.
+		const cutWords = await page.locator('.results-head strong').evaluateAll((titles) =>
+			titles.flatMap((title) => {
+				const text = title.firstChild
+				if (!text?.textContent) return []
+				const cut: string[] = []
+				for (const match of text.textContent.matchAll(/\S+/g)) {
+					const range = document.createRange()
+					range.setStart(text, match.index)
+					range.setEnd(text, match.index + match[0].length)
+					if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) cut.push(match[0])
+				}
+				return cut
+			}),
+		)
+		expect(cutWords).toEqual([])
 		expect(watch.pageErrors).toEqual([])
 	}, 120_000)
 
@@ -204,7 +223,7 @@ async function announced(page: Page, text: string) {
 }
 
 describe('the light view with the keyboard alone', () => {
-	test('[Y2] join, contribute, edit, move to another column, vote, answer the consensus check, see results; each change announced', async () => {
+	test('[Y2][K16] join, contribute, edit, move to another column, vote, answer the consensus check, see results; each change announced', async () => {
 		const workshop = await createWorkshop(server, { title: 'Concertation Cantal' })
 		await call(workshop, '/phase', { index: phases.propositions })
 		await call(workshop, '/contributions', {
@@ -266,7 +285,12 @@ describe('the light view with the keyboard alone', () => {
 		await page.keyboard.type(' !')
 		await tabTo(page, form.getByRole('button', { name: 'Enregistrer' }))
 		await page.keyboard.press('Enter')
-		await page.getByRole('alert').filter({ hasText: /refus/i }).waitFor()
+		// …in French, not in the server's English (K16).
+		await page
+			.getByRole('alert')
+			.filter({ hasText: 'refusée par le serveur : l’animation a verrouillé cette zone' })
+			.waitFor()
+		await screenshot(page, 'a11y-light-refused-1280')
 		await call(workshop, '/zones/propositions/lock', { locked: false })
 
 		// Vote.

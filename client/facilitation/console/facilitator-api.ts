@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js'
 import { api } from '../../api.ts'
-import { explainFailure } from '../../explain-failure.ts'
+import { explainConsoleFailure } from './console-refusals.ts'
 
 /**
  * The console's one way to the server: facilitation and vote calls answered at once (not queued
@@ -28,7 +28,7 @@ export function facilitatorApi(workshopId: string, token: string): FacilitatorAp
 				setNotice(null)
 				return answer ?? ({} as T)
 			} catch (failure) {
-				setNotice(explainFailure(failure))
+				setNotice(explainConsoleFailure(failure))
 				return null
 			} finally {
 				setBusy(false)
