@@ -356,6 +356,34 @@ describe('national document', () => {
 			expect(text, where).toContain('chaque territoire compte autant')
 		}
 	})
+
+	test('[V8][N5] the rule under the participants table says which territories show their colleges as they are (named workshops)', () => {
+		const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ')
+		const poolRule = 'Aucun chiffre publié ne porte sur moins de 3 personnes'
+		const pseudonymous = plain(renderSynthesisMarkdown(model, 'fr'))
+		expect(pseudonymous).toContain(poolRule)
+		expect(pseudonymous).not.toContain('Contributions nominatives')
+
+		const named = (source: ConsolidationModel, mode: 'named' | 'pseudonymous') => ({
+			...source,
+			context: { ...source.context, authorMode: mode },
+		})
+		const [creuse, correze] = territories
+		if (!creuse || !correze) throw new Error('two territories')
+		const mixed = synthesize('Mixte', [named(creuse, 'pseudonymous'), named(correze, 'named')], [])
+		const mixedText = plain(renderSynthesisMarkdown(mixed, 'fr'))
+		expect(mixedText).toContain(poolRule)
+		expect(mixedText).toContain(
+			'Contributions nominatives (Corrèze) : chaque collège de ce territoire y est montré tel quel',
+		)
+
+		const allNamed = synthesize('Nominative', [named(creuse, 'named'), named(correze, 'named')], [])
+		const allNamedEn = plain(renderSynthesisMarkdown(allNamed, 'en'))
+		expect(allNamedEn).toContain(
+			'Named contributions (Creuse, Corrèze): each college of that territory is shown as it is',
+		)
+		expect(allNamedEn).not.toContain('No published figure')
+	})
 }, 60_000)
 
 describe('synthesis endpoints', () => {

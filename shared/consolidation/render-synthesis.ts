@@ -57,6 +57,8 @@ const text = {
 			`${territory} : l’atelier source a été supprimé de ce serveur le ${date}. Cette synthèse garde sa propre copie de ses résultats consolidés (sans nom d’auteur·rice) ; ils ne peuvent plus être comparés à l’atelier.`,
 		deletedMark: 'atelier supprimé',
 		provenance: 'Provenance des territoires',
+		namedTerritories: (list: string) =>
+			`Contributions nominatives (${list}) : chaque collège de ce territoire y est montré tel quel, quel que soit son nombre de personnes.`,
 		source: {
 			here: 'atelier de ce serveur',
 			deleted: (date: string) =>
@@ -113,6 +115,8 @@ const text = {
 			`${territory}: the source workshop was deleted from this server on ${date}. This synthesis keeps its own copy of its consolidated results (without author names); they can no longer be compared with the workshop.`,
 		deletedMark: 'workshop deleted',
 		provenance: 'Where the territories come from',
+		namedTerritories: (list: string) =>
+			`Named contributions (${list}): each college of that territory is shown as it is, however few its people.`,
 		source: {
 			here: 'a workshop of this server',
 			deleted: (date: string) =>
@@ -122,6 +126,23 @@ const text = {
 			unknown: 'export that names no workshop: whether it still exists cannot be known here',
 		},
 	},
+}
+
+/**
+ * The rule under the participants table: small colleges were pooled (V8) by each pseudonymous
+ * workshop before it exported; a named workshop's colleges are shown as they are, and the
+ * document says which territories those are.
+ */
+function poolNotes(model: SynthesisModel, language: Language): Block[] {
+	const named = model.territories.filter((territory) => territory.authorMode === 'named')
+	const notes: Block[] = []
+	if (named.length < model.territories.length)
+		notes.push(para(typeset(words[language].poolRule, language), { small: true }))
+	if (named.length > 0) {
+		const list = named.map((territory) => territory.territory).join(', ')
+		notes.push(para(typeset(text[language].namedTerritories(list), language), { small: true }))
+	}
+	return notes
 }
 
 /** The first one or two sentences of a text (the one-page summary). */
@@ -374,7 +395,7 @@ export function buildSynthesisDocument(model: SynthesisModel, language: Language
 				]),
 			),
 		},
-		para(t(d.poolRule), { small: true }),
+		...poolNotes(model, language),
 		heading(2, w.grouping),
 		para(
 			t(

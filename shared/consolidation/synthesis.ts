@@ -140,6 +140,8 @@ export interface SynthesisModel {
 		/** Participants per published column (colleges, small ones pooled, V8). */
 		columns: { id: string; label: Label; people: number }[]
 		template: { id: string; version: number }
+		/** Named workshops show each college as it is; pseudonymous ones pooled small colleges (V8). */
+		authorMode: ConsolidationModel['context']['authorMode']
 		/** The workshop it was exported from, when the export says so. */
 		workshop: { id: string; server: string } | null
 		/** What is known of that workshop now (SPEC D1). */
@@ -312,6 +314,7 @@ export function synthesize(
 			sides: { ...source.context.sides },
 			columns: source.context.columns.map((column) => ({ id: column.id, label: column.label, people: column.people })),
 			template: { ...source.context.template },
+			authorMode: source.context.authorMode,
 			workshop: source.context.workshop ?? null,
 			source: known[index] ?? exportedSource(source),
 		})),
