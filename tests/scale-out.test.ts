@@ -13,6 +13,7 @@ import { createTestDatabase, dropTestDatabases } from './helpers/postgres.ts'
 import { dropTestKeys, testKeyPrefix, testRedisUrl } from './helpers/redis.ts'
 import { freePort } from './helpers/redis-setup.ts'
 import type { TestServer } from './helpers/test-server.ts'
+import { ackedWriter } from './helpers/acked-writer.ts'
 import { openRawSocket, updateFrame } from './reliability/raw-socket.ts'
 import {
 	connect,
@@ -293,6 +294,59 @@ describe('a process that falls silent', () => {
 			'B catches up from the database once A is silent',
 			PROCESS_DEAD_MS + 3 * HEARTBEAT_MS + 2000,
 		)
+	}, 30_000)
+})
+
+describe('a client that comes back through another process', () => {
+	test('[X12] edits of others it brings that were stored but not yet shared are judged after a catch-up from the database: accepted, while a forged one is still refused with 4400', async () => {
+		const [a, b] = await installation(2)
+		if (!a || !b) throw new Error('two servers')
+		const workshop = await createWorkshop(a)
+		const bob = await joinWorkshop(a, workshop, 'Bob', 'etat')
+		const alice = await joinWorkshop(b, workshop, 'Alice', 'assos-benevoles')
+		const watcher = client(b, workshop.id, workshop.tokens.facilitator)
+		await synced(watcher)
+		// Bob writes through A; B learns his client id with his first edit.
+		const onA = client(a, workshop.id, bob.token)
+		await synced(onA)
+		onA.doc.getMap('shapes').set('bob 1', true)
+		await waitFor(() => watcher.doc.getMap('shapes').has('bob 1'), "Bob's first edit on B")
+		// His second edit is stored by A, which dies before sharing it; Alice had received it.
+		onA.disconnect()
+		const before = Y.encodeStateVector(onA.doc)
+		onA.doc.getMap('shapes').set('bob 2', true)
+		const storage = await openPgStorage(a.config.databaseUrl ?? '', { exclusive: false, secret: null })
+		try {
+			await storage.workshops.appendUpdates(workshop.id, 'board', [Y.encodeStateAsUpdate(onA.doc, before)])
+		} finally {
+			await storage.close()
+		}
+		expect(watcher.doc.getMap('shapes').has('bob 2')).toBe(false)
+		const aliceDoc = new Y.Doc()
+		Y.applyUpdate(aliceDoc, Y.encodeStateAsUpdate(onA.doc))
+		aliceDoc.getMap('shapes').set('alice', true)
+		// She reconnects to B: her sync answer carries Bob's unshared edit under Bob's id.
+		const writer = ackedWriter(b.wsUrl, workshop.id, alice.token, aliceDoc)
+		providers.push(writer.provider)
+		await waitFor(() => writer.acknowledged(), "Alice's edits acknowledged by B")
+		expect(writer.closes).toEqual([])
+		for (const key of ['bob 1', 'bob 2', 'alice'])
+			await waitFor(() => watcher.doc.getMap('shapes').has(key), `${key} on B`)
+
+		// A write under Bob's id that nobody stored is refused after the catch-up, as R14 says.
+		const forged = new Y.Doc()
+		Y.applyUpdate(forged, Y.encodeStateAsUpdate(onA.doc))
+		// After the update: Yjs gives a document a new id when a remote update writes under its own.
+		forged.clientID = onA.doc.clientID
+		const socket = await openRawSocket(b.port, `/ws/${workshop.id}?token=${alice.token}`)
+		try {
+			socket.sendFrames([updateFrame(forged, 'forged under Bob')])
+			await waitFor(() => socket.closeCode() !== null, 'the forged update refused')
+			expect(socket.closeCode()).toBe(CloseCode.badMessage)
+			expect(watcher.doc.getMap('records').has('forged under Bob')).toBe(false)
+		} finally {
+			socket.destroy()
+		}
 	}, 30_000)
 })
 

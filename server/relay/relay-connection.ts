@@ -30,6 +30,14 @@ const MAX_PRESENCE_IDS = 4
 /** A peer that does not answer our close frame is cut off after this long (ws would wait 30 s). */
 export const CLOSE_GRACE_MS = 5000
 
+/**
+ * Several processes: how often one connection may make its room catch up from the store before
+ * an update under another participant's client id is judged (SPEC X12), and how many frames it
+ * may send meanwhile (they wait, in order).
+ */
+export const CATCH_UP_EVERY_MS = 10_000
+const MAX_HELD_FRAMES = 1000
+
 export interface ConnectionOptions {
 	wantsAck: boolean
 	maxPresenceBytes: number
@@ -66,6 +74,9 @@ export class RelayConnection implements PresenceOwner {
 	private readonly identity: PresenceUser
 	/** Set by the heartbeat; a connection that did not answer the previous ping is dropped. */
 	alive = true
+	/** Frames received while the room catches up from the store (X12), handled afterwards in order. */
+	private held: Uint8Array[] | null = null
+	private lastCatchUp = Number.NEGATIVE_INFINITY
 
 	constructor(
 		socket: WebSocket,
@@ -127,8 +138,21 @@ export class RelayConnection implements PresenceOwner {
 		if (this.disposed || this.stopped) return
 		this.metrics.inc('tablee_ws_messages_received_total', { channel: this.channel.name })
 		this.metrics.inc('tablee_ws_bytes_received_total', { channel: this.channel.name }, frame.length)
-		const handled = this.handle(frame)
+		if (this.held) {
+			if (this.held.length >= MAX_HELD_FRAMES) this.close('tryAgainLater')
+			else this.held.push(frame)
+			return
+		}
+		this.process(frame, true)
+	}
+
+	private process(frame: Uint8Array, mayCatchUp: boolean): void {
+		const handled = this.handle(frame, mayCatchUp)
 		if (handled.ok) return
+		if (handled.error === 'behind') {
+			this.holdUntilCaughtUp(frame)
+			return
+		}
 		if (handled.error === 'too-large') {
 			this.metrics.inc('tablee_refused_frames_total', { reason: 'document_too_large' })
 			this.logger.warn('relay.document_too_large', { workshop: this.room.id, bytes: this.room.boardBytes })
@@ -140,6 +164,35 @@ export class RelayConnection implements PresenceOwner {
 		})
 		this.logger.warn('relay.bad_message', { workshop: this.room.id, channel: this.channel.name, detail: handled.error })
 		this.close('badMessage')
+	}
+
+	/**
+	 * Several processes (SPEC X12): a client that reconnects here after its process died brings
+	 * edits of others that were stored there but may not have reached this process yet (stored
+	 * before shared: whatever a client received is in the store). Before such an update is
+	 * refused as written under another participant's id, the room catches up from the store —
+	 * once per {@link CATCH_UP_EVERY_MS} for one connection — and this connection's frames wait,
+	 * then are judged again in order; what is still not covered is refused as R14 says.
+	 */
+	private holdUntilCaughtUp(frame: Uint8Array): void {
+		const held = [frame]
+		this.held = held
+		this.lastCatchUp = performance.now()
+		this.room.catchUpWithStore(this.lastCatchUp).then(
+			(done) => {
+				this.held = null
+				if (this.disposed || this.stopped) return
+				if (!done) {
+					this.close('tryAgainLater')
+					return
+				}
+				for (const waiting of held) {
+					if (this.disposed || this.stopped) return
+					this.process(waiting, false)
+				}
+			},
+			() => this.close('serverError'),
+		)
 	}
 
 	close(code: CloseCodeName): void {
@@ -178,14 +231,14 @@ export class RelayConnection implements PresenceOwner {
 		this.room.peerLeft()
 	}
 
-	private handle(frame: Uint8Array): Result<void, string> {
+	private handle(frame: Uint8Array, mayCatchUp: boolean): Result<void, string> {
 		try {
 			const decoder = decoding.createDecoder(frame)
 			const type = decoding.readVarUint(decoder)
 			let handled: Result<void>
 			switch (type) {
 				case MessageType.sync:
-					handled = this.handleSync(decoder)
+					handled = this.handleSync(decoder, mayCatchUp)
 					break
 				case MessageType.awareness: {
 					const update = decoding.readVarUint8Array(decoder)
@@ -207,7 +260,7 @@ export class RelayConnection implements PresenceOwner {
 		}
 	}
 
-	private handleSync(decoder: decoding.Decoder): Result<void> {
+	private handleSync(decoder: decoding.Decoder, mayCatchUp: boolean): Result<void> {
 		const syncType = decoding.readVarUint(decoder)
 		switch (syncType) {
 			case SyncMessageType.step1: {
@@ -234,6 +287,8 @@ export class RelayConnection implements PresenceOwner {
 				// Nobody writes under another participant's client ids (R14): refused untouched.
 				const claims = this.room.checkClients(structs, this.ownerId, this.channel.presenceHistory)
 				if (!claims.ok) {
+					if (mayCatchUp && this.room.isShared && performance.now() - this.lastCatchUp >= CATCH_UP_EVERY_MS)
+						return err('behind')
 					this.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
 					return err(`update under client id ${claims.error}, owned by another participant`)
 				}

@@ -38,8 +38,12 @@ export interface RoomSharing {
 	 * wins): another process may have claimed one a few milliseconds earlier (SPEC X11).
 	 */
 	claim(workshop: string, claims: ReadonlyMap<number, string>): Promise<ReadonlyMap<number, string>>
-	/** Applies to the room what the stored board holds beyond it (after an update was withdrawn). */
-	catchUp(room: WorkshopRoom): void
+	/**
+	 * Applies to the room what the stored board holds beyond it (after an update was withdrawn,
+	 * or when a client brings others' edits this process has not received): resolves true once
+	 * done, false when the store could not be read.
+	 */
+	catchUp(room: WorkshopRoom): Promise<boolean>
 	/** A control commit (or a link generation) is stored at `revision`: share it. */
 	controlCommitted(room: WorkshopRoom, update: Uint8Array | null, revision: number): void
 	/** The workshop was deleted through this process: the others close its room (SPEC X8). */

@@ -95,6 +95,9 @@ export class WorkshopRoom {
 	/** The error of the last save when it failed, null once a save succeeds (health, O2). */
 	lastSaveError: unknown = null
 	private readonly options: RoomOptions
+	/** The catch-up from the store under way, and the one queued behind it (catchUpWithStore). */
+	private storeCatchUp: { startedAt: number; done: Promise<boolean> } | null = null
+	private storeCatchUpNext: { startedAt: number; done: Promise<boolean> } | null = null
 
 	constructor(record: WorkshopRecord, options: RoomOptions, clientOwners: Map<number, string> = new Map()) {
 		this.id = record.id
@@ -146,6 +149,11 @@ export class WorkshopRoom {
 				options.logger.error('room.migration_failed', { workshop: this.id, error }),
 			)
 		}
+	}
+
+	/** True when other processes serve this workshop too (docs/scale-out.md). */
+	get isShared(): boolean {
+		return this.options.sharing !== undefined
 	}
 
 	get isDestroyed(): boolean {
@@ -211,7 +219,7 @@ export class WorkshopRoom {
 					// the winner stored under those ids.
 					if (!this.destroyed) {
 						this.replica.withdraw(update)
-						this.options.sharing?.catchUp(this)
+						void this.catchUpWithStore(performance.now())
 					}
 					this.options.logger.warn('room.client_claim_lost', { workshop: this.id, clients: error.clients })
 					this.options.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
@@ -310,6 +318,41 @@ export class WorkshopRoom {
 		}
 		this.board.publish(applied.value.held)
 		return true
+	}
+
+	/**
+	 * Several processes: brings in what the stored board holds beyond this room — edits another
+	 * process stored but never shared (it died in between), or that its stream has not delivered
+	 * yet — with the owners of their client ids. `since` is when the need arose: a catch-up that
+	 * started at or after it is joined, one that started before is followed by another (what it
+	 * read may predate the need). Resolves false with one process, or when the store cannot be read.
+	 */
+	catchUpWithStore(since: number): Promise<boolean> {
+		const sharing = this.options.sharing
+		if (!sharing || this.destroyed) return Promise.resolve(false)
+		const current = this.storeCatchUp
+		if (current && current.startedAt >= since) return current.done
+		const after = current ? current.done.then(() => undefined) : Promise.resolve()
+		const next = this.storeCatchUpNext
+		if (next) return next.done
+		const queued = {
+			startedAt: Number.POSITIVE_INFINITY,
+			done: after.then(() => {
+				queued.startedAt = performance.now()
+				this.storeCatchUp = queued
+				if (this.storeCatchUpNext === queued) this.storeCatchUpNext = null
+				return sharing.catchUp(this)
+			}),
+		}
+		if (current) this.storeCatchUpNext = queued
+		else {
+			queued.startedAt = performance.now()
+			this.storeCatchUp = queued
+		}
+		void queued.done.then(() => {
+			if (this.storeCatchUp === queued) this.storeCatchUp = null
+		})
+		return queued.done
 	}
 
 	/**

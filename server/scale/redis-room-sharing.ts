@@ -231,9 +231,10 @@ export class RedisRoomSharing implements RoomSharing {
 		return this.rows.claim(workshop, claims)
 	}
 
-	catchUp(room: WorkshopRoom): void {
+	catchUp(room: WorkshopRoom): Promise<boolean> {
 		const attached = this.attached.get(room.id)
-		if (attached && attached.room === room) void this.catchUpFromStore(attached)
+		if (!attached || attached.room !== room) return Promise.resolve(false)
+		return this.catchUpFromStore(attached)
 	}
 
 	storedRevision(workshop: string): Promise<number | null> {
@@ -517,18 +518,23 @@ export class RedisRoomSharing implements RoomSharing {
 		for (const attached of this.attached.values()) void this.catchUpFromStore(attached)
 	}
 
-	private async catchUpFromStore(attached: Attached): Promise<void> {
+	private async catchUpFromStore(attached: Attached): Promise<boolean> {
 		const { room } = attached
 		try {
 			const loaded = await this.options.store.load(room.id)
-			if (!loaded.ok || loaded.value === null || room.isDestroyed) return
+			if (!loaded.ok || loaded.value === null || room.isDestroyed) return false
 			// Only what this room lacks: the whole state would count twice in its size estimate.
 			const stored = new Uint8Array(Buffer.from(loaded.value.board, 'base64'))
 			const missing = Y.diffUpdate(stored, Y.encodeStateVector(room.board.doc))
-			room.applyStoredBoard(missing)
+			// With the owners of the client ids it brings: the process that claimed them may be gone.
+			const owners = await this.options.store.clientOwners(room.id)
+			if (room.isDestroyed) return false
+			room.applyStoredBoard(missing, owners.ok ? owners.value : new Map())
 			this.refresh(attached)
+			return true
 		} catch (error) {
 			this.options.logger.warn('scale.catch_up_failed', { workshop: room.id, error })
+			return false
 		}
 	}
 }
