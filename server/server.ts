@@ -13,6 +13,7 @@ import { Relay } from './relay/relay.ts'
 import { RoomRegistry } from './rooms/room-registry.ts'
 import type { RedisRoomSharing } from './scale/redis-room-sharing.ts'
 import { lockDataDir } from './store/data-dir-lock.ts'
+import { removeStaleTempFiles } from './store/durable-json-file.ts'
 import { KeyedLock } from './store/keyed-lock.ts'
 import { openStorage, type Storage } from './store/storage.ts'
 import type { WorkshopStore } from './store/workshop-store.ts'
@@ -51,6 +52,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 	if (!config.databaseUrl) {
 		await mkdir(config.dataDir, { recursive: true })
 		unlock = await lockDataDir(config.dataDir)
+		const removed = await removeStaleTempFiles(config.dataDir).catch((error: unknown) => {
+			logger.warn('store.temp_files_not_removed', { error })
+			return 0
+		})
+		if (removed > 0) logger.info('store.temp_files_removed', { files: removed })
 	}
 	try {
 		return await startLocked(config, options, logger, unlock)

@@ -1,4 +1,4 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import type { Adapter } from 'lowdb'
 
@@ -75,6 +75,33 @@ export async function syncDirectory(dir: string): Promise<void> {
 	} finally {
 		await handle.close()
 	}
+}
+
+/**
+ * Removes the temp files a killed process left half-written in the data directory (`*.tmp`
+ * beside the files it was replacing: workshops, logs, syntheses, the deletion journal, uploaded
+ * files). Only ever called under the data directory's lock, so no other process is writing one.
+ * None of them was renamed into place, so none holds anything acknowledged. Returns how many.
+ */
+export async function removeStaleTempFiles(dataDir: string): Promise<number> {
+	const list = (dir: string) =>
+		readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return []
+			throw error
+		})
+	const dirs = ['workshops', 'syntheses', 'deletions'].map((name) => path.join(dataDir, name))
+	for (const entry of await list(path.join(dataDir, 'assets')))
+		if (entry.isDirectory()) dirs.push(path.join(dataDir, 'assets', entry.name))
+	let removed = 0
+	for (const dir of dirs) {
+		const stale = (await list(dir)).filter((entry) => entry.isFile() && entry.name.endsWith('.tmp'))
+		for (const entry of stale) {
+			await unlink(path.join(dir, entry.name)).catch(() => undefined)
+			removed++
+		}
+		if (stale.length > 0) await syncDirectory(dir)
+	}
+	return removed
 }
 
 export class CorruptFileError extends Error {
