@@ -3,7 +3,7 @@ import { allDefaultFontFaces, DEFAULT_THEME, FontManager, type TLFontFace } from
 /**
  * The font-face lists tldraw's `<Tldraw>` asks for as soon as its canvas mounts, whatever the
  * board shows: every default face (`allDefaultFontFaces`), then each font of each theme
- * (`InsideOfEditorAndUiContext` in tldraw's Tldraw.tsx, 5.4.2). That is sixteen files, 1.3 MB,
+ * (`InsideOfEditorAndUiContext` in tldraw's Tldraw.tsx, 5.4.2). That is sixteen files, 1.4 MB,
  * loaded only so that switching a drawing's font is instant — most of a first board load on
  * venue Wi-Fi, for fonts the board may never use.
  */
