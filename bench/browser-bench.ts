@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { LightClient, note } from './light-client.ts'
+import { boardNote, LightClient } from './light-client.ts'
 import { jsonPoster } from './peers.ts'
 import { countBytes } from './wire-bytes.ts'
 
@@ -242,12 +242,6 @@ export async function browserFigures(main: string, clientDir: string, params: Br
 		await exited
 		await rm(dataDir, { recursive: true, force: true })
 	}
-}
-
-/** A note as tldraw 5 writes it (bench/light-client.ts's note, plus the prop tldraw 5 checks). */
-function boardNote(i: number): Record<string, unknown> {
-	const record = note(`n${i}`, i) as { props: Record<string, unknown> }
-	return { ...record, props: { ...record.props, textLastEditedBy: '' } }
 }
 
 /**

@@ -118,6 +118,12 @@ export function marks(update: Uint8Array): number[] {
 	return found
 }
 
+/** A note as tldraw 5 writes it (`note` above, plus the prop tldraw 5 checks). */
+export function boardNote(i: number): Record<string, unknown> {
+	const record = note(`n${i}`, i) as { props: Record<string, unknown> }
+	return { ...record, props: { ...record.props, textLastEditedBy: '' } }
+}
+
 /** A tldraw note record as the board stores it (`records` map), with an optional mark in `meta`. */
 export function note(id: string, i: number, mark = ''): Record<string, unknown> {
 	return {

@@ -9,7 +9,7 @@
  * interactive, frame times while 50 participants move notes), export, storage, durable, scaleout (two
  * processes on PostgreSQL and Redis against one, and the time back after a kill -9). BENCH_RUNS (rounds, default 3), BENCH_WINDOW_S (measured window of the
  * fan-out, default 6), BENCH_NOTE (a line about the machine's state, written to the results),
- * BENCH_RESULTS (where to write the Markdown), BENCH_TABLEE_DIR (another checkout to measure as
+ * BENCH_RESULTS (where to write the Markdown), BENCH_WIRE_LOG=1 (list every response of the first board load), BENCH_TABLEE_DIR (another checkout to measure as
  * Tablée, e.g. an earlier commit unpacked with `git archive`; Tablée starts as that checkout's Docker
  * image starts it, see peers.ts tableeLaunch), BENCH_TABLEE_SERVE (a command line to start it with instead), BENCH_SMOKE=1 (a tiny version of everything:
  * the test suite runs it so the bench cannot rot; its figures mean nothing).
@@ -27,7 +27,7 @@ import { runScaleOutBench } from './scale-out-bench.ts'
 import { peerNames, type PeerKind, tableeMain } from './peers.ts'
 import { runStorm, startHocuspocus, startReference, startTablee } from './presence-storm.ts'
 import { fanout, type FanoutParams, firstSync, memoryUse } from './scenarios.ts'
-import { wireBytes, type WireResult } from './wire-bytes.ts'
+import { NOTES, wireBytes, type WireResult } from './wire-bytes.ts'
 import { type BrowserParams, type BrowserResult, browserFigures } from './browser-bench.ts'
 import { alternate, type Comparison, type Figures, type FigureRow, type slots, summarize, percentile } from './stats.ts'
 
@@ -243,8 +243,20 @@ if (wants('wire') && !smoke) {
 		const result = await wireBytes(main, clientDir)
 		wire.push({ label, result })
 		say(
-			`  ${label}: board ${kB(result.board.total)} (${kB(result.board.untilUsable)} until usable, ${kB(result.board.again)} again), light view ${kB(result.light.total)}`,
+			`  ${label}: board ${kB(result.board.total)} (${kB(result.board.untilUsable)} until usable, ${kB(result.board.again)} again), with ${NOTES} notes ${kB(result.boardWithNotes.total)} (${kB(result.boardWithNotes.untilUsable)} until usable), light view ${kB(result.light.total)}`,
 		)
+		// BENCH_WIRE_LOG=1: every response of the first board loads, in the order they finished.
+		if (process.env.BENCH_WIRE_LOG === '1')
+			for (const [name, figures] of [
+				['new board', result.board],
+				[`board with ${NOTES} notes`, result.boardWithNotes],
+			] as const) {
+				say(`    ${name}:`)
+				for (const entry of figures.log)
+					say(
+						`    ${entry.beforeUsable ? 'before' : 'after '} ${String(Math.round(entry.atMs)).padStart(6)} ms ${kB(entry.bytes).padStart(10)}  ${entry.url.replace(/^https?:\/\/[^/]+/, '')}`,
+					)
+			}
 	}
 }
 
@@ -442,15 +454,16 @@ function render(): string {
 			'## Bytes on the wire',
 			'',
 			'Chromium, a participant joining from the shared link (board: 1280 px wide; light view: a 390 px phone);',
-			'bytes received as the browser counts them (headers included; the WebSocket excluded). "Again": the same',
-			'view loaded once more, as when someone reloads or comes back.',
+			'bytes received as the browser counts them (headers included; the WebSocket excluded). Usable: tldraw has',
+			'drawn its canvas (its shapes layer and the zones), not only mounted its container. "Again": the same',
+			`view loaded once more, as when someone reloads or comes back. "With notes": a board with ${NOTES} tldraw notes.`,
 			'',
-			'| server and build | board, until the canvas shows | board, everything | board, again | light view | light view, again |',
-			'| --- | --- | --- | --- | --- | --- |',
+			'| server and build | board, until the canvas is usable | board, everything | board, again | with notes, until usable | with notes, everything | light view | light view, again |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- |',
 		)
 		for (const { label, result } of wire) {
 			lines.push(
-				`| ${label} | ${kB(result.board.untilUsable)} | ${kB(result.board.total)} (${result.board.requests} requests) | ${kB(result.board.again)} | ${kB(result.light.total)} (${result.light.requests} requests) | ${kB(result.light.again)} |`,
+				`| ${label} | ${kB(result.board.untilUsable)} | ${kB(result.board.total)} (${result.board.requests} requests) | ${kB(result.board.again)} | ${kB(result.boardWithNotes.untilUsable)} | ${kB(result.boardWithNotes.total)} | ${kB(result.light.total)} (${result.light.requests} requests) | ${kB(result.light.again)} |`,
 			)
 		}
 	}

@@ -35,6 +35,7 @@ import {
 	createCardShapeUtil,
 	createComposeTool,
 } from './contribution-cards.tsx'
+import { loadFontsWhenUsed } from './fonts-when-used.ts'
 import { type ClosingCode, createZonesLayer, type ZonesState } from './zones-layer.tsx'
 
 /**
@@ -75,6 +76,8 @@ export interface CanvasHandle {
 
 // Fonts, icons and translations from our own server: the page requests no other host.
 const assetUrls = getAssetUrlsByImport()
+// Only the fonts the board draws with, when it draws with them (not tldraw's sixteen at mount).
+loadFontsWhenUsed()
 
 export function mountCanvas(element: HTMLElement, options: CanvasOptions): CanvasHandle {
 	const status = atom<'online' | 'offline'>('connection', options.online ? 'online' : 'offline')
