@@ -48,4 +48,23 @@ describe('SynthesisIndex', () => {
 		await index.tracking().save(record('bbbbbbbb2', [from('workshop1')]))
 		expect(await index.including('workshop1')).toHaveLength(2)
 	})
+
+	test('[M3] a synthesis model is built once while its record is unchanged, and again after an edit or a source deleted elsewhere', async () => {
+		const store = new MemorySyntheses()
+		await store.save(record('cccccccc1', [from('workshop1'), from('workshop2')]))
+		const index = new SynthesisIndex(store, SERVER, createLogger('silent'))
+		const [first] = await index.including('workshop1')
+		const [again] = await index.including('workshop1')
+		expect(again?.model).toBe(first?.model)
+		const stored = (await store.load('cccccccc1')) as SynthesisRecord
+		await index.tracking().save({ ...stored, revision: 1, title: 'Renommée' })
+		const [edited] = await index.including('workshop1')
+		expect(edited?.model).not.toBe(first?.model)
+		expect(edited?.title).toBe('Renommée')
+		// A deletion marks the record without an edit of its own (origins change): rebuilt too.
+		const renamed = (await store.load('cccccccc1')) as SynthesisRecord
+		await store.save({ ...renamed, origins: [null, { workshop: 'workshop2', deletedAt: '2026-11-30T01:00:00.000Z' }] })
+		const [marked] = await index.including('workshop1')
+		expect(marked?.model).not.toBe(edited?.model)
+	})
 })

@@ -17,6 +17,11 @@ export const SYNTHESIS_SCAN_TTL_MS = 30_000
  */
 export class SynthesisIndex {
 	private scan: { at: number; byWorkshop: Map<string, string[]> } | null = null
+	/**
+	 * Each synthesis's model, kept while its record is unchanged: an open contribution page asks
+	 * every few seconds, and a national model of many territories is not free to build.
+	 */
+	private readonly models = new Map<string, { key: string; model: IncludingSynthesis['model'] }>()
 	private scanning: Promise<Map<string, string[]>> | null = null
 	/** Bumped by every save: a scan that began before a save is not kept. */
 	private generation = 0
@@ -58,10 +63,23 @@ export class SynthesisIndex {
 			if (!record) continue
 			const sources = this.sourcesOf(record, workshop)
 			if (sources.length === 0) continue
-			const model = synthesize(record.title, record.sources, record.groups)
+			const model = this.modelOf(id, record)
 			for (const source of sources) found.push({ title: record.title, model, source })
 		}
 		return found
+	}
+
+	/**
+	 * The record's revision counts its edits; a deletion elsewhere changes its sources without
+	 * one (markDeleted), which its origins show. Models of syntheses no longer found are dropped.
+	 */
+	private modelOf(id: string, record: SynthesisRecord): IncludingSynthesis['model'] {
+		const key = `${record.revision}|${record.updatedAt}|${record.title}|${JSON.stringify(record.origins ?? [])}`
+		const kept = this.models.get(id)
+		if (kept?.key === key) return kept.model
+		const model = synthesize(record.title, record.sources, record.groups)
+		this.models.set(id, { key, model })
+		return model
 	}
 
 	private sourcesOf(record: SynthesisRecord, workshop: string): number[] {
@@ -102,6 +120,8 @@ export class SynthesisIndex {
 				for (const workshop of workshops) byWorkshop.set(workshop, [...(byWorkshop.get(workshop) ?? []), id])
 			}
 			if (generation === this.generation) this.scan = { at, byWorkshop }
+			const found = new Set([...byWorkshop.values()].flat())
+			for (const id of this.models.keys()) if (!found.has(id)) this.models.delete(id)
 			return byWorkshop
 		})().finally(() => {
 			this.scanning = null
