@@ -133,8 +133,7 @@ export class RelayConnection implements PresenceOwner {
 		if (this.socket.readyState !== this.socket.OPEN) return
 		this.metrics.inc('tablee_ws_messages_sent_total', { channel: this.channel.name })
 		this.metrics.inc('tablee_ws_bytes_sent_total', { channel: this.channel.name }, message.length)
-		this.batcher.hold(this.slot)
-		this.socket.send(message, this.onSent)
+		this.batcher.send(this.slot, this.socket, message, this.onSent)
 	}
 
 	/** Handles one binary frame from the client. */

@@ -41,6 +41,26 @@ export class WriteBatcher {
 		return { raw: transport(socket), corked: false, coolUntil: Number.NEGATIVE_INFINITY }
 	}
 
+	/**
+	 * Sends `message` as one binary frame. With the TCP socket at hand, the frame (header and
+	 * payload in one buffer, built once for all the sockets a broadcast reaches) is written to it
+	 * directly, corked as {@link hold} says; otherwise it goes through `ws`.
+	 */
+	send(slot: BatchSlot, socket: WebSocket, message: Uint8Array, sent: (error?: Error | null) => void): void {
+		const raw = slot.raw
+		if (!raw) {
+			socket.send(message, sent)
+			return
+		}
+		this.hold(slot)
+		if (message.length <= FRAME_COPY_LIMIT) raw.write(binaryFrame(message), sent)
+		else {
+			// A large message (a first sync of a big board) is not copied: header, then payload.
+			raw.write(frameHeader(message.length))
+			raw.write(message, sent)
+		}
+	}
+
 	/** Call before writing to the socket: corks it until the next flush that concerns it. */
 	hold(slot: BatchSlot): void {
 		const raw = slot.raw
@@ -89,6 +109,43 @@ export class WriteBatcher {
 			slot.raw?.uncork()
 		}
 	}
+}
+
+/** Messages up to this size are copied behind their header, so that a frame is one buffer. */
+const FRAME_COPY_LIMIT = 16 * 1024
+
+/** The last message framed, and its frame: a broadcast frames its message once for every peer. */
+let lastMessage: Uint8Array | null = null
+let lastFrame: Buffer = Buffer.alloc(0)
+
+/**
+ * `message` as an unmasked, final, binary WebSocket frame (RFC 6455 §5.2), as `ws` would frame it
+ * (the server never compresses: `perMessageDeflate` is off), in one buffer.
+ */
+export function binaryFrame(message: Uint8Array): Buffer {
+	if (message === lastMessage) return lastFrame
+	const header = frameHeader(message.length)
+	const frame = Buffer.allocUnsafe(header.length + message.length)
+	frame.set(header, 0)
+	frame.set(message, header.length)
+	lastMessage = message
+	lastFrame = frame
+	return frame
+}
+
+/** The header of an unmasked, final, binary frame of `length` bytes. */
+export function frameHeader(length: number): Buffer {
+	const header = Buffer.allocUnsafe(length < 126 ? 2 : length < 65536 ? 4 : 10)
+	header[0] = 0x82 // FIN, opcode 2 (binary)
+	if (length < 126) header[1] = length
+	else if (length < 65536) {
+		header[1] = 126
+		header.writeUInt16BE(length, 2)
+	} else {
+		header[1] = 127
+		header.writeBigUInt64BE(BigInt(length), 2)
+	}
+	return header
 }
 
 /**
