@@ -3,7 +3,8 @@
  * Tablée and the reference relay, each started with `node --cpu-prof`, keeps the samples of the
  * measured window only (V8 stamps them with the system's monotonic clock, as the bench does), and
  * prints the self time by function and by file or package. `node bench/profile.ts [runs]`;
- * PROFILE_PEERS (default tablee,reference), PROFILE_READERS / PROFILE_WRITERS, BENCH_WINDOW_S.
+ * PROFILE_PEERS (default tablee,reference), PROFILE_READERS / PROFILE_WRITERS / PROFILE_RATE (changes per
+ * second per writer, default 2), BENCH_WINDOW_S.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,6 +26,7 @@ const runs = Number(process.argv[2] ?? 1)
 const peers = (process.env.PROFILE_PEERS ?? 'tablee,reference').split(',') as Array<'tablee' | 'reference'>
 const readers = Number(process.env.PROFILE_READERS ?? 200)
 const writers = Number(process.env.PROFILE_WRITERS ?? 20)
+const rate = Number(process.env.PROFILE_RATE ?? 2)
 const windowS = Number(process.env.BENCH_WINDOW_S ?? 6)
 const root = path.resolve(import.meta.dirname, '..')
 const dir = await mkdtemp(path.join(tmpdir(), 'tablee-profile-'))
@@ -37,7 +39,7 @@ for (const peer of peers) {
 	const byFile = new Map<string, number>()
 	let total = 0
 	for (let run = 0; run < runs; run++) {
-		const figures = await fanout(peer, { rooms: 1, readers, writers, rate: 2, warmupS: 1.5, windowS, processes: 4 })
+		const figures = await fanout(peer, { rooms: 1, readers, writers, rate, warmupS: 1.5, windowS, processes: 4 })
 		const [file] = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'))
 		if (!file) throw new Error(`${peer}: no profile written in ${dir}`)
 		const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as Profile

@@ -40,6 +40,8 @@ export interface Config {
 	maxPresenceBytes: number
 	/** Presence changes are gathered this long and broadcast together. */
 	presenceFlushMs: number
+	/** How long a socket that just wrote gathers what it is sent before writing again (0: within a turn only). */
+	sendWindowMs: number
 	/** Browser origins allowed to open a socket besides PUBLIC_URL's and localhost. */
 	allowedOrigins: string[]
 	/** Trust X-Forwarded-For (rightmost entry) as the client address: only behind a reverse proxy. */
@@ -130,6 +132,7 @@ const envSchema = v.object({
 	MAX_DOC_BYTES: v.optional(integer(64 * 1024, 1024 * 1024 * 1024), String(32 * 1024 * 1024)),
 	MAX_PRESENCE_BYTES: v.optional(integer(256, 1024 * 1024), String(8 * 1024)),
 	PRESENCE_FLUSH_MS: v.optional(integer(0, 1000), '20'),
+	SEND_WINDOW_MS: v.optional(integer(0, 1000), '0'),
 	ALLOWED_ORIGINS: v.optional(
 		v.pipe(
 			v.string(),
@@ -196,6 +199,7 @@ export function readConfig(env: Record<string, string | undefined>): Result<Conf
 		maxDocBytes: e.MAX_DOC_BYTES,
 		maxPresenceBytes: e.MAX_PRESENCE_BYTES,
 		presenceFlushMs: e.PRESENCE_FLUSH_MS,
+		sendWindowMs: e.SEND_WINDOW_MS,
 		allowedOrigins: e.ALLOWED_ORIGINS,
 		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
 		connectBurst: e.CONNECT_BURST,

@@ -149,6 +149,7 @@ async function startShared(
 		metrics,
 		heartbeatMs: config.heartbeatMs,
 		maxPresenceBytes: config.maxPresenceBytes,
+		sendWindowMs: config.sendWindowMs,
 		limiter: createConnectionLimiter({ burst: config.connectBurst, ratePerSecond: config.connectRatePerSecond }),
 		originAllowed: createOriginCheck(config.publicUrl, config.allowedOrigins),
 		trustProxy: config.trustProxy,

@@ -23,6 +23,7 @@ import {
 	parsePresenceState,
 	stampIdentity,
 } from './presence-filter.ts'
+import type { BatchSlot, WriteBatcher } from './write-batcher.ts'
 
 /** Awareness client ids one connection may introduce (a tab has one; a few spare for reloads). */
 const MAX_PRESENCE_IDS = 4
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
 	wantsAck: boolean
 	maxPresenceBytes: number
 	metrics: Metrics
+	/** Gathers this connection's sends into fewer socket writes (write-batcher.ts). */
+	batcher: WriteBatcher
 }
 
 /**
@@ -72,6 +75,8 @@ export class RelayConnection implements PresenceOwner {
 	private readonly maxPresenceBytes: number
 	private readonly metrics: Metrics
 	private readonly identity: PresenceUser
+	private readonly batcher: WriteBatcher
+	private readonly slot: BatchSlot
 	/** Set by the heartbeat; a connection that did not answer the previous ping is dropped. */
 	alive = true
 	/** Frames received while the room catches up from the store (X12), handled afterwards in order. */
@@ -90,6 +95,8 @@ export class RelayConnection implements PresenceOwner {
 		this.wantsAck = options.wantsAck
 		this.maxPresenceBytes = options.maxPresenceBytes
 		this.metrics = options.metrics
+		this.batcher = options.batcher
+		this.slot = options.batcher.slot(socket)
 		const control = room.control.doc
 		this.identity = {
 			participantId: claims.participant,
@@ -126,9 +133,7 @@ export class RelayConnection implements PresenceOwner {
 		if (this.socket.readyState !== this.socket.OPEN) return
 		this.metrics.inc('tablee_ws_messages_sent_total', { channel: this.channel.name })
 		this.metrics.inc('tablee_ws_bytes_sent_total', { channel: this.channel.name }, message.length)
-		this.socket.send(message, (error) => {
-			if (error) this.close('serverError')
-		})
+		this.batcher.send(this.slot, this.socket, message, this.onSent)
 	}
 
 	/** Handles one binary frame from the client. */
@@ -419,6 +424,11 @@ export class RelayConnection implements PresenceOwner {
 		encoding.writeVarUint(encoder, MessageType.awareness)
 		encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.channel.awareness, clients))
 		return encoding.toUint8Array(encoder)
+	}
+
+	/** One callback for every send (not a closure each): a failed write closes the connection. */
+	private readonly onSent = (error?: Error | null) => {
+		if (error) this.close('serverError')
 	}
 
 	private readonly onPong = () => {

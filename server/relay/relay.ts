@@ -18,6 +18,7 @@ import type { ConnectionLimiter } from './connection-limiter.ts'
 import type { WorkshopRoom } from '../rooms/room.ts'
 import type { RoomRegistry } from '../rooms/room-registry.ts'
 import { CLOSE_GRACE_MS, RelayConnection } from './relay-connection.ts'
+import { WriteBatcher } from './write-batcher.ts'
 
 export interface RelayOptions {
 	registry: RoomRegistry
@@ -26,6 +27,8 @@ export interface RelayOptions {
 	metrics: Metrics
 	heartbeatMs: number
 	maxPresenceBytes: number
+	/** See write-batcher.ts: 0 batches sends within a turn of the event loop only (no delay). */
+	sendWindowMs: number
 	limiter: ConnectionLimiter
 	originAllowed: (origin: string | undefined) => boolean
 	trustProxy: boolean
@@ -46,9 +49,11 @@ export class Relay {
 	private readonly sockets = new Set<WebSocket>()
 	private readonly heartbeat: NodeJS.Timeout
 	private readonly sweeper: NodeJS.Timeout
+	private readonly batcher: WriteBatcher
 
 	constructor(options: RelayOptions) {
 		this.options = options
+		this.batcher = new WriteBatcher(options.sendWindowMs)
 		this.heartbeat = setInterval(this.beat, options.heartbeatMs)
 		this.heartbeat.unref()
 		this.sweeper = setInterval(() => options.limiter.sweep(), 60_000)
@@ -94,6 +99,7 @@ export class Relay {
 				wantsAck,
 				maxPresenceBytes: this.options.maxPresenceBytes,
 				metrics,
+				batcher: this.batcher,
 			})
 			this.connections.add(connection)
 			metrics.inc('tablee_ws_connections_total')
@@ -170,6 +176,7 @@ export class Relay {
 		clearInterval(this.heartbeat)
 		clearInterval(this.sweeper)
 		for (const socket of this.sockets) socket.close(CloseCode.goingAway, closeReasons.goingAway)
+		this.batcher.flushAll()
 	}
 
 	private authorize(workshop: string, token: string | null): Result<PersonalClaims, CloseCodeName> {
