@@ -226,7 +226,7 @@ async function startTablee(): Promise<Peer> {
 }
 
 async function startPlain(kind: 'reference' | 'hocuspocus'): Promise<Peer> {
-	const script = kind === 'reference' ? 'bench/reference-relay.ts' : 'bench/hocuspocus-server.ts'
+	const script = kind === 'reference' ? 'bench/reference-relay.js' : 'bench/hocuspocus-server.js'
 	const child = spawn(process.execPath, [...profileArgs, path.join(root, script), '0'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
