@@ -4,8 +4,8 @@
  * (@y/websocket-server 0.1.1) and Hocuspocus 4. Their CPU time and memory are read from
  * /proc/<pid>, so the servers run unmodified and the clients' work is not counted.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -48,15 +48,19 @@ export const tableeMain = path.join(process.env.BENCH_TABLEE_DIR ?? root, 'serve
 const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
 
 /**
- * How production starts that Tablée: as its Docker image does — the Node flags of the image's
- * `CMD` (the same as `npm run serve`) and the glibc allocator settings (`MALLOC_*`) of its `ENV`
- * — so the bench measures the server as it is run. A checkout without a Dockerfile starts with
- * Node's defaults. BENCH_TABLEE_SERVE replaces all of it with a command line such as
- * `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 server/main.ts`, to measure other settings.
+ * How production starts that Tablée: as its Docker image does — the Node flags and the entry point
+ * of the image's `CMD` (the same as `npm run serve`: the server bundle, dist/server/main.js, built
+ * here when missing or older than the sources) and the glibc allocator settings (`MALLOC_*`) of its
+ * `ENV` — so the bench measures the server as it is run. A checkout without a Dockerfile starts
+ * `main` with Node's defaults. BENCH_TABLEE_SERVE replaces all of it with a command line such as
+ * `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 server/main.ts` (the entry relative to the
+ * checkout; `main` when none is given), to measure other settings.
  */
 export function tableeLaunch(main = tableeMain): { args: string[]; env: Record<string, string> } {
+	const checkout = path.dirname(path.dirname(main))
 	const env: Record<string, string> = {}
 	const args: string[] = []
+	let entry = main
 	const override = process.env.BENCH_TABLEE_SERVE
 	if (override) {
 		let seenNode = false
@@ -65,15 +69,37 @@ export function tableeLaunch(main = tableeMain): { args: string[]; env: Record<s
 			if (!seenNode && assignment?.[1]) env[assignment[1]] = assignment[2] ?? ''
 			else if (!seenNode && word === 'node') seenNode = true
 			else if (seenNode && word.startsWith('-')) args.push(word)
+			else if (seenNode) entry = path.resolve(checkout, word)
 		}
-		return { args: [...args, main], env }
+	} else {
+		const dockerfile = path.join(checkout, 'Dockerfile')
+		const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : ''
+		const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[]
+		args.push(...cmd.filter((word) => word.startsWith('-')))
+		const script = cmd.slice(1).find((word) => !word.startsWith('-'))
+		if (script) entry = path.resolve(checkout, script)
+		for (const [, name, value] of text.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)) if (name && value) env[name] = value
 	}
-	const dockerfile = path.join(path.dirname(path.dirname(main)), 'Dockerfile')
-	const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : ''
-	const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[]
-	args.push(...cmd.filter((word) => word.startsWith('-')))
-	for (const [, name, value] of text.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)) if (name && value) env[name] = value
-	return { args: [...args, main], env }
+	if (entry !== main) ensureBundle(checkout, entry)
+	return { args: [...args, entry], env }
+}
+
+/**
+ * Builds the server bundle of `checkout` (its scripts/build-server.ts, about a second) when `entry`
+ * is missing or older than a file of server/ or shared/, so the bench never measures stale code.
+ */
+function ensureBundle(checkout: string, entry: string): void {
+	const builder = path.join(checkout, 'scripts', 'build-server.ts')
+	if (!existsSync(builder)) return
+	const built = existsSync(entry) ? statSync(entry).mtimeMs : 0
+	const newest = (dir: string): number =>
+		readdirSync(dir, { withFileTypes: true }).reduce((latest, file) => {
+			const full = path.join(dir, file.name)
+			return Math.max(latest, file.isDirectory() ? newest(full) : statSync(full).mtimeMs)
+		}, 0)
+	const sources = ['server', 'shared'].map((dir) => path.join(checkout, dir)).filter((dir) => existsSync(dir))
+	if (built > 0 && sources.every((dir) => newest(dir) < built)) return
+	execFileSync(process.execPath, [builder, checkout], { stdio: 'inherit' })
 }
 
 const TICKS_PER_SECOND = 100
@@ -200,7 +226,7 @@ async function startTablee(): Promise<Peer> {
 }
 
 async function startPlain(kind: 'reference' | 'hocuspocus'): Promise<Peer> {
-	const script = kind === 'reference' ? 'bench/reference-relay.ts' : 'bench/hocuspocus-server.ts'
+	const script = kind === 'reference' ? 'bench/reference-relay.js' : 'bench/hocuspocus-server.js'
 	const child = spawn(process.execPath, [...profileArgs, path.join(root, script), '0'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})

@@ -64,7 +64,7 @@ function stopper(child: ChildProcess) {
 }
 
 export async function startReference(clients: number): Promise<RelayProcess> {
-	const child = spawn(process.execPath, [path.join(root, 'bench/reference-relay.ts'), '0'], {
+	const child = spawn(process.execPath, [path.join(root, 'bench/reference-relay.js'), '0'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
 	const port = await waitForLine(child, /listening (\d+)/)
@@ -80,7 +80,7 @@ export async function startReference(clients: number): Promise<RelayProcess> {
 }
 
 export async function startHocuspocus(clients: number): Promise<RelayProcess> {
-	const child = spawn(process.execPath, [path.join(root, 'bench/hocuspocus-server.ts'), '0'], {
+	const child = spawn(process.execPath, [path.join(root, 'bench/hocuspocus-server.js'), '0'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	})
 	const port = await waitForLine(child, /listening (\d+)/)

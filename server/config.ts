@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
 import type { Result } from '../shared/result.ts'
@@ -72,7 +73,19 @@ export interface Config {
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof logLevels)[number]
 
-const projectRoot = path.resolve(import.meta.dirname, '..')
+/**
+ * The project folder (templates, the built client): the nearest folder above this module that
+ * holds package.json. This module is server/config.ts when run from its sources, and part of the
+ * bundle under dist/server/ (or one of its chunks) when started by `npm start` (scripts/build-server.ts).
+ */
+function findProjectRoot(from: string): string {
+	for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+		if (existsSync(path.join(dir, 'package.json'))) return dir
+	}
+	return path.resolve(from, '..')
+}
+
+const projectRoot = findProjectRoot(import.meta.dirname)
 
 const integer = (min: number, max: number) =>
 	v.pipe(

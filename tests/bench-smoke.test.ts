@@ -82,7 +82,7 @@ test('[W4] the browser bench loads a board in Chromium, moves notes and records 
 	expect(run?.moving.frames).toBeGreaterThan(0)
 }, 120_000)
 
-test('[W5] npm start, npm run serve and the Docker image start the server with the same memory settings, and so does the bench', async () => {
+test('[W5] npm start, npm run serve and the Docker image start the server bundle with the same memory settings, and so does the bench', async () => {
 	const { tableeLaunch } = await import('../bench/peers.ts')
 	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 	const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8')
@@ -91,16 +91,19 @@ test('[W5] npm start, npm run serve and the Docker image start the server with t
 	// The settings are the point: an image without them would pass the comparisons vacuously.
 	expect(flags.some((flag) => flag.startsWith('--max-semi-space-size='))).toBe(true)
 	expect(dockerfile).toMatch(/^\s*MALLOC_ARENA_MAX=2\b/m)
-	expect(cmd).toEqual(['node', ...flags, 'server/main.ts'])
-	expect(pkg.scripts.serve).toBe(`node ${flags.join(' ')} server/main.ts`)
+	// The server bundle `npm run build` makes (W7), not the TypeScript sources.
+	expect(cmd).toEqual(['node', ...flags, 'dist/server/main.js'])
+	expect(pkg.scripts.serve).toBe(`node ${flags.join(' ')} dist/server/main.js`)
 	// npm start runs the command itself rather than `npm run serve`: one npm process less.
 	expect(pkg.scripts.start).toBe(`npm run build && ${pkg.scripts.serve}`)
+	expect(pkg.scripts.build).toMatch(/&& node scripts\/build-server\.ts$/)
 
 	const saved = process.env.BENCH_TABLEE_SERVE
 	delete process.env.BENCH_TABLEE_SERVE
 	try {
 		const main = path.join(root, 'server/main.ts')
-		expect(tableeLaunch(main)).toEqual({ args: [...flags, main], env: { MALLOC_ARENA_MAX: '2' } })
+		const bundle = path.join(root, 'dist/server/main.js')
+		expect(tableeLaunch(main)).toEqual({ args: [...flags, bundle], env: { MALLOC_ARENA_MAX: '2' } })
 	} finally {
 		if (saved !== undefined) process.env.BENCH_TABLEE_SERVE = saved
 	}

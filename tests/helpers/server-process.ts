@@ -26,9 +26,12 @@ export interface ServerProcess {
 	stop(): Promise<void>
 }
 
-/** Runs `npm start`'s entry point (`node server/main.ts`) in a child process. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-	const child = spawn(process.execPath, [mainFile], {
+/**
+ * Runs the server in a child process: from its sources (`node server/main.ts`), or `args` such as
+ * `npm start`'s (the bundle, dist/server/main.js, and its Node flags).
+ */
+export async function spawnServer(env: Record<string, string>, args: string[] = [mainFile]): Promise<ServerProcess> {
+	const child = spawn(process.execPath, args, {
 		env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	})

@@ -2,6 +2,7 @@
  * Hocuspocus 4 (the most used Yjs server) for benchmarks: `@hocuspocus/server` with its default
  * settings, no extensions, on the port given as argument (0: any free port). Only the start-up
  * banner is silenced (`quiet`), which changes nothing once it runs. Prints "listening <port>".
+ * Plain JavaScript, as Hocuspocus ships: see reference-relay.js.
  */
 import { Server } from '@hocuspocus/server'
 

@@ -1,6 +1,10 @@
 /**
  * The reference relay for benchmarks: @y/websocket-server 0.1.1 (y-websocket's own server),
  * unmodified, on the port given as argument. Prints "listening <port>" when ready.
+ *
+ * Plain JavaScript, as the reference ships (its own `y-websocket` command is a .js file): a .ts
+ * wrapper would load Node's type stripper into the reference's process, about 15 MiB of resident
+ * memory the relay itself does not use (docs/architecture.md §Memory).
  */
 import http from 'node:http'
 import { setupWSConnection } from '@y/websocket-server/utils'
