@@ -255,18 +255,25 @@ export async function browserFigures(main: string, clientDir: string, params: Br
 	}
 }
 
-/** A note as tldraw 5 writes it (bench/light-client.ts's note, plus the prop tldraw 5 checks). */
+/**
+ * A note as tldraw 5 writes it (bench/light-client.ts's note, plus the prop tldraw 5 checks), with
+ * an index tldraw accepts: light-client's `a${i.toString(36)}` ends in "0" for every 36th note,
+ * which tldraw rejects (a fractional index never ends in 0), so 1 note in 36 never reached the canvas.
+ */
 function boardNote(i: number): Record<string, unknown> {
 	const record = note(`n${i}`, i) as { props: Record<string, unknown> }
-	return { ...record, props: { ...record.props, textLastEditedBy: '' } }
+	return {
+		...record,
+		index: `a1${i.toString(36).padStart(3, '0')}V`,
+		props: { ...record.props, textLastEditedBy: '' },
+	}
 }
 
 /**
  * Interactive: the canvas is mounted, every note in view is drawn (in the page and displayed), and
  * a wheel turn over the canvas moves the view (the html layer's transform changes) — the page
- * handles input and draws again. Complete: the notes are in the page — tldraw keeps a few shapes
- * out of the DOM (a handful per hundred here), so "every note" is read as at least 95 % of them,
- * and no more arriving for half a second. Returns when each happened (performance.now() of this
+ * handles input and draws again. Complete: the notes are in the page — read as at least 95 % of
+ * them and no more arriving for half a second (the page cannot tell a note still to come from none). Returns when each happened (performance.now() of this
  * process); complete is when the last note arrived.
  */
 async function interactive(page: Page, notes: number): Promise<{ interactive: number; complete: number }> {
