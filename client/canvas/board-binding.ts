@@ -119,7 +119,7 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindOptions): Sto
 				)
 			})
 		}
-		if (loader.loadSlice()) schedule()
+		if (loader.loadSlice(globalThis.document?.visibilityState !== 'hidden')) schedule()
 	}
 	const onRemote = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
 		if (transaction.origin === LOCAL) return
@@ -214,8 +214,8 @@ class ShapeLoader {
 	view: (() => ViewBox) | null = null
 	private readonly waiting = new Map<TLRecord['id'], { stored: unknown; migrated: TLRecord } | null>()
 	/** Shapes per slice besides those on screen; adjusted to the time the last slice took. */
-	private budget = 40
-	private lastSlice: { at: number; count: number } | null = null
+	private budget = FIRST_BUDGET
+	private lastSlice: { at: number; count: number; visible: boolean } | null = null
 
 	private readonly store: TLStore
 	private readonly records: Y.Map<unknown>
@@ -245,13 +245,18 @@ class ShapeLoader {
 		this.waiting.clear()
 	}
 
-	/** Hands tldraw the next slice; true while shapes are still waiting. */
-	loadSlice(): boolean {
+	/**
+	 * Hands tldraw the next slice; true while shapes are still waiting. In a hidden tab (no frames:
+	 * the timer calls) nobody is waiting on the page, so the slice is the largest.
+	 */
+	loadSlice(visible: boolean): boolean {
 		const view = this.view?.()
 		// Before tldraw has mounted, nothing: showShapes starts the slices.
 		if (!view || this.waiting.size === 0) return false
 		const started = performance.now()
-		if (this.lastSlice && this.lastSlice.count > 0) {
+		if (!visible) this.budget = MAX_SLICE
+		else if (this.lastSlice && !this.lastSlice.visible) this.budget = FIRST_BUDGET
+		else if (this.lastSlice && this.lastSlice.count > 0) {
 			// From the start of the last slice to this frame: what tldraw took to show it.
 			const took = Math.max(1, started - this.lastSlice.at)
 			this.budget = Math.round(Math.min(MAX_SLICE, Math.max(10, (this.budget * SLICE_TARGET_MS) / took)))
@@ -310,7 +315,7 @@ class ShapeLoader {
 		for (const record of slice) this.waiting.delete(record.id)
 		const remote = slice.filter((record) => !this.options.localOnly(record))
 		if (remote.length > 0) this.store.mergeRemoteChanges(() => putEach(this.store, remote, this.options.onInvalid))
-		this.lastSlice = { at: started, count: slice.length }
+		this.lastSlice = { at: started, count: slice.length, visible }
 		return this.waiting.size > 0
 	}
 
@@ -358,6 +363,9 @@ function compareIndex(a: TLRecord, b: TLRecord): number {
 	const ib = String((b as { index?: unknown }).index ?? '')
 	return ia < ib ? -1 : ia > ib ? 1 : 0
 }
+
+/** Shapes off screen in the first slice, before the time a slice takes is known. */
+const FIRST_BUDGET = 40
 
 /** Shapes on screen go in at once up to this many; so many others at most per slice. */
 const MAX_SLICE = 400
