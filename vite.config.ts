@@ -48,11 +48,29 @@ function precompress(): Plugin {
 	}
 }
 
+/**
+ * Every import of `@tiptap/core` but the wrapper's own gets client/canvas/tiptap-core.ts, whose
+ * `generateHTML` builds its schema once per set of extensions (the wrapper says why).
+ */
+function tiptapSchemaOnce(): Plugin {
+	const wrapper = path.resolve(import.meta.dirname, 'client/canvas/tiptap-core.ts')
+	return {
+		name: 'tablee-tiptap-schema-once',
+		enforce: 'pre',
+		resolveId(source, importer) {
+			if (source === '@tiptap/core' && importer !== wrapper) return wrapper
+			return null
+		},
+	}
+}
+
 export default defineConfig({
 	root: 'client',
 	publicDir: false,
 	// Tests run server code under Node: the Solid plugin would make `ws` resolve to its browser stub.
-	plugins: process.env.VITEST ? [] : [solid({ exclude: ['client/canvas/**', '**/node_modules/**'] }), precompress()],
+	plugins: process.env.VITEST
+		? []
+		: [tiptapSchemaOnce(), solid({ exclude: ['client/canvas/**', '**/node_modules/**'] }), precompress()],
 	// Solid's plugin compiles every other .tsx; the React island (client/canvas/) is left to Vite's
 	// own transform, with React's automatic runtime.
 	oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },

@@ -118,10 +118,19 @@ export function marks(update: Uint8Array): number[] {
 	return found
 }
 
-/** A note as tldraw 5 writes it (`note` above, plus the prop tldraw 5 checks). */
+/**
+ * A note as tldraw 5 writes it (`note` below, plus the prop tldraw 5 checks), with an index tldraw
+ * accepts: `note`'s `a${i.toString(36)}` ends in "0" for every 36th note, which tldraw rejects (a
+ * fractional index never ends in 0), so 1 note in 36 would never reach the canvas. The relay
+ * benchmarks, which tldraw never reads, keep `note` as it is.
+ */
 export function boardNote(i: number): Record<string, unknown> {
 	const record = note(`n${i}`, i) as { props: Record<string, unknown> }
-	return { ...record, props: { ...record.props, textLastEditedBy: '' } }
+	return {
+		...record,
+		index: `a1${i.toString(36).padStart(3, '0')}V`,
+		props: { ...record.props, textLastEditedBy: '' },
+	}
 }
 
 /** A tldraw note record as the board stores it (`records` map), with an optional mark in `meta`. */

@@ -69,6 +69,7 @@ test('[W4] the browser bench loads a board in Chromium, moves notes and records 
 	const json = JSON.parse(await readFile(results.replace(/\.md$/, '.json'), 'utf8')) as {
 		browser: Array<{
 			interactiveMs: number
+			completeMs: number
 			bytesUntilInteractive: number
 			movesPerSecond: number
 			moving: { frames: number }
@@ -77,6 +78,7 @@ test('[W4] the browser bench loads a board in Chromium, moves notes and records 
 	expect(json.browser, output).toHaveLength(1)
 	const [run] = json.browser
 	expect(run?.interactiveMs).toBeGreaterThan(0)
+	expect(run?.completeMs).toBeGreaterThan(0)
 	expect(run?.bytesUntilInteractive).toBeGreaterThan(0)
 	expect(run?.movesPerSecond).toBeGreaterThan(0)
 	expect(run?.moving.frames).toBeGreaterThan(0)

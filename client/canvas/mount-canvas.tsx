@@ -12,6 +12,7 @@ import {
 	defaultShapeUtils,
 	type Editor,
 	getHashForString,
+	NoteShapeUtil,
 	type TLAsset,
 	Tldraw,
 	type TLUiStylePanelProps,
@@ -36,6 +37,8 @@ import {
 	createComposeTool,
 } from './contribution-cards.tsx'
 import { loadFontsWhenUsed } from './fonts-when-used.ts'
+import { LazyShapeWrapper } from './lazy-shape-wrapper.tsx'
+import { LazyLabelNoteShapeUtil } from './note-shape.ts'
 import { type ClosingCode, createZonesLayer, type ZonesState } from './zones-layer.tsx'
 
 /**
@@ -93,14 +96,24 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 	const zonesState = atom<ZonesState>('zones', { zones: options.zones, themes: options.themes, locale: options.locale })
 	// One menu (the page's own); tldraw's style panel folded behind a button, so it does not
 	// cover the right-hand zones until someone wants to style a drawing.
-	const components = { OnTheCanvas: createZonesLayer(zonesState), MainMenu: null, StylePanel: FoldedStylePanel }
+	// Shapes out of view are drawn when first seen (client/canvas/lazy-shape-wrapper.tsx).
+	const components = {
+		OnTheCanvas: createZonesLayer(zonesState),
+		MainMenu: null,
+		StylePanel: FoldedStylePanel,
+		ShapeWrapper: LazyShapeWrapper,
+	}
 	const cardsState = atom<CardsState>('cards', {
 		...options.cards,
 		zones: options.zones,
 		themes: options.themes,
 		locale: options.locale,
 	})
-	const shapeUtils = [...defaultShapeUtils, createCardShapeUtil(cardsState, options.cardCallbacks)]
+	// Notes measure their text when first needed (client/canvas/note-shape.ts).
+	const shapeUtils = [
+		...defaultShapeUtils.map((util) => (util === NoteShapeUtil ? LazyLabelNoteShapeUtil : util)),
+		createCardShapeUtil(cardsState, options.cardCallbacks),
+	]
 	const tools = [createComposeTool(cardsState, options.cardCallbacks)]
 	const user = createTLCurrentUser({
 		userPreferences: preferences,
@@ -115,7 +128,7 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 			upload: async (_asset: TLAsset, file: File) => ({ src: await options.uploadAsset(file) }),
 		},
 	})
-	const unbindStore = bindStore(store, options.doc, {
+	const binding = bindStore(store, options.doc, {
 		canWrite: !options.readonly,
 		onInvalid: options.onInvalidRecord,
 		localOnly: (record) => (record as { type?: unknown } | null)?.type === CARD_TYPE,
@@ -141,6 +154,8 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 		if (pendingFocus) showZoneById(pendingFocus.zone, { immediate: true })
 		else if (first) showZone(mounted, first, { immediate: true })
 		pendingFocus = null
+		// The board's shapes, those in this view first (client/canvas/board-binding.ts).
+		binding.showShapes(() => mounted.getViewportPageBounds())
 		// Pasted links become plain bookmarks: no request to the linked site or to an unfurling service.
 		mounted.registerExternalAssetHandler('url', async ({ url }) => ({
 			id: AssetRecordType.createId(getHashForString(url)),
@@ -197,7 +212,7 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
 			unbindCards?.()
 			root.unmount()
 			unbindPresence()
-			unbindStore()
+			binding.dispose()
 			store.dispose()
 		},
 	}
