@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { boardNote, LightClient } from './light-client.ts'
+import { boardNote, LightClient, writeBoardPage } from './light-client.ts'
 import { jsonPoster } from './peers.ts'
 import { countBytes } from './wire-bytes.ts'
 
@@ -136,14 +136,7 @@ export async function browserFigures(main: string, clientDir: string, params: Br
 		await seeder.synced
 		const records = seedDoc.getMap('records')
 		seedDoc.transact(() => {
-			records.set('document:document', {
-				id: 'document:document',
-				typeName: 'document',
-				gridSize: 10,
-				name: '',
-				meta: {},
-			})
-			records.set('page:page', { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} })
+			writeBoardPage(records)
 		})
 		for (let start = 0; start < params.notes; start += 500) {
 			seedDoc.transact(() => {

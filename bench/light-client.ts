@@ -118,6 +118,18 @@ export function marks(update: Uint8Array): number[] {
 	return found
 }
 
+/** The document and page records tldraw writes first on a new board (inside a transaction). */
+export function writeBoardPage(records: { set(key: string, value: unknown): unknown }): void {
+	records.set('document:document', {
+		id: 'document:document',
+		typeName: 'document',
+		gridSize: 10,
+		name: '',
+		meta: {},
+	})
+	records.set('page:page', { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} })
+}
+
 /**
  * A note as tldraw 5 writes it (`note` below, plus the prop tldraw 5 checks), with an index tldraw
  * accepts: `note`'s `a${i.toString(36)}` ends in "0" for every 36th note, which tldraw rejects (a

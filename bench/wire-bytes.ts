@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { boardNote, LightClient } from './light-client.ts'
+import { boardNote, LightClient, writeBoardPage } from './light-client.ts'
 import { jsonPoster, tableeLaunch } from './peers.ts'
 
 export interface WireFigures {
@@ -191,14 +191,7 @@ async function workshopWithNotes(url: string, writers: LightClient[]): Promise<s
 	await writer.synced
 	const records = doc.getMap('records')
 	doc.transact(() => {
-		records.set('document:document', {
-			id: 'document:document',
-			typeName: 'document',
-			gridSize: 10,
-			name: '',
-			meta: {},
-		})
-		records.set('page:page', { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} })
+		writeBoardPage(records)
 		for (let i = 0; i < NOTES; i++) records.set(`shape:n${i}`, boardNote(i))
 	})
 	return created.links.participant.replace(/^https?:\/\/[^/]+/, url)
