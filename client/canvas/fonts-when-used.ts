@@ -18,10 +18,11 @@ let installed = false
  * tldraw loads a font face when something on the board uses it, not all of them up front (SPEC W8).
  *
  * Only the mount-time requests above are dropped, recognised by the lists themselves (a shape's
- * request is a list of its own). What draws with a font still gets it: before its first draw
- * tldraw loads the faces the page's shapes use (`FontManager.loadRequiredFontsForCurrentPage`),
- * and each shape asks for its faces when it is drawn or its font or marks change (Shape.tsx); its
- * text is measured again once they arrive (the geometry caches track each face's load state).
+ * request is a list of its own). What draws with a font still gets it: each shape asks for its
+ * faces when it is drawn or its font or marks change (Shape.tsx), and its text is measured again
+ * once they arrive (the geometry caches track each face's load state). tldraw's own wait for the
+ * page's faces before its first draw (`FontManager.loadRequiredFontsForCurrentPage`) finds few
+ * shapes since the board is handed over in slices after it (board-binding.ts, SPEC W9).
  * Our own cards and zones are drawn in the page's system fonts and need none of tldraw's.
  */
 export function loadFontsWhenUsed(): void {
