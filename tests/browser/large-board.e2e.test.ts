@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { writeBoardPage } from '../../bench/light-client.ts'
 import { boardStructures } from '../../shared/workshop/board-document.ts'
 import {
 	connect,
@@ -79,14 +80,7 @@ describe('a large board', () => {
 			await synced(provider)
 			const { records } = boardStructures(provider.doc)
 			provider.doc.transact(() => {
-				records.set('document:document', {
-					id: 'document:document',
-					typeName: 'document',
-					gridSize: 10,
-					name: '',
-					meta: {},
-				})
-				records.set('page:page', { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} })
+				writeBoardPage(records)
 				for (let i = 0; i < NOTES; i++) records.set(`shape:n${i}`, note(i))
 			})
 
