@@ -183,7 +183,7 @@ export class RelayConnection implements PresenceOwner {
 		const held = [frame]
 		this.held = held
 		this.lastCatchUp = performance.now()
-		this.room.catchUpWithStore(this.lastCatchUp).then(
+		this.room.catchUpWithStore().then(
 			(done) => {
 				this.held = null
 				if (this.disposed || this.stopped) return

@@ -96,8 +96,8 @@ export class WorkshopRoom {
 	lastSaveError: unknown = null
 	private readonly options: RoomOptions
 	/** The catch-up from the store under way, and the one queued behind it (catchUpWithStore). */
-	private storeCatchUp: { startedAt: number; done: Promise<boolean> } | null = null
-	private storeCatchUpNext: { startedAt: number; done: Promise<boolean> } | null = null
+	private storeCatchUp: Promise<boolean> | null = null
+	private storeCatchUpNext: Promise<boolean> | null = null
 
 	constructor(record: WorkshopRecord, options: RoomOptions, clientOwners: Map<number, string> = new Map()) {
 		this.id = record.id
@@ -219,7 +219,7 @@ export class WorkshopRoom {
 					// the winner stored under those ids.
 					if (!this.destroyed) {
 						this.replica.withdraw(update)
-						void this.catchUpWithStore(performance.now())
+						void this.catchUpWithStore()
 					}
 					this.options.logger.warn('room.client_claim_lost', { workshop: this.id, clients: error.clients })
 					this.options.metrics.inc('tablee_refused_frames_total', { reason: 'client_id_not_owned' })
@@ -323,36 +323,29 @@ export class WorkshopRoom {
 	/**
 	 * Several processes: brings in what the stored board holds beyond this room — edits another
 	 * process stored but never shared (it died in between), or that its stream has not delivered
-	 * yet — with the owners of their client ids. `since` is when the need arose: a catch-up that
-	 * started at or after it is joined, one that started before is followed by another (what it
-	 * read may predate the need). Resolves false with one process, or when the store cannot be read.
+	 * yet — with the owners of their client ids. A catch-up under way may have read the store
+	 * before the need arose, so a request made meanwhile waits for the next one, which every
+	 * request made meanwhile shares. Resolves false with one process, or when the store cannot
+	 * be read.
 	 */
-	catchUpWithStore(since: number): Promise<boolean> {
+	catchUpWithStore(): Promise<boolean> {
 		const sharing = this.options.sharing
 		if (!sharing || this.destroyed) return Promise.resolve(false)
-		const current = this.storeCatchUp
-		if (current && current.startedAt >= since) return current.done
-		const after = current ? current.done.then(() => undefined) : Promise.resolve()
-		const next = this.storeCatchUpNext
-		if (next) return next.done
-		const queued = {
-			startedAt: Number.POSITIVE_INFINITY,
-			done: after.then(() => {
-				queued.startedAt = performance.now()
-				this.storeCatchUp = queued
-				if (this.storeCatchUpNext === queued) this.storeCatchUpNext = null
-				return sharing.catchUp(this)
-			}),
+		if (this.storeCatchUpNext) return this.storeCatchUpNext
+		const start = (): Promise<boolean> => {
+			const running: Promise<boolean> = sharing.catchUp(this).finally(() => {
+				if (this.storeCatchUp === running) this.storeCatchUp = null
+			})
+			this.storeCatchUp = running
+			return running
 		}
-		if (current) this.storeCatchUpNext = queued
-		else {
-			queued.startedAt = performance.now()
-			this.storeCatchUp = queued
-		}
-		void queued.done.then(() => {
-			if (this.storeCatchUp === queued) this.storeCatchUp = null
+		if (!this.storeCatchUp) return start()
+		const queued = this.storeCatchUp.then(() => {
+			this.storeCatchUpNext = null
+			return start()
 		})
-		return queued.done
+		this.storeCatchUpNext = queued
+		return queued
 	}
 
 	/**
